@@ -1,0 +1,2 @@
+"""frontdesk: gate booth and duty room app."""
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Pure domain: frozen dataclasses, enums and rules. Imports neither textual nor storage."""
