@@ -1,0 +1,110 @@
+"""AppContext: everything a running frontdesk needs, made in one place (the seam tests use).
+
+Building a context touches nothing; :meth:`AppContext.open` opens the database (it imports the
+storage layer, so the app calls it in a worker after the first frame).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from frontdesk.clock import Clock, SystemClock
+from frontdesk.paths import Paths, resolve_paths
+from frontdesk.prefs import Prefs
+from frontdesk.services.session import Session
+
+if TYPE_CHECKING:  # pragma: no cover
+    from frontdesk.domain.site import Site
+    from frontdesk.services.register import RegisterService
+    from frontdesk.storage.db import Database
+
+
+@dataclass
+class AppContext:
+    """Paths, clock, preferences, the database and the services built on it."""
+
+    paths: Paths
+    clock: Clock = field(default_factory=SystemClock)
+    prefs: Prefs = field(default_factory=Prefs)
+    session: Session = field(default_factory=Session)
+    db: Database | None = None
+    site: Site | None = None
+    _services: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, db: str | None = None, clock: Clock | None = None,
+               paths: Paths | None = None) -> AppContext:
+        """A context for the given ``--db`` (or the defaults), prefs loaded, nothing opened."""
+        p = paths or resolve_paths(db)
+        return cls(paths=p, clock=clock or SystemClock(), prefs=Prefs.load(p.prefs_file))
+
+    @property
+    def is_open(self) -> bool:
+        """True once the database is open."""
+        return self.db is not None
+
+    def open(self) -> None:
+        """Open (and on first start create) the database and the site."""
+        if self.db is not None:
+            return
+        from frontdesk.storage import site as site_store
+        from frontdesk.storage.db import Database
+
+        self.paths.ensure()
+        db = Database(self.paths.db_file)
+        db.open()
+        with db.write() as conn:
+            self.site = site_store.ensure_site(conn)
+        self.db = db
+        for hook in _OPEN_HOOKS:
+            hook(self)
+
+    def close(self) -> None:
+        """Close the database."""
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+    def require_db(self) -> Database:
+        """The open database (opening it if needed)."""
+        if self.db is None:
+            self.open()
+        assert self.db is not None
+        return self.db
+
+    def require_site(self) -> Site:
+        """The site (opening the database if needed)."""
+        self.require_db()
+        assert self.site is not None
+        return self.site
+
+    def reload_site(self) -> None:
+        """Re-read the site settings after a change."""
+        from frontdesk.storage import site as site_store
+
+        self.site = site_store.load_site(self.require_db().read())
+
+    @property
+    def register(self) -> RegisterService:
+        """The register use cases."""
+        svc = self._services.get("register")
+        if svc is None:
+            from frontdesk.services.register import RegisterService
+
+            svc = self._services["register"] = RegisterService(self)
+        return svc  # type: ignore[return-value]
+
+    def service(self, name: str, factory: type) -> object:
+        """A service built once per context (used by later features' services)."""
+        svc = self._services.get(name)
+        if svc is None:
+            svc = self._services[name] = factory(self)
+        return svc
+
+
+_OPEN_HOOKS: list = []
+
+
+def on_open(hook: object) -> None:
+    """Run ``hook(ctx)`` after the database opens (start-up jobs: purge, backup, checks)."""
+    _OPEN_HOOKS.append(hook)

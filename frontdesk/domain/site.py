@@ -1,0 +1,36 @@
+"""The site a database belongs to: its id, name, time zone and house rules."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+DEFAULT_TZ = "Asia/Shanghai"
+
+
+@dataclass(frozen=True)
+class Site:
+    """One site's identity and settings (stored in the database, so they travel with it)."""
+
+    id: str
+    name: str
+    timezone: str = DEFAULT_TZ
+    overstay_hours: float = 4.0
+    retention_days: int = 180
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The site's time zone."""
+        return ZoneInfo(self.timezone)
+
+    def day_bounds(self, now: datetime, days_back: int = 0) -> tuple[datetime, datetime]:
+        """[start, end) in UTC of the site-local day ``days_back`` days before ``now``."""
+        local = now.astimezone(self.zone).date() - timedelta(days=days_back)
+        start = datetime(local.year, local.month, local.day, tzinfo=self.zone)
+        nxt = local + timedelta(days=1)
+        end = datetime(nxt.year, nxt.month, nxt.day, tzinfo=self.zone)
+        return start.astimezone(UTC), end.astimezone(UTC)
+
+    def overstayed(self, time_in: datetime, now: datetime) -> bool:
+        """Still on site longer than the site allows."""
+        return now - time_in > timedelta(hours=self.overstay_hours)

@@ -1,0 +1,1 @@
+"""Use cases: take and return domain objects; no textual import."""

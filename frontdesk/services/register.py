@@ -1,0 +1,202 @@
+"""The register's use cases: log an entry, edit it with history, sign out, find people."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from frontdesk.domain import validation
+from frontdesk.domain.timeparse import format_full, parse_site_time
+from frontdesk.domain.visits import TEXT_FIELDS, CredentialType, Visit, VisitKind, to_payload
+from frontdesk.storage import records
+from frontdesk.storage import visits as repo
+
+if TYPE_CHECKING:  # pragma: no cover
+    from frontdesk.context import AppContext
+
+
+@dataclass
+class VisitForm:
+    """What the entry form holds: text exactly as typed, plus the two choices."""
+
+    kind: VisitKind = VisitKind.VISITOR
+    credential_type: CredentialType = CredentialType.NONE
+    values: dict[str, str] = field(default_factory=dict)
+    time_in: str = ""
+    time_out: str = ""
+    party_size: str = "1"
+
+
+class FormInvalid(Exception):
+    """The form has errors; ``check`` says which fields and why. Nothing was saved."""
+
+    def __init__(self, check: validation.Check) -> None:
+        super().__init__(", ".join(f"{k}: {v}" for k, v in check.errors.items()))
+        self.check = check
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A validated form, ready to save."""
+
+    check: validation.Check
+    time_in: datetime | None
+    time_out: datetime | None
+    party_size: int
+
+
+class RegisterService:
+    """Register use cases on one context's database and clock."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    # -- checking -------------------------------------------------------------------------
+    def check(self, form: VisitForm) -> Checked:
+        """Validate and normalise a form (errors and warnings by field)."""
+        site = self.ctx.require_site()
+        now = self.ctx.clock.now()
+        values = {k: form.values.get(k, "") for k in TEXT_FIELDS}
+        chk = validation.check_visit(form.kind, values, form.credential_type)
+        time_in = now if not form.time_in.strip() else parse_site_time(form.time_in, now, site.timezone)
+        if time_in is None:
+            chk.errors["time_in"] = "time_unreadable"
+        time_out = None
+        if form.time_out.strip():
+            time_out = parse_site_time(form.time_out, now, site.timezone)
+            if time_out is None:
+                chk.errors["time_out"] = "time_unreadable"
+            elif time_in is not None and time_out < time_in:
+                chk.errors["time_out"] = "time_order"
+        size, err = validation.parse_party_size(form.party_size)
+        if err:
+            chk.errors["party_size"] = err
+        return Checked(chk, time_in, time_out, size)
+
+    # -- writing --------------------------------------------------------------------------
+    def _payload(self, visit: Visit, by: str) -> dict[str, object]:
+        return to_payload(visit) | {
+            "edited_by": by,
+            "edited_at": self.ctx.clock.now().isoformat(),
+        }
+
+    def add(self, form: VisitForm, by: str = "") -> Visit:
+        """Save a new entry; raise :class:`FormInvalid` (saving nothing) on errors."""
+        checked = self.check(form)
+        if not checked.check.ok or checked.time_in is None:
+            raise FormInvalid(checked.check)
+        site = self.ctx.require_site()
+        v = checked.check.values
+        visit = Visit(
+            id=str(uuid.uuid4()), site=site.id, kind=form.kind, time_in=checked.time_in,
+            time_out=checked.time_out, credential_type=form.credential_type,
+            party_size=checked.party_size, **{k: v.get(k, "") for k in TEXT_FIELDS},
+        )
+        if not visit.guard:
+            visit = visit.with_changes(guard=by)
+        db = self.ctx.require_db()
+        with db.write() as conn:
+            records.write(conn, repo.KIND, visit.id, self._payload(visit, by), self.ctx.clock.now())
+        return visit
+
+    def update(self, visit_id: str, form: VisitForm, by: str = "") -> Visit:
+        """Save an edit as a new version (the old one stays in the history)."""
+        checked = self.check(form)
+        old = self.get(visit_id)
+        if old is None:
+            raise KeyError(visit_id)
+        if not checked.check.ok or checked.time_in is None:
+            raise FormInvalid(checked.check)
+        v = checked.check.values
+        visit = old.with_changes(
+            kind=form.kind, credential_type=form.credential_type, time_in=checked.time_in,
+            time_out=checked.time_out, party_size=checked.party_size,
+            **{k: v.get(k, "") for k in TEXT_FIELDS},
+        )
+        with self.ctx.require_db().write() as conn:
+            records.write(conn, repo.KIND, visit.id, self._payload(visit, by), self.ctx.clock.now())
+        return visit
+
+    def sign_out(self, visit_id: str, by: str = "", at: datetime | None = None) -> Visit:
+        """Record the time out (now by default). Signing out twice keeps the first time."""
+        old = self.get(visit_id)
+        if old is None:
+            raise KeyError(visit_id)
+        if old.time_out is not None:
+            return old
+        visit = old.with_changes(time_out=at or self.ctx.clock.now())
+        with self.ctx.require_db().write() as conn:
+            records.write(conn, repo.KIND, visit.id, self._payload(visit, by), self.ctx.clock.now())
+        return visit
+
+    def link_incident(self, visit_id: str, incident_id: str, by: str = "") -> Visit:
+        """Link an entry to the incident opened from it."""
+        old = self.get(visit_id)
+        if old is None:
+            raise KeyError(visit_id)
+        visit = old.with_changes(incident_id=incident_id)
+        with self.ctx.require_db().write() as conn:
+            records.write(conn, repo.KIND, visit.id, self._payload(visit, by), self.ctx.clock.now())
+        return visit
+
+    # -- reading --------------------------------------------------------------------------
+    def get(self, visit_id: str) -> Visit | None:
+        """One entry."""
+        return repo.get(self.ctx.require_db().read(), visit_id)
+
+    def today(self, on_site_only: bool = False) -> list[Visit]:
+        """Today's entries (site day), newest first; "on site" adds earlier days' stayers."""
+        site = self.ctx.require_site()
+        conn = self.ctx.require_db().read()
+        if on_site_only:
+            return repo.list_on_site(conn)
+        start, end = site.day_bounds(self.ctx.clock.now())
+        return repo.list_between(conn, start, end)
+
+    def between(self, start: datetime, end: datetime) -> list[Visit]:
+        """Entries with time in in [start, end)."""
+        return repo.list_between(self.ctx.require_db().read(), start, end)
+
+    def search(self, query: str, on_site_only: bool = False, limit: int = 100) -> list[Visit]:
+        """Entries of any day matching what was typed."""
+        return repo.search(self.ctx.require_db().read(), query, limit, on_site_only)
+
+    def suggestions(self, query: str, limit: int = 5) -> list[Visit]:
+        """Earlier visits of people matching ``query``, one per person (latest first)."""
+        if len(query.strip()) < 2:
+            return []
+        seen: set[tuple[str, str]] = set()
+        out: list[Visit] = []
+        for v in self.search(query, limit=60):
+            key = (v.name, v.phone)
+            if key in seen or not (v.name or v.phone):
+                continue
+            seen.add(key)
+            out.append(v)
+            if len(out) >= limit:
+                break
+        return out
+
+    def history(self, visit_id: str) -> list[repo.HistoryEntry]:
+        """Who changed what, when."""
+        return repo.history(self.ctx.require_db().read(), visit_id)
+
+    def form_for(self, visit: Visit) -> VisitForm:
+        """A form filled from an existing entry (for editing)."""
+        tz = self.ctx.require_site().timezone
+        values = {k: str(getattr(visit, k) or "") for k in TEXT_FIELDS}
+        return VisitForm(
+            kind=visit.kind, credential_type=visit.credential_type, values=values,
+            time_in=format_full(visit.time_in, tz),
+            time_out=format_full(visit.time_out, tz) if visit.time_out else "",
+            party_size=str(visit.party_size),
+        )
+
+    def form_from_returning(self, visit: Visit, kind: VisitKind | None = None) -> VisitForm:
+        """A new-entry form filled with a returning person's known details."""
+        keep = ("name", "organisation", "phone", "credential_number", "plate")
+        return VisitForm(
+            kind=kind or visit.kind, credential_type=visit.credential_type,
+            values={k: str(getattr(visit, k) or "") for k in keep},
+        )

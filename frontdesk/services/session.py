@@ -1,0 +1,27 @@
+"""Who is at the keyboard, and the one place a role is checked.
+
+Every supervisor-only action in the app asks :meth:`Session.can`; the trust rules (PINs,
+step-up) plug in here and nowhere else.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class Session:
+    """The person signed in on this PC now."""
+
+    user: str = ""
+    role: str = "guard"
+
+    @property
+    def is_supervisor(self) -> bool:
+        """True for a duty supervisor."""
+        return self.role == "supervisor"
+
+    def can(self, action: str) -> bool:
+        """May this person do ``action`` (an ``Action`` value from ``frontdesk.domain.roles``)?"""
+        from frontdesk.domain import roles
+
+        return roles.can(roles.Role(self.role), roles.Action(action))
