@@ -23,6 +23,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -62,7 +63,7 @@ def normalize_pin(pin: str) -> str:
 def _is_step_sequence(digits: str) -> bool:
     """True for 123456, 654321 and their wrap-arounds (890123, 109876)."""
     values = [int(d) for d in digits]
-    steps = {(b - a) % 10 for a, b in zip(values, values[1:])}
+    steps = {(b - a) % 10 for a, b in pairwise(values)}
     return steps == {1} or steps == {9}
 
 
@@ -212,9 +213,7 @@ def lockout_state(
     if lock_until is not None and now < lock_until:
         return Lockout(locked=True, until=lock_until, remaining_attempts=0)
     recent = [t for t in streak if now - t < policy.window]
-    return Lockout(
-        locked=False, until=None, remaining_attempts=policy.max_failures - len(recent)
-    )
+    return Lockout(locked=False, until=None, remaining_attempts=policy.max_failures - len(recent))
 
 
 def idle_locked(last_activity: datetime, now: datetime, idle_minutes: int) -> bool:

@@ -66,3 +66,12 @@ def short_duration(delta: timedelta, lang: str) -> str:
     if h >= 24:
         return f"{h // 24}d{h % 24}h"
     return f"{h}h{m:02d}m" if h else f"{m}m"
+
+
+def clock_duration(delta: timedelta) -> str:
+    """``2:05`` (hours:minutes), ``1d2:05`` past a day: compact enough for a table column."""
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    h, m = divmod(minutes, 60)
+    if h >= 24:
+        return f"{h // 24}d{h % 24}:{m:02d}"
+    return f"{h}:{m:02d}"

@@ -146,13 +146,20 @@ class RegisterService:
         return repo.get(self.ctx.require_db().read(), visit_id)
 
     def today(self, on_site_only: bool = False) -> list[Visit]:
-        """Today's entries (site day), newest first; "on site" adds earlier days' stayers."""
+        """Today's entries (site day) and anybody from earlier days still on site, newest first.
+
+        With ``on_site_only``, only the people not yet signed out (any day).
+        """
         site = self.ctx.require_site()
         conn = self.ctx.require_db().read()
+        stayers = repo.list_on_site(conn)
         if on_site_only:
-            return repo.list_on_site(conn)
+            return stayers
         start, end = site.day_bounds(self.ctx.clock.now())
-        return repo.list_between(conn, start, end)
+        todays = repo.list_between(conn, start, end)
+        ids = {v.id for v in todays}
+        merged = todays + [v for v in stayers if v.id not in ids]
+        return sorted(merged, key=lambda v: v.time_in, reverse=True)
 
     def between(self, start: datetime, end: datetime) -> list[Visit]:
         """Entries with time in in [start, end)."""

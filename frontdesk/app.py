@@ -1,0 +1,173 @@
+"""The Textual application: frame, modes, language, command palette, opening the store.
+
+The first frame needs nothing from the database: the register screen paints its skeleton and
+the storage layer is imported and opened in a thread worker afterwards (``StoreReady``).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from frontdesk import i18n
+from frontdesk.bindings import localize
+from frontdesk.context import AppContext
+from frontdesk.i18n import t
+from frontdesk.messages import DataChanged, StoreFailed, StoreReady
+from frontdesk.text import term_safe
+
+
+def _register_screen() -> Screen[None]:
+    from frontdesk.screens.register import RegisterScreen
+
+    return RegisterScreen()
+
+
+# Main screens by mode name. Later features add theirs (duty board, contacts...) here.
+MAIN_MODES: dict[str, Callable[[], Screen[None]]] = {"register": _register_screen}
+
+
+class FrontdeskApp(App[None]):
+    """frontdesk: the gate booth and duty room app."""
+
+    CSS_PATH = "frontdesk.tcss"
+    MODES: ClassVar[dict[str, Callable[[], Screen[None]]]] = MAIN_MODES  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help", id="app.help"),
+        Binding("f2", "switch_mode('register')", "Register", id="app.register"),
+        Binding("f9", "switch_language", "中/EN", id="app.language"),
+        Binding("ctrl+p", "command_palette", "Commands", id="app.palette", show=False),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
+    ]
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.store_error: str | None = None
+        i18n.set_language(ctx.prefs.language or "zh")
+        self.theme = ctx.prefs.theme if ctx.prefs.theme in self.available_themes else "textual-dark"
+
+    # -- start-up -------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        """Paint first, then open the store in a worker."""
+        localize(self)
+        self._update_title()
+        self.switch_mode("register")
+        if self.ctx.is_open:
+            self.call_after_refresh(self.post_message, StoreReady())
+        else:
+            self._open_store()
+
+    @work(thread=True, exclusive=True, group="store")
+    def _open_store(self) -> None:
+        """Import the storage layer and open the database off the UI thread."""
+        try:
+            self.ctx.open()
+        except Exception as exc:  # noqa: BLE001 - shown to the user, never swallowed
+            self.post_message(StoreFailed(term_safe(str(exc))))
+        else:
+            self.post_message(StoreReady())
+
+    def on_store_ready(self, _message: StoreReady) -> None:
+        """Tell every screen the data can be loaded."""
+        self._update_title()
+        for screen in self._every_screen():
+            screen.post_message(StoreReady())
+
+    def on_store_failed(self, message: StoreFailed) -> None:
+        """Say why the database did not open (and keep the app usable for reading that)."""
+        self.store_error = message.error
+        self.notify(f"{t('app.store_error')}: {message.error}", severity="error",
+                    timeout=30, markup=False)
+        for screen in self._every_screen():
+            screen.post_message(StoreFailed(message.error))
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        """Something was saved: every visible list reloads."""
+        for screen in self._every_screen():
+            screen.post_message(DataChanged(message.what))
+
+    def _every_screen(self) -> list[Screen[object]]:
+        seen: list[Screen[object]] = []
+        stacks = [self.screen_stack, *getattr(self, "_screen_stacks", {}).values()]
+        for stack in stacks:
+            for screen in stack:
+                if screen not in seen:
+                    seen.append(screen)
+        return seen
+
+    def _update_title(self) -> None:
+        site = self.ctx.site
+        name = term_safe(site.name) if site and site.name else ""
+        self.title = f"{t('app.title')} · {name}" if name else t("app.title")
+        sess = self.ctx.session
+        role = t(f"app.role.{sess.role}")
+        self.sub_title = f"{term_safe(sess.user)} ({role})" if sess.user else ""
+
+    # -- language -------------------------------------------------------------------------
+    def action_switch_language(self) -> None:
+        """Switch between Chinese and English and remember the choice."""
+        self.set_language("en" if i18n.language() == "zh" else "zh")
+
+    def set_language(self, lang: str) -> None:
+        """Switch language now, relabel every screen, save the choice."""
+        i18n.set_language(lang)
+        self.ctx.prefs.language = lang
+        try:
+            self.ctx.prefs.save(self.ctx.paths.prefs_file)
+        except OSError as exc:
+            self.notify(term_safe(str(exc)), severity="warning", markup=False)
+        localize(self)
+        for screen in self._every_screen():
+            localize(screen)
+            relabel = getattr(screen, "relabel", None)
+            if callable(relabel):
+                relabel()
+        self._update_title()
+        self.refresh_bindings()
+        self.notify(t("lang.switched"), markup=False)
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember the theme."""
+        if self.ctx.prefs.theme != theme:
+            self.ctx.prefs.theme = theme
+            try:
+                self.ctx.prefs.save(self.ctx.paths.prefs_file)
+            except OSError:
+                pass
+
+    # -- help and palette ------------------------------------------------------------------
+    def action_help(self) -> None:
+        """Show every key of the current screen."""
+        from frontdesk.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Every key's action, in the current language, plus language, theme and quit."""
+        yield SystemCommand(t("cmd.language"), t("cmd.language.help"), self.action_switch_language)
+        yield SystemCommand(t("cmd.theme"), t("cmd.theme.help"), self.action_change_theme)
+        seen: set[str] = {"app.language", "app.quit"}
+        for node in (screen, self):
+            for bindings in node._bindings.key_to_bindings.values():
+                for b in bindings:
+                    if not b.id or b.id in seen or not b.description:
+                        continue
+                    seen.add(b.id)
+                    yield SystemCommand(
+                        b.description, f"{b.key_display or b.key}",
+                        _runner(node, b.action),
+                    )
+        yield SystemCommand(t("cmd.quit"), t("cmd.quit.help"), self.action_quit)
+
+
+def _runner(node: object, action: str) -> Callable[[], object]:
+    def run() -> object:
+        return node.run_action(action)  # type: ignore[attr-defined]
+
+    return run

@@ -1,0 +1,26 @@
+"""Key bindings in the current language.
+
+Every binding has an id; its description is the i18n string ``bind.<id>``. Textual keeps a copy
+of the bindings on each node, so on start and after a language switch :func:`localize` rewrites
+the descriptions of a node's bindings; the footer and the help screen then speak the language.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from frontdesk.i18n import catalog, t
+
+if TYPE_CHECKING:  # pragma: no cover
+    from textual.dom import DOMNode
+
+
+def localize(node: DOMNode) -> None:
+    """Rewrite the descriptions of ``node``'s bindings that have an id with a string."""
+    strings = catalog()
+    for key, bindings in node._bindings.key_to_bindings.items():
+        node._bindings.key_to_bindings[key] = [
+            replace(b, description=t(f"bind.{b.id}"))
+            if b.id and f"bind.{b.id}" in strings else b
+            for b in bindings
+        ]

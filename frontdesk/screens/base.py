@@ -1,0 +1,54 @@
+"""What every frontdesk screen shares: the context, the language hooks, store messages."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar
+
+from textual.screen import Screen
+
+from frontdesk.bindings import localize
+from frontdesk.messages import DataChanged, StoreFailed, StoreReady
+
+if TYPE_CHECKING:  # pragma: no cover
+    from frontdesk.app import FrontdeskApp
+    from frontdesk.context import AppContext
+
+R = TypeVar("R")
+
+
+class FrontdeskScreen(Screen[R]):
+    """A screen that knows the app context and re-labels itself on a language switch."""
+
+    @property
+    def fd_app(self) -> FrontdeskApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def ctx(self) -> AppContext:
+        """The app context."""
+        return self.fd_app.ctx
+
+    def on_mount(self) -> None:
+        """Bindings in the current language; load data if the store is already open."""
+        localize(self)
+        self.relabel()
+        if self.ctx.is_open:
+            self.reload()
+
+    def on_store_ready(self, _message: StoreReady) -> None:
+        """The store opened: load."""
+        self.reload()
+
+    def on_store_failed(self, message: StoreFailed) -> None:
+        """The store did not open."""
+
+    def on_data_changed(self, _message: DataChanged) -> None:
+        """Something was saved elsewhere: reload."""
+        if self.ctx.is_open:
+            self.reload()
+
+    def relabel(self) -> None:
+        """Set every label from the current language (called on mount and on a switch)."""
+
+    def reload(self) -> None:
+        """Load or reload data from the store."""

@@ -1,0 +1,26 @@
+"""The layering holds: the domain loads no UI and no storage; the app's first frame no database."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def loaded_after(statement: str) -> set[str]:
+    code = f"import sys; {statement}; print('\\n'.join(sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+def test_domain_imports_no_ui_and_no_storage() -> None:
+    mods = loaded_after(
+        "import frontdesk.domain.visits, frontdesk.domain.validation, frontdesk.domain.search,"
+        " frontdesk.domain.versioning, frontdesk.domain.timeparse, frontdesk.domain.site"
+    )
+    assert not any(m.startswith(("textual", "rich", "sqlite3", "frontdesk.storage")) for m in mods)
+
+
+def test_app_import_loads_no_storage_or_heavy_libraries() -> None:
+    mods = loaded_after("import frontdesk.app, frontdesk.screens.register")
+    heavy = ("sqlite3", "frontdesk.storage", "pypinyin", "phonenumbers", "openpyxl", "fpdf",
+             "sqlalchemy", "sqlmodel", "arrow")
+    assert not any(m.startswith(heavy) for m in mods), sorted(m for m in mods if m.startswith(heavy))
