@@ -59,7 +59,7 @@ class Variable:
 class Situation:
     """One situation: digit key (or None), lines to read, when to use it, what to do next.
 
-    ``source`` is ``"shipped"`` when exactly as shipped, ``"site"`` when added or changed by the site.
+    ``source`` is ``"shipped"`` when exactly as shipped, ``"site"`` when added or changed by a site.
     """
 
     id: str
@@ -171,12 +171,13 @@ def _locate(text: str) -> tuple[dict[str, int], list[tuple[str, int]]]:
         i = ws(i + 1)
         while text[i] != closer:
             if closer == "}":
+                line = bisect_right(starts, i)
                 key, i = decode(text, i)
                 sub = f"{path}.{key}" if path else str(key)
                 if key in seen:
-                    dups.append((sub, bisect_right(starts, i)))
+                    dups.append((sub, line))
                 seen.add(key)
-                at[sub] = bisect_right(starts, i)
+                at[sub] = line
                 i = ws(i) + 1  # past the colon
             else:
                 sub, n = f"{path}[{n}]", n + 1
@@ -321,11 +322,13 @@ def parse_shipped(text: str, path: str) -> ScriptBook:
         v = check.fields(spec, where, ("zh", "en", "default", "scope"))
         if not _NAME.match(name):
             check.err(where, "a variable name is made of letters, digits and _")
+        if not isinstance(spec, dict):
+            continue
         if v.get("scope", "site") not in ("site", "call"):
             check.err(f"{where}.scope", 'must be "site" or "call"')
         if not isinstance(v.get("default"), (str, type(None))):
             check.err(f"{where}.default", "must be a string or null")
-        desc = check.line({k: v[k] for k in ("zh", "en") if k in v} if v else spec, where)
+        desc = check.line({k: v[k] for k in ("zh", "en") if k in v}, where)
         declared[name] = Variable(name, desc, v.get("default"), str(v.get("scope", "site")))
     entries: list[tuple[Situation, str | None]] = []
     for i, obj in enumerate(raw):
@@ -417,20 +420,20 @@ def site_file_text(site_data: Mapping[str, Any], situation_id: str | None = None
     if variables:
         data.setdefault("variables", {}).update(variables)
     if situation_id is not None:
-        entries = [e for e in data.get("situations", [])
-                   if not (isinstance(e, dict) and e.get("id") == situation_id)]
-        old = next((e for e in data.get("situations", [])
-                    if isinstance(e, dict) and e.get("id") == situation_id), {"id": situation_id})
-        if fields is not None:
-            index = data.get("situations", []).index(old) if old in data.get(
-                "situations", []) else len(entries)
-            entries.insert(index, {**old, **{k: _plain(v) for k, v in fields.items()}})
-        data["situations"] = entries
+        entries = data.setdefault("situations", [])
+        at = next((i for i, e in enumerate(entries)
+                   if isinstance(e, dict) and e.get("id") == situation_id), None)
+        if fields is None and at is not None:
+            del entries[at]
+        elif fields is not None:
+            entry = entries[at] if at is not None else {"id": situation_id}
+            entry.update({k: _plain(v) for k, v in fields.items()})
+            entries.extend([] if at is not None else [entry])
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def read_site_data(site_path: Path | str) -> dict[str, Any]:
-    """The site file as a dict (an empty one if absent); raises :class:`ScriptFileError` if broken."""
+    """The site file as a dict (empty if absent); raises :class:`ScriptFileError` if broken."""
     path = Path(site_path)
     if not path.exists():
         return {"format": FORMAT, "variables": {}, "situations": []}
