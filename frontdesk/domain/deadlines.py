@@ -107,9 +107,9 @@ class ReportRule:
         for i, w in enumerate(ordered):
             nxt = ordered[(i + 1) % len(ordered)]
             if w.end != nxt.start:
-                raise RuleDataError(
-                    "report_rule", f"window starting {w.start:%H:%M} ends {w.end:%H:%M} but the "
-                    f"next starts {nxt.start:%H:%M}: windows must cover the day without gap or overlap")
+                raise RuleDataError("report_rule", (
+                    f"window starting {w.start:%H:%M} ends {w.end:%H:%M} but the next starts "
+                    f"{nxt.start:%H:%M}: windows must cover the day without gap or overlap"))
             if not 0 <= w.days_after <= 7:
                 raise RuleDataError("report_rule", "days_after must be between 0 and 7")
             if w.days_after * _DAY_MIN + _minutes(w.at) < _minutes(w.start) + w.length_minutes:
@@ -179,12 +179,13 @@ class StatementRule:
         """Build from ``{"first_within_hours": n, "follow_up_every_hours": m}``."""
         if not isinstance(data, dict):
             raise RuleDataError(field, "must be an object")
-        hours = []
+        hours: list[timedelta] = []
         for key in ("first_within_hours", "follow_up_every_hours"):
             value = data.get(key)
-            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 720:
+            number = value if isinstance(value, int | float) and not isinstance(value, bool) else 0
+            if not 0 < number <= 720:
                 raise RuleDataError(f"{field}.{key}", "must be a number of hours between 0 and 720")
-            hours.append(timedelta(hours=value))
+            hours.append(timedelta(hours=number))
         return cls(hours[0], hours[1])
 
 
@@ -196,8 +197,10 @@ def statement_due(occurred_at: datetime, rule: StatementRule = DEFAULT_STATEMENT
     return _aware(occurred_at, "occurred_at") + rule.first_within
 
 
-def next_statement_reminder(occurred: datetime, statements_released_at: Sequence[datetime],
-                            now: datetime, rule: StatementRule = DEFAULT_STATEMENT_RULE) -> datetime:
+def next_statement_reminder(
+    occurred: datetime, statements_released_at: Sequence[datetime], now: datetime,
+    rule: StatementRule = DEFAULT_STATEMENT_RULE,
+) -> datetime:
     """When the next statement is due (UTC), as known at ``now``.
 
     No release yet → the first-statement deadline; otherwise the latest release plus the
@@ -257,7 +260,8 @@ def parse_warn_before(data: object, field: str = "warn_before_minutes") -> dict[
     result = dict(DEFAULT_WARN_BEFORE)
     for key, value in data.items():
         if key not in DEFAULT_WARN_BEFORE:
-            raise RuleDataError(f"{field}.{key}", f"unknown clock; known: {sorted(DEFAULT_WARN_BEFORE)}")
+            known = sorted(DEFAULT_WARN_BEFORE)
+            raise RuleDataError(f"{field}.{key}", f"unknown clock; known: {known}")
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 7 * _DAY_MIN:
             raise RuleDataError(f"{field}.{key}", "must be whole minutes between 0 and 10080")
         result[key] = timedelta(minutes=value)
@@ -332,8 +336,8 @@ def incident_clocks(facts: ClockFacts, now: datetime,
     clocks = [make(CLOCK_REPORT, report_due(occurred, facts.site_tz, rules.report),
                    facts.report_submitted_at)]
     if facts.needs_statement:
-        released = sorted(t for t in (_aware(r, "released_at") for r in facts.statements_released_at)
-                          if t <= now_u)
+        stamps = (_aware(r, "released_at") for r in facts.statements_released_at)
+        released = sorted(t for t in stamps if t <= now_u)
         clocks.append(make(CLOCK_STATEMENT, statement_due(occurred, rules.statement),
                            released[0] if released else None))
         if released and facts.active:

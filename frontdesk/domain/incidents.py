@@ -92,15 +92,15 @@ _STATE_LABELS = {
 _ACTIVE = (State.OPEN, State.ACKNOWLEDGED, State.ON_SCENE, State.CONTAINED)
 #: Allowed moves. Forward moves may skip stages (a lost child found at once goes open → resolved);
 #: only a resolved incident can be closed; re-opening (back to open) is allowed from resolved or
-#: closed and must be recorded with a reason.
+#: closed and is recorded with a reason (:func:`state_change`).
 TRANSITIONS: Mapping[State, frozenset[State]] = MappingProxyType({
-    s: frozenset(_ACTIVE[i + 1:] + (State.RESOLVED,)) for i, s in enumerate(_ACTIVE)
+    s: frozenset((*_ACTIVE[i + 1:], State.RESOLVED)) for i, s in enumerate(_ACTIVE)
 } | {State.RESOLVED: frozenset({State.CLOSED, State.OPEN}), State.CLOSED: frozenset({State.OPEN})})
 
 
 def is_reopen(current: State, target: State) -> bool:
     """Whether moving ``current`` → ``target`` is a re-opening."""
-    return target is State.OPEN and current in (State.RESOLVED, State.CLOSED)
+    return State(target) is State.OPEN and State(current) in (State.RESOLVED, State.CLOSED)
 
 
 @dataclass(frozen=True)
@@ -122,13 +122,15 @@ class TransitionError(ValueError):
             text = f"cannot close the incident yet: {why}"
         else:
             allowed = ", ".join(sorted(TRANSITIONS[current])) or "nothing"
-            text = f"cannot move an incident from {current.value} to {target.value} (allowed: {allowed})"
+            text = (f"cannot move an incident from {current.value} to {target.value}"
+                    f" (allowed: {allowed})")
         super().__init__(text)
 
 
 def transition(current: State, target: State, blockers: Sequence[Blocker] = ()) -> None:
     """Check a lifecycle move; raise :class:`TransitionError` if it is illegal or, for closing,
-    if any blocker (from :func:`close_blockers`) remains."""
+    if any blocker (from :func:`close_blockers`) remains. Plain strings are accepted as states."""
+    current, target = State(current), State(target)
     if target not in TRANSITIONS[current]:
         raise TransitionError(current, target)
     if target is State.CLOSED and blockers:
@@ -178,6 +180,9 @@ class ChecklistStatus:
     reason: str = ""
     at: datetime | None = None
     by: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "state", ChecklistState(self.state))
 
     @property
     def settled(self) -> bool:
@@ -267,6 +272,36 @@ def correction(original: TimelineEntry, entry_id: str, text: str, recorded_at: d
                          recorded_at, author, text, EntryKind.CORRECTION, original.id, merged)
 
 
+def state_change(entry_id: str, incident_id: str, current: State, target: State,
+                 at: datetime, author: str, reason: str = "",
+                 blockers: Sequence[Blocker] = ()) -> TimelineEntry:
+    """The timeline entry recording a lifecycle move, after checking it with :func:`transition`.
+
+    A re-opening needs a reason (why the resolved incident is live again); it is flagged in
+    ``data["reopen"]`` so reports and audits can find it.
+    """
+    transition(current, target, blockers)
+    current, target = State(current), State(target)
+    reopen = is_reopen(current, target)
+    if reopen and not reason.strip():
+        raise TransitionError(current, target, (Blocker("reopen_without_reason", Bilingual(
+            "重新开启须写明原因", "re-opening needs a reason")),))
+    text = f"{current.label.zh} → {target.label.zh}" + (f":{reason.strip()}" if reason else "")
+    data = {"from": current.value, "to": target.value, "reopen": reopen, "reason": reason}
+    return TimelineEntry(entry_id, incident_id, at, at, author, text, EntryKind.STATE, data=data)
+
+
+def level_change(entry_id: str, incident_id: str, old: Level, new: Level, at: datetime,
+                 author: str, reason: str = "") -> TimelineEntry:
+    """The timeline entry recording a change of response level (raised or lowered)."""
+    old, new = Level(old), Level(new)
+    if old is new:
+        raise ValueError(f"the level is already {new.value}")
+    text = f"{old.label.zh} → {new.label.zh}" + (f":{reason.strip()}" if reason else "")
+    data = {"from": old.value, "to": new.value, "raised": new.rank > old.rank, "reason": reason}
+    return TimelineEntry(entry_id, incident_id, at, at, author, text, EntryKind.LEVEL, data=data)
+
+
 def checklist_statuses(entries: Iterable[TimelineEntry]) -> dict[str, ChecklistStatus]:
     """Latest mark per item from the effective timeline's checklist entries, whose data is
     ``{"item_id": ..., "state": "done"|"skipped"|"pending", "reason": ...}``."""
@@ -297,7 +332,8 @@ def close_blockers(kind: Kind, checklist: Mapping[str, ChecklistStatus] | Iterab
     """
     found: list[Blocker] = []
     if report_status not in _REPORT_COUNTS:
-        found.append(Blocker("report_not_submitted", Bilingual("书面报告尚未提交", "written report not submitted")))
+        found.append(Blocker("report_not_submitted",
+                             Bilingual("书面报告尚未提交", "written report not submitted")))
     if reporting_chain_complete is False:
         found.append(Blocker("reporting_chain_incomplete",
                              Bilingual("逐级上报尚未完成", "reporting chain not complete")))
@@ -309,8 +345,8 @@ def close_blockers(kind: Kind, checklist: Mapping[str, ChecklistStatus] | Iterab
         mark = marks.get(item.id, ChecklistStatus(item.id))
         if mark.state is ChecklistState.SKIPPED and not mark.reason.strip():
             found.append(Blocker("checklist_skip_without_reason", Bilingual(
-                f"跳过的事项须写明原因:{item.text.zh}", f"skipped without a reason: {item.text.en}"),
-                item.id))
+                f"跳过的事项须写明原因:{item.text.zh}",
+                f"skipped without a reason: {item.text.en}"), item.id))
         elif not mark.settled:
             found.append(Blocker("checklist_pending", Bilingual(
                 f"事项未完成:{item.text.zh}", f"checklist item pending: {item.text.en}"), item.id))
@@ -355,9 +391,10 @@ def _keys(obj: object, allowed: set[str] | None, where: str) -> Mapping[str, Any
     """``obj`` as a mapping whose keys are all in ``allowed`` (None: any; ``_x`` are comments)."""
     if not isinstance(obj, dict):
         raise RuleDataError(where, "must be an object")
-    for key in obj if allowed is not None else ():
-        if key not in allowed and not str(key).startswith("_"):
-            raise RuleDataError(f"{where}.{key}", f"unknown field; expected one of {sorted(allowed)}")
+    for key in obj:
+        if allowed is not None and key not in allowed and not str(key).startswith("_"):
+            raise RuleDataError(f"{where}.{key}",
+                                f"unknown field; expected one of {sorted(allowed)}")
     return obj
 
 
@@ -372,9 +409,10 @@ def _bilingual(value: object, where: str) -> Bilingual:
 def _item(value: object, where: str) -> ChecklistItem:
     obj = _keys(value, _ITEM_KEYS, where)
     if not isinstance(obj.get("id"), str) or not _ID.match(obj["id"]):
-        raise RuleDataError(f"{where}.id", "must be lower_snake_case (a-z, 0-9, _), at most 40 chars")
+        raise RuleDataError(f"{where}.id", "must be lower_snake_case (a-z 0-9 _), ≤ 40 chars")
     due = obj.get("due_minutes")
-    if due is not None and (isinstance(due, bool) or not isinstance(due, int) or not 0 <= due <= 10080):
+    whole = isinstance(due, int) and not isinstance(due, bool)
+    if due is not None and (not whole or not 0 <= due <= 10080):
         raise RuleDataError(f"{where}.due_minutes", "must be whole minutes between 0 and 10080")
     if not isinstance(obj.get("required", True), bool):
         raise RuleDataError(f"{where}.required", "must be true or false")
@@ -389,7 +427,8 @@ def _kind(kind_id: str, value: object, where: str) -> Kind:
     if not isinstance(obj.get("needs_statement"), bool):
         raise RuleDataError(f"{where}.needs_statement", "must be true or false")
     if obj.get("default_level") not in set(Level):
-        raise RuleDataError(f"{where}.default_level", f"must be one of {[lv.value for lv in Level]}")
+        levels = [lv.value for lv in Level]
+        raise RuleDataError(f"{where}.default_level", f"must be one of {levels}")
     raw_items = obj.get("checklist", [])
     if not isinstance(raw_items, list):
         raise RuleDataError(f"{where}.checklist", "must be a list")
@@ -455,7 +494,8 @@ def load_kinds(shipped_path: Path | str, site_path: Path | str | None = None) ->
     except (OSError, ValueError) as exc:
         return KindCatalogue(shipped.kinds, shipped.rules, (f"{site_path}: cannot read: {exc}",))
     if not isinstance(site_data, dict):
-        return KindCatalogue(shipped.kinds, shipped.rules, (f"{site_path}: (top level): must be an object",))
+        problem = f"{site_path}: (top level): must be an object"
+        return KindCatalogue(shipped.kinds, shipped.rules, (problem,))
     shipped_doc = cast(dict[str, Any], shipped_data)  # _build accepted it as an object
     merged = dict(shipped_doc) | {k: v for k, v in site_data.items() if k != "kinds"}
     site_kinds = site_data.get("kinds", {})

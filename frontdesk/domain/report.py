@@ -121,7 +121,8 @@ def revise(report: Report, **changes: object) -> Report:
     locked = {"state", "submitted_at", "approved_by", "approved_at", "incident_id",
               "returned_by", "returned_at", "returned_reason"}
     if locked & changes.keys():
-        raise ReportError(f"use submit/approve/return_report to change {sorted(locked & changes.keys())}")
+        fields = sorted(locked & changes.keys())
+        raise ReportError(f"use submit/approve/return_report to change {fields}")
     return replace(report, **changes)  # type: ignore[arg-type]
 
 
@@ -139,7 +140,7 @@ def submit(report: Report, at: datetime) -> Report:
 def approve(report: Report, by: str, at: datetime) -> Report:
     """A superior approves a submitted report; the signer cannot approve their own report."""
     if report.state is not ReportState.SUBMITTED:
-        raise ReportError(f"only a submitted report can be approved (this one is {report.state.value})")
+        raise ReportError(f"only a submitted report can be approved, not {report.state.value}")
     if not by.strip() or by.strip() == report.signer.strip():
         raise ReportError("the approver must be named and must not be the signer")
     return replace(report, state=ReportState.APPROVED, approved_by=by, approved_at=at)
@@ -148,7 +149,7 @@ def approve(report: Report, by: str, at: datetime) -> Report:
 def return_report(report: Report, by: str, at: datetime, reason: str) -> Report:
     """A superior sends a submitted report back for rework, with a reason."""
     if report.state is not ReportState.SUBMITTED:
-        raise ReportError(f"only a submitted report can be returned (this one is {report.state.value})")
+        raise ReportError(f"only a submitted report can be returned, not {report.state.value}")
     if not reason.strip():
         raise ReportError("a returned report needs a reason")
     return replace(report, state=ReportState.RETURNED, submitted_at=None, returned_by=by,
