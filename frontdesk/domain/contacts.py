@@ -19,7 +19,7 @@ import csv
 import io
 import unicodedata
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time
 from types import MappingProxyType
@@ -407,8 +407,3 @@ def role_names(role: str) -> tuple[str, str]:
     """(zh, en) names of a role id; the id itself twice when it is unknown."""
     found = ROLES.get(role)
     return (found.zh, found.en) if found else (role, role)
-
-
-def known_roles() -> Sequence[str]:
-    """All role ids, in chain order."""
-    return tuple(ROLES)

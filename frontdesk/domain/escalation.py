@@ -10,8 +10,8 @@ Two chains run side by side on every incident (research/anchors-escalation-incid
   worse the superior is told immediately; a general event may be reported afterwards.
 
 A :class:`Plan` is the frozen copy of both chains for all three levels, taken from the policy
-document when the incident opens (:func:`frontdesk.domain.escalation_policy.plan_for`) and stored with
-the incident, so a later policy edit never changes a live incident. The call log
+document when the incident opens (:func:`frontdesk.domain.escalation_policy.plan_for`) and
+stored with the incident, so a later policy edit never changes a live incident. The call log
 (:class:`CallAttempt`, :class:`Skip`, :class:`LevelChange`) is all that is stored about progress;
 :func:`frontdesk.domain.escalation_engine.chain_state` recomputes everything else from it.
 """
@@ -22,26 +22,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from frontdesk.domain.incidents import Bilingual, Level
 
-class Level(StrEnum):
-    """Response level (seed 001): 一般级 general, 较重级 serious, 严重级 severe."""
-
-    GENERAL = "general"
-    SERIOUS = "serious"
-    SEVERE = "severe"
-
-    @property
-    def rank(self) -> int:
-        """0 for general, 1 for serious, 2 for severe."""
-        return _LEVEL_ORDER.index(self)
-
-    @property
-    def zh(self) -> str:
-        """The Chinese name."""
-        return {"general": "一般级", "serious": "较重级", "severe": "严重级"}[self.value]
-
-
-_LEVEL_ORDER = (Level.GENERAL, Level.SERIOUS, Level.SEVERE)
+__all__ = [
+    "Bilingual", "CallAttempt", "CallOutcome", "ChainKind", "Level", "LevelChains", "LevelChange",
+    "Plan", "ReportLevel", "Require", "Skip", "Step", "StepKind", "Target",
+]
 
 
 class ChainKind(StrEnum):
@@ -123,15 +109,9 @@ class Target:
 
     def to_dict(self) -> dict[str, str]:
         """JSON form: ``{"role": ...}`` or ``{"contact_id": ...}``."""
-        return {"role": self.role} if self.role is not None else {"contact_id": str(self.contact_id)}
-
-
-@dataclass(frozen=True)
-class Bilingual:
-    """A short text in Chinese and English (a step's condition or label)."""
-
-    zh: str
-    en: str
+        if self.role is not None:
+            return {"role": self.role}
+        return {"contact_id": str(self.contact_id)}
 
 
 @dataclass(frozen=True)
@@ -246,7 +226,7 @@ class Plan:
     def chains(self, level: Level) -> LevelChains:
         """The chains for ``level``."""
         for chains in self.levels:
-            if chains.level is level:
+            if chains.level == level:
                 return chains
         raise KeyError(level)
 
@@ -254,6 +234,8 @@ class Plan:
 @dataclass(frozen=True)
 class CallAttempt:
     """One call (or message) the duty room made, as logged; ``at`` is an aware UTC instant.
+
+    ``chain`` and ``outcome`` may be given as their string values (as storage returns them).
 
     ``step_index`` indexes the responder chain in force at ``at`` (for ``chain="responder"``) or
     the reporting levels as :class:`~frontdesk.domain.escalation_engine.ChainState` lists them.
@@ -272,6 +254,8 @@ class CallAttempt:
 
     def __post_init__(self) -> None:
         _check_aware(self.at)
+        _coerce(self, "chain", ChainKind)
+        _coerce(self, "outcome", CallOutcome)
 
 
 @dataclass(frozen=True)
@@ -288,6 +272,7 @@ class Skip:
 
     def __post_init__(self) -> None:
         _check_aware(self.at)
+        _coerce(self, "chain", ChainKind)
 
 
 @dataclass(frozen=True)
@@ -304,9 +289,16 @@ class LevelChange:
 
     def __post_init__(self) -> None:
         _check_aware(self.at)
+        _coerce(self, "from_level", Level)
+        _coerce(self, "to_level", Level)
 
 
 def _check_aware(at: datetime) -> None:
     if at.tzinfo is None:
         raise ValueError("escalation records need aware (UTC) datetimes")
+
+
+def _coerce(record: object, name: str, enum: type[StrEnum]) -> None:
+    # Storage hands back plain strings; the engine compares enum members by identity.
+    object.__setattr__(record, name, enum(getattr(record, name)))
 

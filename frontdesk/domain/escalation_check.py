@@ -105,11 +105,12 @@ def check_policies(
                 for target in () if emergency else targets:
                     for code, en, zh in _target_problems(target, contacts, now_local):
                         found.append((code, target.role, target.contact_id, en, zh))
+                where = f"{kind}/{chains.level.value}/{chain.value} step {index + 1}"
+                where_zh = f"{kind}/{chains.level.label.zh}/{chain.value} 第{index + 1}步"
                 for code, role, cid, en, zh in found:
-                    where = f"{kind}/{chains.level.value}/{chain.value} step {index + 1}"
                     warnings.append(PolicyWarning(
                         kind=kind, level=chains.level, chain=chain, step_index=index, code=code,
                         role=role, contact_id=cid, message=f"{where}: {en}",
-                        message_zh=f"{kind}/{chains.level.zh}/{chain.value} 第{index + 1}步:{zh}",
+                        message_zh=f"{where_zh}:{zh}",
                     ))
     return warnings

@@ -292,11 +292,11 @@ def _responder_state(sim: _Responder, contacts: Sequence[Contact], now: datetime
         n = step.misses_to_advance
         for t in sim.targets:
             cands = _candidates(contacts, t.target, now_local)
-            status = (TargetStatus.ACCEPTED if t.accepted_at else TargetStatus.DECLINED
-                      if t.declined_at else TargetStatus.EXHAUSTED if t.misses >= n
-                      else TargetStatus.PENDING)
+            t_status = (TargetStatus.ACCEPTED if t.accepted_at else TargetStatus.DECLINED
+                        if t.declined_at else TargetStatus.EXHAUSTED if t.misses >= n
+                        else TargetStatus.PENDING)
             number = cands[0].number if cands and cands[0].number else step.number
-            targets.append(TargetState(t.target, cands, number, status, t.misses, t.messages,
+            targets.append(TargetState(t.target, cands, number, t_status, t.misses, t.messages,
                                        _target_due(sim, step, t), t.callback_until,
                                        t.last_outcome))
     if sim.accepted is not None:

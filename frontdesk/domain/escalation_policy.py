@@ -119,7 +119,7 @@ def parse_step(raw: Any, defaults: Mapping[str, int], path: str) -> Step:
     if not isinstance(raw, Mapping):
         raise PolicyError([f"{path}: expected an object"])
     try:
-        kind = StepKind(raw.get("kind"))
+        kind = StepKind(str(raw.get("kind")))
     except ValueError:
         raise PolicyError([f"{path}.kind: one of {', '.join(k.value for k in StepKind)}"]) from None
     d = {**_DEFAULTS, **defaults}
@@ -138,7 +138,7 @@ def parse_step(raw: Any, defaults: Mapping[str, int], path: str) -> Step:
         if service is None:
             targets = _targets(raw, path)
             service = targets[0].role if len(targets) == 1 else None
-        if service not in EMERGENCY_NUMBERS:
+        if not isinstance(service, str) or service not in EMERGENCY_NUMBERS:
             raise PolicyError([f"{path}.service: one of {', '.join(EMERGENCY_NUMBERS)}"])
         targets = (Target(role=service),)
         number = raw.get("number", EMERGENCY_NUMBERS[service])
