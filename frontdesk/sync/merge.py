@@ -1,4 +1,4 @@
-"""The merge model: sync as set union of immutable versions, in memory (DESIGN.md, "Identity and sync").
+"""The merge model: sync as a set union of immutable versions (DESIGN.md, "Identity and sync").
 
 This module is the *reference semantics* for the SQLite store: the storage layer must give the
 same answers as :class:`MemoryStore` for the same versions and purge markers. It is pure (no
@@ -149,6 +149,7 @@ class MemoryStore:
 
 
 def _key(v: Version) -> RecordKey:
+    """The record a version belongs to."""
     return (v.kind, v.record_id)
 
 
@@ -183,10 +184,14 @@ class BundleLike(Protocol):
     """Anything carrying versions and purge markers (e.g. a read :class:`Bundle`)."""
 
     @property
-    def versions(self) -> list[Version]: ...  # noqa: D102
+    def versions(self) -> list[Version]:
+        """The bundle's versions."""
+        ...
 
     @property
-    def purges(self) -> list[PurgeMarker]: ...  # noqa: D102
+    def purges(self) -> list[PurgeMarker]:
+        """The bundle's purge markers."""
+        ...
 
 
 def _report(
@@ -209,6 +214,9 @@ def _report(
         incoming.setdefault(_key(v), []).append(v)
     for key, added in sorted(incoming.items()):
         before = store.record_versions(*key)
+        if not before and len(added) == 1:  # fast path: a record seen for the first time
+            report.new_records.append(key)
+            continue
         old_win = winner(before)
         after = heads(before + added)
         if old_win is None:
@@ -285,7 +293,8 @@ def edit(
     """A local create or edit: a new version whose parent is the current winner (if any).
 
     Editing a conflicted record supersedes only the shown winner; the conflict remains for the
-    supervisor (use :func:`resolve` to close it).
+    supervisor (use :func:`resolve` to close it). Editing a deleted record (the winner is a
+    tombstone) restores it, as a deliberate later decision that descends from the delete.
     """
     win = winner(store.record_versions(kind, record_id))
     parents = [win.version_id] if win is not None else []
