@@ -30,16 +30,18 @@ def csv_cell(value: object) -> str:
 
 def write_csv(sheet: Sheet, path: str | os.PathLike[str]) -> None:
     """Write ``sheet`` as a CSV file at ``path`` (atomically; raises :class:`ExportError`)."""
-    with atomic_output(path) as tmp:
-        with open(tmp, "w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-            for line in sheet.header_lines:
+    with (
+        atomic_output(path) as tmp,
+        open(tmp, "w", encoding="utf-8-sig", errors="replace", newline="") as handle,
+    ):
+        writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+        for line in sheet.header_lines:
+            writer.writerow([csv_cell(line)])
+        if sheet.header_lines:
+            writer.writerow([])
+        writer.writerow([csv_cell(column.title) for column in sheet.columns])
+        writer.writerows([csv_cell(value) for value in row] for row in sheet.rows)
+        if sheet.footer_lines:
+            writer.writerow([])
+            for line in sheet.footer_lines:
                 writer.writerow([csv_cell(line)])
-            if sheet.header_lines:
-                writer.writerow([])
-            writer.writerow([csv_cell(column.title) for column in sheet.columns])
-            writer.writerows([csv_cell(value) for value in row] for row in sheet.rows)
-            if sheet.footer_lines:
-                writer.writerow([])
-                for line in sheet.footer_lines:
-                    writer.writerow([csv_cell(line)])

@@ -1,4 +1,4 @@
-"""Finding a Chinese font to embed in PDF exports.
+"""Finding a Chinese font for PDF exports, and the canvas that draws with it.
 
 The PDF must show Chinese on a machine with no Chinese fonts, so the font is embedded (as a
 subset). Where it comes from, in order:
@@ -13,6 +13,9 @@ subset). Where it comes from, in order:
    *not* embedded, and says so in a warning.
 
 A candidate counts only if its character map covers a few common Chinese characters.
+:func:`open_canvas` returns a :class:`Canvas` for the chosen font: :class:`FpdfCanvas`
+(fpdf2, font embedded as a subset) or :class:`ReportLabCanvas` (``STSong-Light``).
+Canvas coordinates are millimetres from the top left of an A4 landscape page.
 """
 from __future__ import annotations
 
@@ -21,10 +24,29 @@ import importlib.metadata
 import importlib.util
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
-__all__ = ["FontChoice", "PACKAGE_FONTS", "SYSTEM_FONTS", "covers_chinese", "find_cjk_font",
-           "reportlab_available"]
+__all__ = [
+    "NO_EMBED_WARNING",
+    "PACKAGE_FONTS",
+    "SYSTEM_FONTS",
+    "Canvas",
+    "FontChoice",
+    "FpdfCanvas",
+    "ReportLabCanvas",
+    "covers_chinese",
+    "find_cjk_font",
+    "open_canvas",
+    "reportlab_available",
+]
+
+PAGE_W, PAGE_H = 297.0, 210.0  # mm, A4 landscape
+PT = 25.4 / 72  # mm per point
+NO_EMBED_WARNING = ("No Chinese font to embed was found: the PDF uses the built-in STSong-Light "
+                    "font, which is not embedded, so a viewer without Chinese fonts shows boxes "
+                    "instead of Chinese text.")
 
 SAMPLE = "访客登记值班签名日期"
 
@@ -58,11 +80,20 @@ class FontChoice:
 
 
 def covers_chinese(path: Path, index: int = 0) -> bool:
-    """True when the font at ``path`` (face ``index``) has glyphs for common Chinese text."""
+    """True when the font at ``path`` (face ``index``) has glyphs for common Chinese text.
+
+    The answer is cached per file version: reading a CJK character map takes a moment.
+    """
+    stat = path.stat()
+    return _covers(str(path), index, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=32)
+def _covers(path: str, index: int, mtime_ns: int, size: int) -> bool:
     from fontTools.ttLib import TTFont
 
     try:
-        with TTFont(str(path), fontNumber=index, lazy=True) as font:
+        with TTFont(path, fontNumber=index, lazy=True) as font:
             cmap = font.getBestCmap() or {}
     except Exception:  # noqa: BLE001 - any unreadable file simply does not qualify
         return False
@@ -73,14 +104,14 @@ def _package_fonts() -> list[FontChoice]:
     """Fonts shipped by installed PyPI packages, in order of preference."""
     found = []
     for dist, module_name, func in PACKAGE_FONTS:
-        if importlib.util.find_spec(module_name) is None:
-            continue
-        module = importlib.import_module(module_name)
         try:
+            if importlib.util.find_spec(module_name) is None:
+                continue
+            font_path = Path(getattr(importlib.import_module(module_name), func)())
             version = importlib.metadata.version(dist)
-        except importlib.metadata.PackageNotFoundError:
-            version = "?"
-        found.append(FontChoice(Path(getattr(module, func)()), 0, f"package {dist} {version}"))
+        except Exception:  # noqa: BLE001, S112 - a broken font package is just skipped
+            continue
+        found.append(FontChoice(font_path, 0, f"package {dist} {version}"))
     return found
 
 
@@ -111,3 +142,127 @@ def find_cjk_font(preferred: str | os.PathLike[str] | None = None,
 def reportlab_available() -> bool:
     """True when ReportLab (for the non-embedded ``STSong-Light`` fallback) is importable."""
     return importlib.util.find_spec("reportlab") is not None
+
+
+def open_canvas(path: Path, title: str, preferred: str | os.PathLike[str] | None = None,
+                index: int = 0) -> tuple[Canvas | None, list[str]]:
+    """A canvas writing to ``path`` with the best available Chinese font, and warnings.
+
+    Returns ``(None, warnings)`` when there is neither a Chinese font nor ReportLab.
+    """
+    font, warnings = find_cjk_font(preferred, index)
+    if font is not None:
+        return FpdfCanvas(path, font, title), warnings
+    if reportlab_available():
+        return ReportLabCanvas(path, title), [*warnings, NO_EMBED_WARNING]
+    return None, warnings
+
+
+class Canvas(Protocol):
+    """What the layout needs from a PDF library. Coordinates in mm from the top left."""
+
+    def units(self, ch: str) -> float: ...  # advance width of ch in 1/1000 em
+    def has_glyph(self, ch: str) -> bool: ...
+    def new_page(self) -> None: ...
+    def text(self, x: float, y: float, s: str, size: float) -> None: ...  # y = baseline
+    def line(self, x1: float, y1: float, x2: float, y2: float) -> None: ...
+    def shade(self, x: float, y: float, w: float, h: float) -> None: ...
+    def save(self) -> None: ...
+
+
+class FpdfCanvas:
+    """fpdf2 drawing with an embedded (subset) TrueType/OpenType font."""
+
+    def __init__(self, path: Path, font: FontChoice, title: str) -> None:
+        from fpdf import FPDF
+        from fpdf.fonts import TTFFont
+
+        self.path = path
+        self.pdf = FPDF(orientation="L", unit="mm", format="A4")
+        self.pdf.set_auto_page_break(False)
+        self.pdf.set_creator("frontdesk")
+        self.pdf.set_title(title)
+        if font.index:  # a face inside a .ttc collection (fpdf2 >= 2.8)
+            self.pdf.add_font("cjk", "", str(font.path), collection_font_number=font.index)
+        else:
+            self.pdf.add_font("cjk", "", str(font.path))
+        self.pdf.set_font("cjk", size=9)
+        self.pdf.set_line_width(0.15)
+        self.size = 9.0
+        loaded = self.pdf.current_font
+        if not isinstance(loaded, TTFFont):
+            raise TypeError(f"not a TrueType/OpenType font: {font.path}")
+        self.widths, self.cmap = loaded.cw, loaded.cmap
+
+    def units(self, ch: str) -> float:
+        return float(self.widths[ord(ch)])
+
+    def has_glyph(self, ch: str) -> bool:
+        return ord(ch) in self.cmap
+
+    def new_page(self) -> None:
+        self.pdf.add_page()
+
+    def text(self, x: float, y: float, s: str, size: float) -> None:
+        if size != self.size:
+            self.pdf.set_font_size(size)
+            self.size = size
+        self.pdf.text(x, y, s)
+
+    def line(self, x1: float, y1: float, x2: float, y2: float) -> None:
+        self.pdf.line(x1, y1, x2, y2)
+
+    def shade(self, x: float, y: float, w: float, h: float) -> None:
+        # Fill colour back to black afterwards: fpdf2 wraps every text() in a colour
+        # save/restore while the fill and text colours differ, which is slow.
+        self.pdf.set_fill_color(225)
+        self.pdf.rect(x, y, w, h, style="F")
+        self.pdf.set_fill_color(0)
+
+    def save(self) -> None:
+        self.pdf.output(str(self.path))
+
+
+class ReportLabCanvas:
+    """ReportLab drawing with the built-in, non-embedded ``STSong-Light`` CID font."""
+
+    FONT = "STSong-Light"
+
+    def __init__(self, path: Path, title: str) -> None:
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+        from reportlab.pdfgen.canvas import Canvas
+
+        pdfmetrics.registerFont(UnicodeCIDFont(self.FONT))
+        self.width = pdfmetrics.stringWidth
+        self.c = Canvas(str(path), pagesize=(PAGE_W / PT, PAGE_H / PT))
+        self.c.setTitle(title)
+        self.c.setCreator("frontdesk")
+        self.started = False
+
+    def units(self, ch: str) -> float:
+        return float(self.width(ch, self.FONT, 1000))
+
+    def has_glyph(self, ch: str) -> bool:
+        return ord(ch) <= 0xFFFF  # UniGB-UCS2-H encodes the Basic Multilingual Plane only
+
+    def new_page(self) -> None:
+        if self.started:
+            self.c.showPage()
+        self.started = True
+        self.c.setLineWidth(0.15 / PT)
+
+    def text(self, x: float, y: float, s: str, size: float) -> None:
+        self.c.setFont(self.FONT, size)
+        self.c.drawString(x / PT, (PAGE_H - y) / PT, s)
+
+    def line(self, x1: float, y1: float, x2: float, y2: float) -> None:
+        self.c.line(x1 / PT, (PAGE_H - y1) / PT, x2 / PT, (PAGE_H - y2) / PT)
+
+    def shade(self, x: float, y: float, w: float, h: float) -> None:
+        self.c.setFillGray(225 / 255)
+        self.c.rect(x / PT, (PAGE_H - y - h) / PT, w / PT, h / PT, stroke=0, fill=1)
+        self.c.setFillGray(0)
+
+    def save(self) -> None:
+        self.c.save()

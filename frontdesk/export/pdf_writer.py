@@ -23,16 +23,13 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
-from pathlib import Path
-from typing import Protocol
 
-from frontdesk.export.fonts import FontChoice, find_cjk_font, reportlab_available
+from frontdesk.export.fonts import PAGE_H, PAGE_W, PT, Canvas, open_canvas
 from frontdesk.export.sheet import ExportError, Sheet, atomic_output, cell_text, column_widths
 
 __all__ = ["ExportError", "write_pdf"]
 
-PAGE_W, PAGE_H, MARGIN = 297.0, 210.0, 10.0  # mm, A4 landscape
-PT = 25.4 / 72  # mm per point
+MARGIN = 10.0  # mm
 PAD = 1.0  # cell padding, mm
 LEADING = 1.3  # line height as a multiple of the font size
 MAX_CELL_LINES = 6
@@ -40,109 +37,10 @@ MAX_TITLE_LINES = 3
 CUT_CHARS = 4000  # longer cells are cut before wrapping (they cannot fit anyway)
 CONTENT_CAP = 40  # content width (char cells) that counts when sharing the page width
 TOP, BOTTOM = MARGIN + 6.0, PAGE_H - MARGIN - 4.0  # table area below the running head
-_DROP = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+_DROP = re.compile(  # controls, zero-width and bidi marks, BOM, lone surrogates
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
+)
 _NEWLINES = re.compile("\r\n|[\r\u2028\u2029\x0b\x0c]")
-
-
-class _Canvas(Protocol):
-    """What the layout needs from a PDF library. Coordinates in mm from the top left."""
-
-    def units(self, ch: str) -> float: ...  # advance width of ch in 1/1000 em
-    def has_glyph(self, ch: str) -> bool: ...
-    def new_page(self) -> None: ...
-    def text(self, x: float, y: float, s: str, size: float) -> None: ...  # y = baseline
-    def line(self, x1: float, y1: float, x2: float, y2: float) -> None: ...
-    def shade(self, x: float, y: float, w: float, h: float) -> None: ...
-    def save(self) -> None: ...
-
-
-class _FpdfCanvas:
-    """fpdf2 drawing with an embedded (subset) TrueType/OpenType font."""
-
-    def __init__(self, path: Path, font: FontChoice, title: str) -> None:
-        from fpdf import FPDF
-
-        self.path = path
-        self.pdf = FPDF(orientation="L", unit="mm", format="A4")
-        self.pdf.set_auto_page_break(False)
-        self.pdf.set_creator("frontdesk")
-        self.pdf.set_title(title)
-        extra = {"collection_font_number": font.index} if font.index else {}
-        self.pdf.add_font("cjk", "", str(font.path), **extra)
-        self.pdf.set_font("cjk", size=9)
-        self.pdf.set_line_width(0.15)
-        self.pdf.set_fill_color(225)
-        self.size = 9.0
-        self.font = self.pdf.current_font
-
-    def units(self, ch: str) -> float:
-        return float(self.font.cw[ord(ch)])
-
-    def has_glyph(self, ch: str) -> bool:
-        return ord(ch) in self.font.cmap
-
-    def new_page(self) -> None:
-        self.pdf.add_page()
-
-    def text(self, x: float, y: float, s: str, size: float) -> None:
-        if size != self.size:
-            self.pdf.set_font_size(size)
-            self.size = size
-        self.pdf.text(x, y, s)
-
-    def line(self, x1: float, y1: float, x2: float, y2: float) -> None:
-        self.pdf.line(x1, y1, x2, y2)
-
-    def shade(self, x: float, y: float, w: float, h: float) -> None:
-        self.pdf.rect(x, y, w, h, style="F")
-
-    def save(self) -> None:
-        self.pdf.output(str(self.path))
-
-
-class _ReportLabCanvas:
-    """ReportLab drawing with the built-in, non-embedded ``STSong-Light`` CID font."""
-
-    FONT = "STSong-Light"
-
-    def __init__(self, path: Path, title: str) -> None:
-        from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-        from reportlab.pdfgen.canvas import Canvas
-
-        pdfmetrics.registerFont(UnicodeCIDFont(self.FONT))
-        self.width = pdfmetrics.stringWidth
-        self.c = Canvas(str(path), pagesize=(PAGE_W / PT, PAGE_H / PT))
-        self.c.setTitle(title)
-        self.c.setCreator("frontdesk")
-        self.started = False
-
-    def units(self, ch: str) -> float:
-        return float(self.width(ch, self.FONT, 1000))
-
-    def has_glyph(self, ch: str) -> bool:
-        return True
-
-    def new_page(self) -> None:
-        if self.started:
-            self.c.showPage()
-        self.started = True
-        self.c.setLineWidth(0.15 / PT)
-
-    def text(self, x: float, y: float, s: str, size: float) -> None:
-        self.c.setFont(self.FONT, size)
-        self.c.drawString(x / PT, (PAGE_H - y) / PT, s)
-
-    def line(self, x1: float, y1: float, x2: float, y2: float) -> None:
-        self.c.line(x1 / PT, (PAGE_H - y1) / PT, x2 / PT, (PAGE_H - y2) / PT)
-
-    def shade(self, x: float, y: float, w: float, h: float) -> None:
-        self.c.setFillGray(225 / 255)
-        self.c.rect(x / PT, (PAGE_H - y - h) / PT, w / PT, h / PT, stroke=0, fill=1)
-        self.c.setFillGray(0)
-
-    def save(self) -> None:
-        self.c.save()
 
 
 @dataclass
@@ -157,7 +55,7 @@ class _Page:
 class _Layout:
     """Text measuring, cleaning and wrapping for one canvas, with per-character caches."""
 
-    def __init__(self, canvas: _Canvas) -> None:
+    def __init__(self, canvas: Canvas) -> None:
         self.canvas = canvas
         self.widths: dict[str, float] = {}
         self.good: set[str] = set()
@@ -197,10 +95,11 @@ class _Layout:
         lines = list(islice(self._lines(text, limit), max_lines + 1))
         if cut or len(lines) > max_lines:
             self.cut += 1
-            last = lines[min(len(lines), max_lines) - 1]
+            keep = min(len(lines), max_lines)
+            last = lines[keep - 1]
             while last and self.units(last + "…") > limit:
                 last = last[:-1]
-            lines = lines[: max_lines - 1] + [last + "…"]
+            lines = [*lines[: keep - 1], last + "…"]
         return lines
 
     def _lines(self, text: str, limit: float) -> Iterator[str]:
@@ -259,10 +158,36 @@ class _Grid:
     def for_sheet(cls, sheet: Sheet) -> _Grid:
         ncols = len(sheet.columns)
         size = 9.0 if ncols <= 8 else 8.0 if ncols <= 14 else 7.0
-        weights = column_widths(sheet.columns, sheet.rows, CONTENT_CAP)
-        widths = [(PAGE_W - 2 * MARGIN) * w / (sum(weights) or 1) for w in weights]
+        cell = size * PT * 0.55  # a character cell: a digit is ~0.55 em, a Chinese character 1 em
+        natural = [(w - 2) * cell + 2 * PAD + 0.5  # column_widths() adds 2 cells of padding
+                   for w in column_widths(sheet.columns, sheet.rows, CONTENT_CAP)]
+        widths = _share(natural, PAGE_W - 2 * MARGIN)
         lefts = [MARGIN + sum(widths[:i]) for i in range(len(widths))]
         return cls(size, tuple(lefts), tuple(widths))
+
+
+def _share(natural: list[float], total: float) -> list[float]:
+    """Column widths filling ``total``: narrow columns get their natural width, wide ones share.
+
+    If everything fits, all columns grow in proportion. Otherwise the columns that fit in an
+    equal share of what is left keep their natural width (so "23栋" or "张三" never wrap), and
+    the remaining wide columns split the rest equally.
+    """
+    if sum(natural) <= total:
+        return [n * total / (sum(natural) or 1) for n in natural]
+    widths = list(natural)
+    wide = set(range(len(natural)))
+    remaining = total
+    while wide:
+        share = remaining / len(wide)
+        narrow = {i for i in wide if natural[i] <= share}
+        if not narrow:
+            for i in wide:
+                widths[i] = share
+            break
+        remaining -= sum(natural[i] for i in narrow)
+        wide -= narrow
+    return widths
 
 
 def _layout(sheet: Sheet, lay: _Layout, grid: _Grid) -> list[_Page]:
@@ -317,14 +242,16 @@ def _layout(sheet: Sheet, lay: _Layout, grid: _Grid) -> list[_Page]:
     return pages
 
 
-def _draw(canvas: _Canvas, lay: _Layout, grid: _Grid, pages: list[_Page], run_head: str) -> None:
+def _draw(canvas: Canvas, lay: _Layout, grid: _Grid, pages: list[_Page], run_head: str) -> None:
     """Draw the laid-out pages, with the running head and "page N of M" on each."""
     total, size, right = len(pages), grid.size, PAGE_W - MARGIN
     for number, page in enumerate(pages, start=1):
         canvas.new_page()
-        canvas.text(MARGIN, MARGIN + 2.5, run_head, 8.0)
+        if number > 1:
+            canvas.text(MARGIN, MARGIN + 2.5, run_head, 8.0)
         folio = f"第 {number} 页 / 共 {total} 页 — page {number} of {total}"
-        canvas.text((PAGE_W - lay.units(folio) * 8.0 * PT / 1000) / 2, PAGE_H - MARGIN + 2, folio, 8.0)
+        folio_x = (PAGE_W - lay.units(folio) * 8.0 * PT / 1000) / 2
+        canvas.text(folio_x, PAGE_H - MARGIN + 2, folio, 8.0)
         for top, lines, bsize in page.blocks:
             for i, line in enumerate(lines):
                 if line:
@@ -352,20 +279,12 @@ def write_pdf(sheet: Sheet, path: str | os.PathLike[str], *,
     font comes from :func:`frontdesk.export.fonts.find_cjk_font`. Raises :class:`ExportError`
     when the file cannot be written, or when no Chinese font and no ReportLab are available.
     """
-    font, warnings = find_cjk_font(font_path, font_index)
-    if font is None and not reportlab_available():
-        raise ExportError(path, "no Chinese font for the PDF: install the pylopdf-fonts-zh-cn "
-                                "package or set a font file")
     title = " ".join(_DROP.sub("", cell_text(sheet.title)).split())
     with atomic_output(path) as tmp:
-        canvas: _Canvas
-        if font is not None:
-            canvas = _FpdfCanvas(tmp, font, title)
-        else:
-            canvas = _ReportLabCanvas(tmp, title)
-            warnings.append("No Chinese font to embed was found: the PDF uses the built-in "
-                            "STSong-Light font, which is not embedded, so a viewer without "
-                            "Chinese fonts shows boxes instead of Chinese text.")
+        canvas, warnings = open_canvas(tmp, title, font_path, font_index)
+        if canvas is None:
+            raise ExportError(path, "no Chinese font for the PDF: install the "
+                                    "pylopdf-fonts-zh-cn package or set a font file")
         lay = _Layout(canvas)
         grid = _Grid.for_sheet(sheet)
         pages = _layout(sheet, lay, grid)
@@ -375,8 +294,8 @@ def write_pdf(sheet: Sheet, path: str | os.PathLike[str], *,
         canvas.save()
     if lay.missing:
         sample = "".join(sorted(lay.missing)[:10])
-        warnings.append(f"{len(lay.missing)} kinds of character are not in the PDF font and "
-                        f"show as {lay.box}: {sample}")
+        warnings.append(f"Characters missing from the PDF font are shown as {lay.box} "
+                        f"({len(lay.missing)} distinct): {sample}")
     if lay.cut:
         warnings.append(f"{lay.cut} long cells were shortened with … in the PDF; the XLSX and "
                         "CSV exports keep the full text.")

@@ -92,7 +92,9 @@ def needs_formula_guard(text: str) -> bool:
     if not text:
         return False
     first = text[0]
-    return first in _FORMULA_TRIGGERS or unicodedata.normalize("NFKC", first)[:1] in _FORMULA_TRIGGERS
+    if first in _FORMULA_TRIGGERS:
+        return True
+    return not first.isascii() and unicodedata.normalize("NFKC", first)[:1] in _FORMULA_TRIGGERS
 
 
 def display_width(text: str, cap: int | None = None) -> int:
@@ -130,11 +132,14 @@ def column_widths(columns: Sequence[Column], rows: Sequence[Sequence[Value]],
         if not measure:
             break
         for i in measure:
-            if i < len(row) and row[i] is not None:
-                width = display_width(cell_text(row[i]), cap)
-                if width > content[i]:
-                    content[i] = width
-        measure = [i for i in measure if content[i] < cap]
+            value = row[i] if i < len(row) else None
+            if value is None:
+                continue
+            text = value if type(value) is str else cell_text(value)
+            if 2 * len(text) > content[i]:  # else it cannot be wider than the widest so far
+                content[i] = max(content[i], display_width(text, cap))
+                if content[i] >= cap:
+                    measure = [j for j in measure if content[j] < cap]
     return [
         max(display_width(column.title) + 2, min(used, cap) + 2, MIN_WIDTH)
         for column, used in zip(columns, content)

@@ -13,7 +13,9 @@ Following research/anchors-sync-export-security.md §2.2:
   Excel's and XlsxWriter's autofit under-estimate CJK text; content widths are capped at 60;
 * the column-title row is frozen and repeated on every printed page; the page is A4
   landscape, fitted to one page wide, with "第 N 页 / 共 M 页" in the printed footer;
-* ``constant_memory`` keeps memory flat for big days (rows are written strictly in order).
+* a day (up to :data:`CONSTANT_MEMORY_CELLS` cells) is built in memory, which is fastest;
+  bigger exports (a month) use ``constant_memory``, streaming rows to a scratch file so memory
+  stays flat (rows are written strictly in order, which this writer always does).
 
 Layout: header lines on top (one per row), an empty row, the column titles, the data rows,
 then an empty row, the footer lines and the signature line.
@@ -22,16 +24,19 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
+
 import xlsxwriter
+from xlsxwriter.exceptions import XlsxWriterException
 from xlsxwriter.format import Format
 
 from frontdesk.export.sheet import (
-    Column,
     ExportError,
     Sheet,
     atomic_output,
     cell_text,
     column_widths,
+    display_width,
     needs_formula_guard,
 )
 
@@ -39,6 +44,9 @@ __all__ = ["ExportError", "write_xlsx"]
 
 MAX_CONTENT_WIDTH = 60
 EXCEL_MAX_WIDTH = 255
+ROW_HEIGHT = 15.0  # points per line of the default 11-point font
+MAX_ROW_HEIGHT = 409.0  # Excel's limit
+CONSTANT_MEMORY_CELLS = 250_000  # above this, stream rows to disk (flat memory, ~25% slower)
 EXCEL_MAX_CELL_CHARS = 32_767
 EXCEL_MAX_NUMBER = 10**15  # Excel keeps 15 significant digits; longer integers become text
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
@@ -57,6 +65,19 @@ def _header_footer_text(text: str) -> str:
     return text.replace("&", "&&")
 
 
+def _line_count(text: str, width: int) -> int:
+    """How many lines ``text`` takes when wrapped in a column ``width`` characters wide.
+
+    Spreadsheets do not reliably grow rows for wrapped text in files they open (LibreOffice
+    does not), so the writer sets the height of rows that wrap from this estimate.
+    """
+    room = max(width - 1, 1)
+    if 2 * len(text) <= room and "\n" not in text:
+        return 1
+    cap = room * int(MAX_ROW_HEIGHT // ROW_HEIGHT)
+    return sum(max(1, -(-display_width(part, cap) // room)) for part in text.split("\n"))
+
+
 def _fit(text: str) -> str:
     """Text cut to what one Excel cell can hold, ending with an ellipsis if cut."""
     if len(text) <= EXCEL_MAX_CELL_CHARS:
@@ -65,22 +86,36 @@ def _fit(text: str) -> str:
 
 
 def write_xlsx(sheet: Sheet, path: str | os.PathLike[str]) -> None:
-    """Write ``sheet`` as an XLSX workbook at ``path`` (atomically; raises :class:`ExportError`)."""
-    with atomic_output(path) as tmp:
+    """Write ``sheet`` as an XLSX workbook at ``path`` (atomically; raises :class:`ExportError`).
+
+    XlsxWriter's row scratch files go to a private temporary folder that is always removed,
+    so a failed export leaves no personal data behind in the temp or the target folder.
+    """
+    with atomic_output(path) as tmp, tempfile.TemporaryDirectory(
+        prefix="frontdesk-xlsx-", ignore_cleanup_errors=True
+    ) as scratch:
         workbook = xlsxwriter.Workbook(
             str(tmp),
             {
-                "constant_memory": True,
+                "constant_memory": len(sheet.rows) * len(sheet.columns) > CONSTANT_MEMORY_CELLS,
                 "strings_to_formulas": False,
                 "strings_to_numbers": False,
                 "strings_to_urls": False,
-                "tmpdir": str(tmp.parent),
+                "tmpdir": scratch,
             },
         )
         try:
             _fill(workbook, sheet)
-        finally:
+        except BaseException:
+            for worksheet in workbook.worksheets():
+                handle = getattr(worksheet, "row_data_fh", None)
+                if handle is not None:
+                    handle.close()
+            raise
+        try:
             workbook.close()
+        except XlsxWriterException as exc:
+            raise ExportError(path, str(exc)) from exc
 
 
 def _fill(workbook: xlsxwriter.Workbook, sheet: Sheet) -> None:
@@ -98,8 +133,10 @@ def _fill(workbook: xlsxwriter.Workbook, sheet: Sheet) -> None:
     )
     ncols = max(len(sheet.columns), 1)
 
-    for i, width in enumerate(column_widths(sheet.columns, sheet.rows, MAX_CONTENT_WIDTH)):
-        ws.set_column(i, i, min(width, EXCEL_MAX_WIDTH), text)
+    widths = [min(w, EXCEL_MAX_WIDTH) for w in column_widths(sheet.columns, sheet.rows,
+                                                              MAX_CONTENT_WIDTH)]
+    for i, width in enumerate(widths):
+        ws.set_column(i, i, width, text)
 
     row = 0
 
@@ -119,14 +156,17 @@ def _fill(workbook: xlsxwriter.Workbook, sheet: Sheet) -> None:
         ws.write_string(row, col, _fit(column.title), head)
     row += 1
     for values in sheet.rows:
-        for col, value in enumerate(values):
-            if value is None:
-                continue
-            if isinstance(value, int) and not isinstance(value, bool) and abs(value) < EXCEL_MAX_NUMBER:
+        cells = [v if v is None or (type(v) is int and abs(v) < EXCEL_MAX_NUMBER)
+                 else _fit(cell_text(v)) for v in values]
+        lines = max((_line_count(s, w) for s, w in zip(cells, widths) if type(s) is str),
+                    default=1)
+        if lines > 1:  # set before the row's cells: constant_memory writes rows in order
+            ws.set_row(row, min(ROW_HEIGHT * lines, MAX_ROW_HEIGHT))
+        for col, value in enumerate(cells):
+            if isinstance(value, str):
+                ws.write_string(row, col, value, guarded if needs_formula_guard(value) else text)
+            elif value is not None:
                 ws.write_number(row, col, value, number)
-                continue
-            s = _fit(cell_text(value))
-            ws.write_string(row, col, s, guarded if needs_formula_guard(s) else text)
         row += 1
     last_data_row = row - 1
     row += 1
