@@ -10,15 +10,19 @@ Following research/anchors-sync-export-security.md §2.2:
 * cells use the text number format ``@``, so 18-digit ID strings and phone numbers with a
   leading ``0`` or ``+`` are kept exactly;
 * column widths are computed with East-Asian width (a Chinese character counts 2), because
-  Excel's and XlsxWriter's autofit under-estimate CJK text; content widths are capped at 60;
+  Excel's and XlsxWriter's autofit under-estimate CJK text; content widths are capped at 60,
+  longer text wraps, and rows that wrap get a height for their line count;
+* integers are numbers; integers of 16 digits or more are written as text (Excel keeps 15);
+  a cell longer than Excel's 32,767 characters is cut with "…";
 * the column-title row is frozen and repeated on every printed page; the page is A4
   landscape, fitted to one page wide, with "第 N 页 / 共 M 页" in the printed footer;
 * a day (up to :data:`CONSTANT_MEMORY_CELLS` cells) is built in memory, which is fastest;
   bigger exports (a month) use ``constant_memory``, streaming rows to a scratch file so memory
   stays flat (rows are written strictly in order, which this writer always does).
 
-Layout: header lines on top (one per row), an empty row, the column titles, the data rows,
-then an empty row, the footer lines and the signature line.
+Layout: the title and the header lines on top (one per row), an empty row, the column
+titles, the data rows, then an empty row, the footer lines, an empty row and the signature
+line. The printed footer carries the audit-chain head (:attr:`Sheet.audit_line`).
 """
 from __future__ import annotations
 
@@ -155,18 +159,23 @@ def _fill(workbook: xlsxwriter.Workbook, sheet: Sheet) -> None:
     for col, column in enumerate(sheet.columns):
         ws.write_string(row, col, _fit(column.title), head)
     row += 1
+    write_string, write_number, guard = ws.write_string, ws.write_number, needs_formula_guard
     for values in sheet.rows:
-        cells = [v if v is None or (type(v) is int and abs(v) < EXCEL_MAX_NUMBER)
-                 else _fit(cell_text(v)) for v in values]
-        lines = max((_line_count(s, w) for s, w in zip(cells, widths) if type(s) is str),
-                    default=1)
+        cells = [v if type(v) is str or v is None or (type(v) is int and abs(v) < EXCEL_MAX_NUMBER)
+                 else cell_text(v) for v in values]
+        lines = 1
+        for s, w in zip(cells, widths):  # cheap pre-checks: most cells fit on one line
+            if type(s) is str and (2 * len(s) >= w or "\n" in s):
+                lines = max(lines, _line_count(s, w))
         if lines > 1:  # set before the row's cells: constant_memory writes rows in order
             ws.set_row(row, min(ROW_HEIGHT * lines, MAX_ROW_HEIGHT))
         for col, value in enumerate(cells):
-            if isinstance(value, str):
-                ws.write_string(row, col, value, guarded if needs_formula_guard(value) else text)
+            if type(value) is str:
+                if len(value) > EXCEL_MAX_CELL_CHARS:
+                    value = _fit(value)
+                write_string(row, col, value, guarded if guard(value) else text)
             elif value is not None:
-                ws.write_number(row, col, value, number)
+                write_number(row, col, value, number)
         row += 1
     last_data_row = row - 1
     row += 1
