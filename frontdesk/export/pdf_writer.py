@@ -171,7 +171,7 @@ def _share(natural: list[float], total: float) -> list[float]:
 
     If everything fits, all columns grow in proportion. Otherwise the columns that fit in an
     equal share of what is left keep their natural width (so "23栋" or "张三" never wrap), and
-    the remaining wide columns split the rest equally.
+    the remaining wide columns split the rest in proportion to their natural widths.
     """
     if sum(natural) <= total:
         return [n * total / (sum(natural) or 1) for n in natural]
@@ -182,8 +182,9 @@ def _share(natural: list[float], total: float) -> list[float]:
         share = remaining / len(wide)
         narrow = {i for i in wide if natural[i] <= share}
         if not narrow:
+            wanted = sum(natural[i] for i in wide)
             for i in wide:
-                widths[i] = share
+                widths[i] = remaining * natural[i] / wanted
             break
         remaining -= sum(natural[i] for i in narrow)
         wide -= narrow
@@ -201,9 +202,8 @@ def _layout(sheet: Sheet, lay: _Layout, grid: _Grid) -> list[_Page]:
         pages.append(_Page())
         y = TOP
 
-    def block(text: object, bsize: float, max_lines: int, gap: float = 0.0) -> None:
+    def block(lines: list[str], bsize: float, gap: float = 0.0) -> None:
         nonlocal y
-        lines = lay.wrap(text, usable, bsize, max_lines)
         pages[-1].blocks.append((y + gap, lines, bsize))
         y += gap + len(lines) * _line_h(bsize)
 
@@ -218,9 +218,9 @@ def _layout(sheet: Sheet, lay: _Layout, grid: _Grid) -> list[_Page]:
         page.table = (page.table[0] if page.table else y, y + h)
         y += h
 
-    block(sheet.title, 14.0, 2)
+    block(lay.wrap(sheet.title, usable, 14.0, 2), 14.0)
     for line in sheet.header_lines:
-        block(line, 9.0, 3)
+        block(lay.wrap(line, usable, 9.0, 3), 9.0)
     y += 3.0
     head = [lay.wrap(c.title, w - 2 * PAD, size, MAX_TITLE_LINES)
             for c, w in zip(sheet.columns, grid.widths)]
@@ -231,14 +231,14 @@ def _layout(sheet: Sheet, lay: _Layout, grid: _Grid) -> list[_Page]:
         row([lay.wrap(values[i] if i < len(values) else None, w - 2 * PAD, size, MAX_CELL_LINES)
              for i, w in enumerate(grid.widths)], False)
 
-    end = [(text, 9.0, 4, 0.0) for text in sheet.footer_lines]
-    end += [(sheet.signature_line, 10.0, 2, 8.0), (sheet.audit_line, 8.0, 3, 4.0)]
-    need = 4.0 + sum(g + len(lay.wrap(t, usable, s, n)) * _line_h(s) for t, s, n, g in end)
-    if y + need > BOTTOM:
+    end = [(lay.wrap(text, usable, 9.0, 4), 9.0, 0.0) for text in sheet.footer_lines]
+    end += [(lay.wrap(sheet.signature_line, usable, 10.0, 2), 10.0, 8.0),
+            (lay.wrap(sheet.audit_line, usable, 8.0, 3), 8.0, 4.0)]
+    if y + 4.0 + sum(gap + len(lines) * _line_h(s) for lines, s, gap in end) > BOTTOM:
         new_page()
     y += 4.0
-    for text, bsize, max_lines, gap in end:
-        block(text, bsize, max_lines, gap)
+    for lines, bsize, gap in end:
+        block(lines, bsize, gap)
     return pages
 
 
@@ -286,10 +286,11 @@ def write_pdf(sheet: Sheet, path: str | os.PathLike[str], *,
             raise ExportError(path, "no Chinese font for the PDF: install the "
                                     "pylopdf-fonts-zh-cn package or set a font file")
         lay = _Layout(canvas)
-        grid = _Grid.for_sheet(sheet)
-        pages = _layout(sheet, lay, grid)
         site = f" · {sheet.header_lines[0]}" if sheet.header_lines else ""
         run_head = lay.wrap(" ".join(f"{title}{site}".split()), 200.0, 8.0, 1)[0]
+        lay.cut = 0  # a shortened running head is not worth a warning
+        grid = _Grid.for_sheet(sheet)
+        pages = _layout(sheet, lay, grid)
         _draw(canvas, lay, grid, pages, run_head)
         canvas.save()
     if lay.missing:
@@ -297,6 +298,6 @@ def write_pdf(sheet: Sheet, path: str | os.PathLike[str], *,
         warnings.append(f"Characters missing from the PDF font are shown as {lay.box} "
                         f"({len(lay.missing)} distinct): {sample}")
     if lay.cut:
-        warnings.append(f"{lay.cut} long cells were shortened with … in the PDF; the XLSX and "
+        warnings.append(f"{lay.cut} long texts were shortened with … in the PDF; the XLSX and "
                         "CSV exports keep the full text.")
     return warnings
