@@ -17,18 +17,37 @@ from frontdesk import i18n
 from frontdesk.bindings import localize
 from frontdesk.context import AppContext
 from frontdesk.i18n import t
-from frontdesk.messages import DataChanged, StoreFailed, StoreReady
+from frontdesk.messages import (
+    DataChanged,
+    ReloadData,
+    StoreFailed,
+    StoreOpened,
+    StoreOpenFailed,
+    StoreReady,
+)
 from frontdesk.text import term_safe
 
 
-def _register_screen() -> Screen[None]:
-    from frontdesk.screens.register import RegisterScreen
+# Main screens by mode name: "module:Class", imported only when first shown.
+MAIN_SCREENS: dict[str, str] = {
+    "register": "frontdesk.screens.register:RegisterScreen",
+    "board": "frontdesk.screens.board:DutyBoardScreen",
+    "contacts": "frontdesk.screens.contacts:ContactsScreen",
+    "sync": "frontdesk.screens.sync:SyncScreen",
+}
 
-    return RegisterScreen()
+
+def _lazy(target: str) -> Callable[[], Screen[None]]:
+    def make() -> Screen[None]:
+        import importlib
+
+        module, _sep, cls = target.partition(":")
+        return getattr(importlib.import_module(module), cls)()  # type: ignore[no-any-return]
+
+    return make
 
 
-# Main screens by mode name. Later features add theirs (duty board, contacts...) here.
-MAIN_MODES: dict[str, Callable[[], Screen[None]]] = {"register": _register_screen}
+MAIN_MODES: dict[str, Callable[[], Screen[None]]] = {k: _lazy(v) for k, v in MAIN_SCREENS.items()}
 
 
 class FrontdeskApp(App[None]):
@@ -39,6 +58,12 @@ class FrontdeskApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", id="app.help"),
         Binding("f2", "switch_mode('register')", "Register", id="app.register"),
+        Binding("f3", "switch_mode('board')", "Duty board", id="app.board"),
+        Binding("f5", "script_picker", "Scripts", id="app.scripts"),
+        Binding("f6", "switch_mode('contacts')", "Contacts", id="app.contacts", show=False),
+        Binding("f8", "switch_mode('sync')", "Files", id="app.sync", show=False),
+        *[Binding(str(n), f"read_script('{n}')", f"Script {n}", id=f"app.script{n}", show=False)
+          for n in range(1, 10)],
         Binding("f9", "switch_language", "中/EN", id="app.language"),
         Binding("ctrl+p", "command_palette", "Commands", id="app.palette", show=False),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
@@ -58,7 +83,7 @@ class FrontdeskApp(App[None]):
         self._update_title()
         self.switch_mode("register")
         if self.ctx.is_open:
-            self.call_after_refresh(self.post_message, StoreReady())
+            self.call_after_refresh(self.post_message, StoreOpened())
         else:
             self._open_store()
 
@@ -68,17 +93,22 @@ class FrontdeskApp(App[None]):
         try:
             self.ctx.open()
         except Exception as exc:  # noqa: BLE001 - shown to the user, never swallowed
-            self.post_message(StoreFailed(term_safe(str(exc))))
+            self.post_message(StoreOpenFailed(term_safe(str(exc))))
         else:
-            self.post_message(StoreReady())
+            self.post_message(StoreOpened())
 
-    def on_store_ready(self, _message: StoreReady) -> None:
-        """Tell every screen the data can be loaded."""
+    def on_store_opened(self, _message: StoreOpened) -> None:
+        """Tell every screen the data can be loaded; then sign-in (trust) if it is wired."""
         self._update_title()
         for screen in self._every_screen():
             screen.post_message(StoreReady())
+        try:
+            from frontdesk.screens.signin import require_sign_in
+        except ImportError:
+            return
+        require_sign_in(self)
 
-    def on_store_failed(self, message: StoreFailed) -> None:
+    def on_store_open_failed(self, message: StoreOpenFailed) -> None:
         """Say why the database did not open (and keep the app usable for reading that)."""
         self.store_error = message.error
         self.notify(f"{t('app.store_error')}: {message.error}", severity="error",
@@ -89,7 +119,7 @@ class FrontdeskApp(App[None]):
     def on_data_changed(self, message: DataChanged) -> None:
         """Something was saved: every visible list reloads."""
         for screen in self._every_screen():
-            screen.post_message(DataChanged(message.what))
+            screen.post_message(ReloadData())
 
     def _every_screen(self) -> list[Screen[object]]:
         seen: list[Screen[object]] = []
@@ -107,6 +137,19 @@ class FrontdeskApp(App[None]):
         sess = self.ctx.session
         role = t(f"app.role.{sess.role}")
         self.sub_title = f"{term_safe(sess.user)} ({role})" if sess.user else ""
+
+    # -- scripts (one key from anywhere) ------------------------------------------------------
+    def action_read_script(self, key: str) -> None:
+        """Put the script on digit ``key`` up, large (digits typed into a field stay there)."""
+        from frontdesk.screens.script_view import show_script_by_key
+
+        show_script_by_key(self, key)
+
+    def action_script_picker(self) -> None:
+        """Choose among all scripts."""
+        from frontdesk.screens.script_view import show_script_picker
+
+        show_script_picker(self)
 
     # -- language -------------------------------------------------------------------------
     def action_switch_language(self) -> None:

@@ -1,7 +1,7 @@
 """The ``frontdesk`` command: start the app, or run one of the scriptable subcommands.
 
 ``frontdesk [--db PATH]`` starts the app; ``frontdesk --where`` prints where data lives.
-Subcommands live in ``frontdesk/cli_*.py`` modules (listed in :data:`SUBCOMMAND_MODULES`);
+Subcommands live in ``frontdesk/cli_*.py`` modules (found by name);
 each adds its parser and imports what it needs only when it runs, so ``--help`` is quick.
 """
 from __future__ import annotations
@@ -12,7 +12,14 @@ import json
 import sys
 from collections.abc import Sequence
 
-SUBCOMMAND_MODULES = ["frontdesk.cli_demo"]
+def _subcommand_modules() -> list[str]:
+    """Every ``frontdesk/cli_*.py`` module (each adds one subcommand group)."""
+    import pkgutil
+
+    import frontdesk
+
+    return sorted(f"frontdesk.{i.name}" for i in pkgutil.iter_modules(frontdesk.__path__)
+                  if i.name.startswith("cli_"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=("zh", "en"), help="UI language for this run")
     parser.add_argument("--json", action="store_true", help="print JSON (with subcommands)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in SUBCOMMAND_MODULES:
+    for name in _subcommand_modules():
         importlib.import_module(name).add_parser(sub)
     return parser
 

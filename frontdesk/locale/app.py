@@ -32,3 +32,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "common.cancel": ("取消", "Cancel"),
     "common.none": ("（无）", "(none)"),
 }
+STRINGS.update({
+    "guard.refused": ("此操作需要主管权限", "This needs a supervisor"),
+    "bind.app.board": ("值班看板", "Duty board"),
+    "bind.app.scripts": ("话术", "Scripts"),
+    "bind.app.contacts": ("通讯录", "Contacts"),
+    "bind.app.sync": ("文件交换", "Files"),
+    **{f"bind.app.script{n}": (f"话术 {n}", f"Script {n}") for n in range(1, 10)},
+})

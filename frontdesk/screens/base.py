@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, TypeVar
 from textual.screen import Screen
 
 from frontdesk.bindings import localize
-from frontdesk.messages import DataChanged, StoreFailed, StoreReady
+from frontdesk.messages import Deliver, ReloadData, StoreFailed, StoreReady
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.app import FrontdeskApp
@@ -42,10 +42,15 @@ class FrontdeskScreen(Screen[R]):
     def on_store_failed(self, message: StoreFailed) -> None:
         """The store did not open."""
 
-    def on_data_changed(self, _message: DataChanged) -> None:
+    def on_reload_data(self, _message: ReloadData) -> None:
         """Something was saved elsewhere: reload."""
         if self.ctx.is_open:
             self.reload()
+
+    def on_deliver(self, message: Deliver) -> None:
+        """Run a worker's result on the UI thread (if this screen is still there)."""
+        if self.is_attached:
+            message.callback(*message.args)  # type: ignore[operator]
 
     def relabel(self) -> None:
         """Set every label from the current language (called on mount and on a switch)."""

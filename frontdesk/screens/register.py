@@ -15,7 +15,7 @@ from frontdesk.domain.timeparse import clock_duration, format_site_time
 from frontdesk.domain.validation import display_phone
 from frontdesk.domain.visits import Visit
 from frontdesk.i18n import t
-from frontdesk.messages import DataChanged, StoreFailed
+from frontdesk.messages import Deliver, DataChanged, StoreFailed
 from frontdesk.screens.base import FrontdeskScreen
 from frontdesk.text import cell, one_line, ui
 
@@ -44,7 +44,7 @@ class RegisterScreen(FrontdeskScreen[None]):
         """Search bar, table, detail line, footer."""
         yield Header()
         with Horizontal(id="reg-toolbar"):
-            yield Input(id="reg-search", compact=True)
+            yield Input(id="reg-search", compact=True, select_on_focus=False)
             yield Static(id="reg-filter")
         yield DataTable(id="reg-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="reg-detail")
@@ -83,9 +83,11 @@ class RegisterScreen(FrontdeskScreen[None]):
         reg = self.ctx.register
         rows = reg.search(query, on_site_only) if query.strip() else reg.today(on_site_only)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, rows)
+            self.post_message(Deliver(self._show, rows))
 
     def _show(self, visits: list[Visit]) -> None:
+        if not self.is_attached or not self.query("#reg-table"):
+            return  # the app is closing
         self.visits = visits
         self._fill(visits)
 
@@ -266,7 +268,7 @@ class RegisterScreen(FrontdeskScreen[None]):
     @work(thread=True, group="register-write")
     def _sign_out(self, v: Visit) -> None:
         self.ctx.register.sign_out(v.id, by=self.ctx.session.user)
-        self.app.call_from_thread(self._signed_out, v)
+        self.post_message(Deliver(self._signed_out, v))
 
     def _signed_out(self, v: Visit) -> None:
         self.notify(one_line(t("reg.signed_out", name=v.name or t("reg.no_name"))), markup=False)

@@ -19,6 +19,7 @@ from textual.worker import get_current_worker
 from frontdesk.domain.validation import display_phone
 from frontdesk.domain.visits import NAME_OPTIONAL, TEXT_FIELDS, CredentialType, Visit, VisitKind
 from frontdesk.i18n import t
+from frontdesk.messages import Deliver
 from frontdesk.screens.base import FrontdeskScreen
 from frontdesk.services.register import FormInvalid, VisitForm
 from frontdesk.text import one_line, ui
@@ -71,7 +72,8 @@ class VisitFormScreen(FrontdeskScreen[Visit | None]):
                 with Horizontal(classes="form-row", id=f"row-{name}"):
                     yield Label(id=f"label-{name}", classes="form-label")
                     if widget == "select":
-                        yield Select([], id=f"f-{name}", allow_blank=False, compact=True)
+                        yield Select(self._options(name), id=f"f-{name}", allow_blank=False,
+                                     compact=True)
                     else:
                         yield Input(id=f"f-{name}", compact=True, max_length=2000)
                 yield Static(id=f"msg-{name}", classes="form-msg")
@@ -79,6 +81,12 @@ class VisitFormScreen(FrontdeskScreen[Visit | None]):
                     yield Static(id="suggest-title", classes="form-msg")
                     yield OptionList(id="suggestions")
         yield Footer()
+
+    @staticmethod
+    def _options(name: str) -> list[tuple[str, str]]:
+        if name == "kind":
+            return [(t(f"kind.{k.value}"), k.value) for k in VisitKind]
+        return [(t(f"cred.{c.value}"), c.value) for c in CredentialType]
 
     def on_mount(self) -> None:
         """Fill the choices and the values, focus the first useful field."""
@@ -113,12 +121,12 @@ class VisitFormScreen(FrontdeskScreen[Visit | None]):
             self.query_one(f"#f-{name}", Input).placeholder = t(f"ph.{name}")
         kind = self.query_one("#f-kind", Select)
         value = kind.value
-        kind.set_options([(t(f"kind.{k.value}"), k.value) for k in VisitKind])
+        kind.set_options(self._options("kind"))
         if value != Select.NULL:
             kind.value = value
         cred = self.query_one("#f-credential_type", Select)
         cvalue = cred.value
-        cred.set_options([(t(f"cred.{c.value}"), c.value) for c in CredentialType])
+        cred.set_options(self._options("credential_type"))
         if cvalue != Select.NULL:
             cred.value = cvalue
         self.query_one("#suggest-title", Static).update(ui(t("form.suggest")))
@@ -157,7 +165,7 @@ class VisitFormScreen(FrontdeskScreen[Visit | None]):
     def _suggest(self, text: str) -> None:
         found = self.ctx.register.suggestions(text)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_suggestions, found)
+            self.post_message(Deliver(self._show_suggestions, found))
 
     def _show_suggestions(self, found: list[Visit]) -> None:
         self.suggested = found
@@ -213,11 +221,11 @@ class VisitFormScreen(FrontdeskScreen[Visit | None]):
         try:
             saved = reg.add(form, by) if self.visit is None else reg.update(self.visit.id, form, by)
         except FormInvalid as exc:
-            self.app.call_from_thread(self._show_errors, exc.check.errors, exc.check.warnings)
+            self.post_message(Deliver(self._show_errors, exc.check.errors, exc.check.warnings))
         except Exception as exc:  # noqa: BLE001 - shown; the form keeps its data
-            self.app.call_from_thread(self._failed, str(exc))
+            self.post_message(Deliver(self._failed, str(exc)))
         else:
-            self.app.call_from_thread(self._saved, saved)
+            self.post_message(Deliver(self._saved, saved))
 
     def _failed(self, message: str) -> None:
         self._saving = False

@@ -54,6 +54,9 @@ class Database:
             raise StorageError(f"{self.path}: the database failed its integrity check: {result}")
         with self.write() as w:
             migrations.migrate(w)
+        from frontdesk.storage import records
+
+        records.load_projections()
 
     def connect(self) -> sqlite3.Connection:
         """This thread's connection (made on first use, with the pragmas)."""

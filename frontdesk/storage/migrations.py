@@ -68,7 +68,27 @@ CREATE TABLE visit_terms (
 CREATE INDEX visit_terms_visit ON visit_terms(visit_id);
 """
 
-STEPS: dict[int, str] = {1: V1}
+def _discover() -> dict[int, str]:
+    """Version 1 here; each later step in ``frontdesk/storage/schema/vNNN_<feature>.py``.
+
+    A step module holds ``VERSION: int`` and ``SQL: str``. Versions must be unique.
+    """
+    import importlib
+    import pkgutil
+
+    from frontdesk.storage import schema
+
+    steps = {1: V1}
+    for info in pkgutil.iter_modules(schema.__path__):
+        mod = importlib.import_module(f"frontdesk.storage.schema.{info.name}")
+        version = int(mod.VERSION)
+        if version in steps:
+            raise RuntimeError(f"two schema steps claim version {version}: {info.name}")
+        steps[version] = str(mod.SQL)
+    return steps
+
+
+STEPS: dict[int, str] = _discover()
 SCHEMA_VERSION = max(STEPS)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -18,6 +18,10 @@ from typing import Any, Protocol
 from frontdesk.domain.versioning import HybridClock, Version, canonical_json, make_version
 
 _PROJECTIONS: dict[str, Projection] = {}
+# Called after every local write with (conn, version, previous winning payload or None):
+# the audit trail hooks in here.
+WriteHook = Callable[[sqlite3.Connection, Version, "Mapping[str, Any] | None"], None]
+WRITE_HOOKS: list[WriteHook] = []
 
 
 class Projection(Protocol):
@@ -45,6 +49,18 @@ def register(projection: Projection) -> None:
 def projection(kind: str) -> Projection | None:
     """The projection for ``kind``, if any module registered one."""
     return _PROJECTIONS.get(kind)
+
+
+def load_projections() -> None:
+    """Import every storage module so that each kind's projection is registered."""
+    import importlib
+    import pkgutil
+
+    import frontdesk.storage as pkg
+
+    for info in pkgutil.iter_modules(pkg.__path__):
+        if not info.ispkg:
+            importlib.import_module(f"frontdesk.storage.{info.name}")
 
 
 @dataclass(frozen=True)
@@ -188,14 +204,16 @@ def write(
     """
     clock = _clock(conn)
     hlc = clock.tick(int(now.timestamp() * 1000))
+    win, _n = current(conn, kind, record_id)
     if parents is None:
-        win, _n = current(conn, kind, record_id)
         parents = [win.version_id] if win else []
     version = make_version(kind, record_id, parents, hlc, clock.site, payload, deleted)
     _insert(conn, version)
     _update_heads(conn, version)
     _save_clock(conn, clock)
     reproject(conn, kind, record_id)
+    for hook in WRITE_HOOKS:
+        hook(conn, version, win.payload if win else None)
     return version
 
 

@@ -1,0 +1,204 @@
+"""Pilot tests: what a guard does at the gate, key by key."""
+from __future__ import annotations
+
+import json
+
+from textual.widgets import DataTable, Input, OptionList, Static
+
+from frontdesk.app import FrontdeskApp
+from frontdesk.clock import FrozenClock
+from frontdesk.context import AppContext
+from frontdesk.domain.visits import VisitKind
+from frontdesk.screens.help import HelpScreen
+from frontdesk.screens.register import RegisterScreen
+from frontdesk.screens.visit_form import VisitFormScreen
+from tests.conftest import TERMINAL
+from tests.ui.helpers import seed, settle
+
+
+async def test_first_start_creates_everything(closed_ctx: AppContext) -> None:
+    app = FrontdeskApp(closed_ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, RegisterScreen)
+        assert closed_ctx.paths.db_file.exists()
+        assert app.screen.query_one("#reg-table", DataTable).row_count == 0
+
+
+async def test_log_a_journalist_by_keyboard(ctx: AppContext) -> None:
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(app.screen, VisitFormScreen)
+        # Kind: open the list, journalist is just above visitor.
+        await pilot.press("enter", "up", "enter", "tab")
+        await pilot.press(*"Zhang San", "enter")
+        await pilot.press(*"Xinhua", "enter")
+        await pilot.press(*"13800138000", "enter")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, RegisterScreen)
+        table = app.screen.query_one("#reg-table", DataTable)
+        assert table.row_count == 1
+    [visit] = ctx.register.today()
+    assert visit.kind is VisitKind.JOURNALIST
+    assert (visit.name, visit.organisation, visit.phone) == ("Zhang San", "Xinhua", "+8613800138000")
+
+
+async def test_validation_error_keeps_what_was_typed(ctx: AppContext) -> None:
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press("enter", "up", "enter", "tab")  # journalist, name left empty
+        await pilot.press("tab", *"Southern Daily", "tab", *"12345")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, VisitFormScreen)
+        assert screen.query_one("#f-organisation", Input).value == "Southern Daily"
+        assert screen.query_one("#f-phone", Input).value == "12345"
+        name_msg = screen.query_one("#msg-name", Static)
+        phone_msg = screen.query_one("#msg-phone", Static)
+        assert name_msg.display and "-error" in name_msg.classes
+        assert phone_msg.display and "-error" in phone_msg.classes
+        assert app.focused is screen.query_one("#f-name", Input)
+    assert ctx.register.today() == []
+
+
+async def test_returning_person_fills_known_details(ctx: AppContext, clock: FrozenClock) -> None:
+    seed(ctx, clock)
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press("tab", *"zhangs")
+        await settle(pilot)
+        screen = app.screen
+        options = screen.query_one("#suggestions", OptionList)
+        assert options.display and options.option_count == 1
+        await pilot.press("f4")
+        await settle(pilot)
+        assert screen.query_one("#f-organisation", Input).value == "南方日报"
+        assert screen.query_one("#f-phone", Input).value == "138 0013 8000"
+        assert screen.query_one("#f-name", Input).value == "张三"
+
+
+async def test_sign_out_in_one_key(ctx: AppContext, clock: FrozenClock) -> None:
+    seed(ctx, clock)
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, RegisterScreen)
+        first = screen.selected()
+        assert first is not None and first.name == "张三" and first.on_site
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+    visit = ctx.register.get(first.id)
+    assert visit is not None and visit.time_out == clock.now()
+
+
+async def test_search_by_pinyin_initials_from_the_list(ctx: AppContext, clock: FrozenClock) -> None:
+    seed(ctx, clock)
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        await pilot.press("z", "s")  # typing on the list starts a search
+        await settle(pilot)
+        screen = app.screen
+        assert screen.query_one("#reg-search", Input).value == "zs"
+        assert [v.name for v in screen.visits] == ["张三"]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(screen.visits) == 4
+
+
+async def test_on_site_filter(ctx: AppContext, clock: FrozenClock) -> None:
+    seed(ctx, clock)
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert {v.name or v.plate for v in app.screen.visits} == {"李四", "张三", "粤B12345"}
+
+
+async def test_edit_shows_history(ctx: AppContext, clock: FrozenClock) -> None:
+    seed(ctx, clock)
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, VisitFormScreen)
+        form.query_one("#f-notes", Input).value = "要求采访项目经理"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        table = app.screen.query_one("#history-table", DataTable)
+        assert table.row_count == 2
+        last = [str(c) for c in table.get_row_at(1)]
+        assert "备注" in last[2] or "Notes" in last[2]
+
+
+async def test_language_switch_is_live_and_saved(ctx: AppContext) -> None:
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        start = ctx.prefs.language
+        await pilot.press("f9")
+        await settle(pilot)
+        other = "en" if start == "zh" else "zh"
+        assert ctx.prefs.language == other
+        saved = json.loads(ctx.paths.prefs_file.read_text(encoding="utf-8"))
+        assert saved["language"] == other
+        descriptions = {b.binding.description for b in app.screen.active_bindings.values()}
+        assert ("New" if other == "en" else "新登记") in descriptions
+
+
+async def test_f1_lists_every_key(ctx: AppContext) -> None:
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one("#help-table", DataTable)
+        keys = {str(table.get_row_at(i)[0]) for i in range(table.row_count)}
+        assert {"^n", "^o", "^e", "^t", "^r", "f1", "f9"} <= keys
+
+
+async def test_palette_offers_every_action(ctx: AppContext) -> None:
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for binding_id in ("register.new", "register.sign_out", "register.edit",
+                           "register.toggle_on_site", "register.history", "app.help"):
+            desc = next(b.description for bs in [*app.screen._bindings.key_to_bindings.values(),
+                                                 *app._bindings.key_to_bindings.values()]
+                        for b in bs if b.id == binding_id)
+            assert desc in titles
+
+
+async def test_newer_database_shows_clear_message(closed_ctx: AppContext) -> None:
+    import sqlite3
+
+    closed_ctx.paths.ensure()
+    conn = sqlite3.connect(closed_ctx.paths.db_file)
+    conn.execute("PRAGMA user_version = 999")
+    conn.commit()
+    conn.close()
+    app = FrontdeskApp(closed_ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        assert app.store_error is not None and "newer frontdesk" in app.store_error
+        detail = app.screen.query_one("#reg-detail", Static)
+        assert "newer frontdesk" in str(detail.render())
