@@ -99,7 +99,9 @@ def normalize_plate(raw: str) -> str:
 
 def check_visit(kind: VisitKind, values: dict[str, str], credential_type: CredentialType) -> Check:
     """Check and normalise a register form's text values (see module doc)."""
-    res = Check(values=dict(values))
+    from frontdesk.text import clean_input
+
+    res = Check(values={k: clean_input(text) for k, text in values.items()})
     v = res.values
     for key, text in v.items():
         if len(text) > MAX_FIELD:
