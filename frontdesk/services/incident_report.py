@@ -1,0 +1,70 @@
+"""The written report of an incident: draft from the timeline, save, submit, approve."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from frontdesk.domain import report as rep
+from frontdesk.domain.report import Report
+from frontdesk.services.incident_codec import report_from, report_payload
+from frontdesk.storage import incidents as repo
+from frontdesk.storage import records
+
+if TYPE_CHECKING:  # pragma: no cover
+    from frontdesk.context import AppContext
+    from frontdesk.domain.incidents import Incident, TimelineEntry
+
+
+class ReportMixin:
+    """Report use cases (mixed into ``IncidentService``)."""
+
+    ctx: AppContext
+
+    if TYPE_CHECKING:  # pragma: no cover
+        def get(self, incident_id: str) -> Incident | None: ...
+        def entries(self, incident_id: str) -> list[TimelineEntry]: ...
+
+    def report(self, incident_id: str, signer: str = "") -> Report:
+        """The saved report, or a fresh draft prefilled from the timeline."""
+        stored = repo.report_payloads(self.ctx.require_db().read(), [incident_id]).get(incident_id)
+        if stored is not None:
+            return report_from(incident_id, stored)
+        incident = self.get(incident_id)
+        if incident is None:
+            raise rep.ReportError(f"no such incident: {incident_id}")
+        return rep.draft_from_timeline(incident, self.entries(incident_id),
+                                       self.ctx.require_site().timezone, signer)
+
+    def save_report(self, report: Report, by: str) -> Report:
+        """Save a report as it stands (drafts may be incomplete)."""
+        now = self.ctx.clock.now()
+        payload: dict[str, Any] = report_payload(report, by, now)
+        with self.ctx.require_db().write() as conn:
+            records.write(conn, repo.REPORT, report.incident_id, payload, now)
+        return report
+
+    def submit_report(self, report: Report, by: str) -> Report:
+        """Submit for a supervisor's approval (ReportError names what is missing)."""
+        done = rep.submit(report, self.ctx.clock.now())
+        self.save_report(done, by)
+        self._log_report(done, by, "submitted")
+        return done
+
+    def approve_report(self, incident_id: str, by: str) -> Report:
+        """A supervisor approves the submitted report (the UI guards "approve_report")."""
+        done = rep.approve(self.report(incident_id), by, self.ctx.clock.now())
+        self.save_report(done, by)
+        self._log_report(done, by, "approved")
+        return done
+
+    def return_report(self, incident_id: str, by: str, reason: str) -> Report:
+        """A supervisor sends the report back with a reason."""
+        done = rep.return_report(self.report(incident_id), by, self.ctx.clock.now(), reason)
+        self.save_report(done, by)
+        self._log_report(done, by, "returned")
+        return done
+
+    def _log_report(self, report: Report, by: str, what: str) -> None:
+        labels = {"submitted": "书面报告已呈报", "approved": "书面报告已批准",
+                  "returned": "书面报告退回"}
+        append = getattr(self, "_append")
+        append(report.incident_id, labels[what], by, "report", None, {"report": what})

@@ -1,0 +1,190 @@
+"""IncidentService: open, log, correct, lifecycle gates, level, clocks from stored instants."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from frontdesk.clock import FrozenClock
+from frontdesk.context import AppContext
+from frontdesk.domain.deadlines import ClockState
+from frontdesk.domain.incidents import Level, State, TransitionError
+from frontdesk.domain.report import ReportError, ReportState, revise
+from frontdesk.domain.visits import VisitKind
+from frontdesk.paths import resolve_paths
+from frontdesk.services.incidents import IncidentError, IncidentService
+from frontdesk.services.register import VisitForm
+
+
+def svc(ctx: AppContext) -> IncidentService:
+    """The context's incident service."""
+    return ctx.service("incidents", IncidentService)  # type: ignore[return-value]
+
+
+def test_open_links_visit_both_ways(ctx: AppContext) -> None:
+    """An incident opened from a register entry names it, and the entry names the incident."""
+    visit = ctx.register.add(VisitForm(kind=VisitKind.JOURNALIST, values={"name": "张三"}))
+    inc = svc(ctx).open("media_at_gate", "serious", place="南门", summary="记者在门口拍摄",
+                        by="王保安", visit_id=visit.id)
+    assert inc.level is Level.SERIOUS and inc.state is State.OPEN
+    assert svc(ctx).payload(inc.id)["visit_ids"] == [visit.id]
+    assert ctx.register.get(visit.id).incident_id == inc.id  # type: ignore[union-attr]
+    assert [i.id for i in svc(ctx).list()] == [inc.id]
+
+
+def test_bad_input_saves_nothing(ctx: AppContext, clock: FrozenClock) -> None:
+    """Unknown kind, unknown level, a future time: refused, nothing stored."""
+    with pytest.raises(IncidentError, match="unknown incident kind"):
+        svc(ctx).open("alien_landing", "general")
+    with pytest.raises(IncidentError, match="unknown level"):
+        svc(ctx).open("fire", "catastrophic")
+    with pytest.raises(IncidentError, match="future"):
+        svc(ctx).open("fire", "general", occurred_at=clock.now() + timedelta(hours=1))
+    assert svc(ctx).list(open_only=False) == []
+
+
+def test_note_keeps_both_times_and_correction_supersedes(ctx: AppContext, clock: FrozenClock) -> None:
+    """A late write-up keeps when it happened; a correction hides the original, which stays."""
+    inc = svc(ctx).open("fight", "general", by="王保安")
+    happened = clock.now() - timedelta(minutes=30)
+    note = svc(ctx).add_note(inc.id, "两人在3栋门口争吵", "王保安", occurred_at=happened)
+    assert note.occurred_at == happened and note.recorded_at == clock.now()
+    clock.advance(timedelta(minutes=5))
+    fixed = svc(ctx).correct(note.id, "三人在3栋门口争吵", "李队长")
+    texts = [e.text for e in svc(ctx).timeline(inc.id)]
+    assert "三人在3栋门口争吵" in texts and "两人在3栋门口争吵" not in texts
+    assert fixed.supersedes == note.id and fixed.occurred_at == happened
+    assert any(e.id == note.id for e in svc(ctx).entries(inc.id))
+
+
+def _complete_report(ctx: AppContext, iid: str) -> None:
+    r = svc(ctx).report(iid, signer="王保安")
+    r = revise(r, conclusion="已处置", place=r.place or "南门")
+    svc(ctx).submit_report(r, "王保安")
+
+
+def test_close_refused_with_reasons_until_gates_met(ctx: AppContext,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Closing names every blocker; once report, statement and checklist are settled it closes
+    (reporting chain gate met: escalation reports it complete)."""
+    monkeypatch.setattr("frontdesk.services.incidents.escalation", lambda _ctx: _Chain(True))
+    s = svc(ctx)
+    inc = s.open("media_at_gate", "general", place="南门", by="王保安")
+    s.set_state(inc.id, "resolved", "王保安")
+    with pytest.raises(TransitionError) as err:
+        s.set_state(inc.id, "closed", "陈主管")
+    codes = {b.code for b in err.value.blockers}
+    assert {"report_not_submitted", "statement_not_released", "checklist_pending"} <= codes
+    kind = s.kind("media_at_gate")
+    assert kind is not None
+    items = [i for i in kind.checklist if i.required]
+    for item in items[:-1]:
+        s.mark_checklist(inc.id, item.id, "done", "王保安")
+    with pytest.raises(IncidentError, match="reason"):
+        s.mark_checklist(inc.id, items[-1].id, "skipped", "王保安")
+    s.mark_checklist(inc.id, items[-1].id, "skipped", "王保安", reason="记者已离开")
+    s.release_statement(inc.id, "我司已知悉并正在处理。", "陈主管")
+    _complete_report(ctx, inc.id)
+    assert s.blockers(inc.id) == []
+    closed = s.set_state(inc.id, "closed", "陈主管")
+    assert closed.state is State.CLOSED and s.list() == []
+
+
+class _Chain:
+    """A stand-in escalation service whose reporting chain is (in)complete."""
+
+    def __init__(self, complete: bool) -> None:
+        self.complete = complete
+
+    def start(self, *_args: object) -> None:
+        """Nothing to plan."""
+
+    def reporting_complete(self, _iid: str, _now: datetime) -> bool:
+        """As configured."""
+        return self.complete
+
+
+def test_incomplete_reporting_chain_blocks_close(ctx: AppContext,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """While escalation says the chain is incomplete, closing is refused for that reason."""
+    monkeypatch.setattr("frontdesk.services.incidents.escalation", lambda _ctx: _Chain(False))
+    inc = svc(ctx).open("theft", "general", by="王保安")
+    assert "reporting_chain_incomplete" in {b.code for b in svc(ctx).blockers(inc.id)}
+
+
+def test_reopen_needs_reason_and_is_recorded(ctx: AppContext) -> None:
+    """Re-opening a resolved incident is allowed with a reason and shows on the timeline."""
+    s = svc(ctx)
+    inc = s.open("water_cut", "general", by="王保安")
+    s.set_state(inc.id, "resolved", "王保安")
+    with pytest.raises(TransitionError):
+        s.set_state(inc.id, "open", "王保安")
+    s.set_state(inc.id, "open", "王保安", reason="又停水了")
+    states = [e for e in s.timeline(inc.id) if e.kind == "state"]
+    assert states[-1].data["reopen"] is True and s.get(inc.id).state is State.OPEN  # type: ignore[union-attr]
+
+
+def test_level_raise_recorded(ctx: AppContext) -> None:
+    """Raising the level changes it and writes a timeline line saying so."""
+    s = svc(ctx)
+    inc = s.open("flooding", "general", by="王保安")
+    s.raise_level(inc.id, "severe", "陈主管", reason="地下车库进水")
+    assert s.get(inc.id).level is Level.SEVERE  # type: ignore[union-attr]
+    entry = [e for e in s.timeline(inc.id) if e.kind == "level"][-1]
+    assert entry.data["raised"] is True and "地下车库进水" in entry.text
+    with pytest.raises(IncidentError):
+        s.raise_level(inc.id, "severe", "陈主管")
+
+
+def test_report_approval_by_other_person(ctx: AppContext) -> None:
+    """A report is drafted from the timeline, submitted complete, approved by someone else."""
+    s = svc(ctx)
+    inc = s.open("theft", "general", place="5栋", summary="电动车被盗", by="王保安")
+    draft = s.report(inc.id, signer="王保安")
+    assert any("电动车被盗" in line.text for line in draft.account)
+    with pytest.raises(ReportError, match="conclusion"):
+        s.submit_report(draft, "王保安")
+    _complete_report(ctx, inc.id)
+    with pytest.raises(ReportError):
+        s.approve_report(inc.id, "王保安")
+    assert s.approve_report(inc.id, "陈主管").state is ReportState.APPROVED
+
+
+def test_clocks_survive_restart_and_pc_zone(ctx: AppContext, clock: FrozenClock, tmp_path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report due time follows the site zone, and a new context computes the same clocks."""
+    monkeypatch.setenv("TZ", "UTC")
+    # 10:00 site time: due 18:00 site time = 10:00 UTC.
+    inc = svc(ctx).open("media_at_gate", "general", by="王保安")
+    before = svc(ctx).clocks(inc)
+    report = next(c for c in before if c.code == "report")
+    assert report.due_at == datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+    statement = next(c for c in before if c.code == "statement")
+    assert statement.due_at == datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+    ctx.close()
+    later = FrozenClock(clock.now() + timedelta(hours=7, minutes=30))
+    again = AppContext.create(clock=later, paths=resolve_paths(home=str(tmp_path / "home")))
+    again.open()
+    try:
+        after = svc(again).clocks(inc.id)
+        assert [c.due_at for c in after] == [c.due_at for c in before]
+        assert next(c for c in after if c.code == "report").state is ClockState.WARNING
+        later.advance(timedelta(hours=1))
+        assert next(c for c in svc(again).clocks(inc.id) if c.code == "report").state \
+            is ClockState.BREACH
+    finally:
+        again.close()
+
+
+def test_handover_sheet_and_acceptance(ctx: AppContext) -> None:
+    """The sheet lists open incidents, people on site and clocks due; acceptance is stored."""
+    s = svc(ctx)
+    ctx.register.add(VisitForm(kind=VisitKind.VISITOR, values={"name": "李四"}))
+    s.open("lift_entrapment", "serious", place="3栋电梯", by="王保安")
+    sheet = s.handover(by="王保安")
+    assert len(sheet.incidents) == 1 and sheet.on_site[0]["name"] == "李四"
+    assert sheet.clocks_due and all(d["due_at"] for d in sheet.clocks_due)
+    done = s.accept_handover(sheet.id, "陈主管")
+    stored = s.get_handover(sheet.id)
+    assert stored is not None and stored.accepted_by == "陈主管"
+    assert stored.accepted_at == done.accepted_at
