@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -60,6 +60,7 @@ class FrontdeskApp(App[None]):
         Binding("f2", "switch_mode('register')", "Register", id="app.register"),
         Binding("f3", "switch_mode('board')", "Duty board", id="app.board"),
         Binding("f5", "script_picker", "Scripts", id="app.scripts"),
+        Binding("f7", "script_manager", "Script manager", id="app.script_manager", show=False),
         Binding("f6", "switch_mode('contacts')", "Contacts", id="app.contacts", show=False),
         Binding("f8", "switch_mode('sync')", "Files", id="app.sync", show=False),
         *[Binding(str(n), f"read_script('{n}')", f"Script {n}", id=f"app.script{n}", show=False)
@@ -102,6 +103,9 @@ class FrontdeskApp(App[None]):
         self._update_title()
         for screen in self._every_screen():
             screen.post_message(StoreReady())
+        from frontdesk.screens.script_view import preload_scripts
+
+        preload_scripts(self)
         try:
             from frontdesk.screens.signin import require_sign_in
         except ImportError:
@@ -150,6 +154,12 @@ class FrontdeskApp(App[None]):
         from frontdesk.screens.script_view import show_script_picker
 
         show_script_picker(self)
+
+    def action_script_manager(self) -> None:
+        """List, preview and (supervisor) edit the scripts."""
+        from frontdesk.screens.script_manager import ScriptManagerScreen
+
+        self.push_screen(ScriptManagerScreen())
 
     # -- language -------------------------------------------------------------------------
     def action_switch_language(self) -> None:
@@ -207,6 +217,18 @@ class FrontdeskApp(App[None]):
                         _runner(node, b.action),
                     )
         yield SystemCommand(t("cmd.quit"), t("cmd.quit.help"), self.action_quit)
+
+
+    # -- trust: activity stamp for the idle auto-lock; only quit/language while locked ------
+    async def on_event(self, event: events.Event) -> None:
+        """Note keyboard and mouse activity (frontdesk.screens.signin locks after idle time)."""
+        if isinstance(event, (events.Key, events.MouseDown)) and self.ctx.session.user:
+            self.ctx.session.last_activity = self.ctx.clock.now()
+        await super().on_event(event)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the sign-in/lock screen is up, no app key reaches another screen."""
+        return not self.ctx.session.locked or action in ("quit", "switch_language")
 
 
 def _runner(node: object, action: str) -> Callable[[], object]:
