@@ -1,0 +1,180 @@
+"""The day's register for the office: gather entries of a date range into a :class:`Sheet`
+and write it as XLSX, CSV or PDF (DESIGN.md "Exports for office staff").
+
+One row per entry with every field, times in site time, the script readings and the linked
+incident. Header lines: site, date range, exported by, exported at and the audit-chain head
+(last, so the PDF prints it again by the signature line). Credential numbers are masked unless
+the person exporting may unmask them. Every cell is untrusted text; the writers keep it inert.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from frontdesk.domain.validation import mask_id
+from frontdesk.domain.visits import Visit
+from frontdesk.export import Column, ExportError, Sheet, write_csv, write_pdf, write_xlsx
+from frontdesk.i18n import catalog
+
+if TYPE_CHECKING:  # pragma: no cover
+    from frontdesk.context import AppContext
+
+FORMATS = ("xlsx", "csv", "pdf")
+
+# (key, Chinese title, English title): titles are bilingual, "姓名 Name".
+COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("no", "序号", "No."), ("kind", "类别", "Kind"), ("name", "姓名", "Name"),
+    ("organisation", "单位", "Organisation"), ("phone", "电话", "Phone"),
+    ("credential_type", "证件类型", "ID type"), ("credential_number", "证件号", "ID number"),
+    ("purpose", "事由", "Purpose"), ("plate", "车牌", "Plate"),
+    ("party_size", "人数", "Party"), ("came_to_see", "来访对象", "Came to see"),
+    ("guided_to", "引导至", "Guided to"), ("notified", "已通知", "Notified"),
+    ("location", "位置", "Location"), ("time_in", "进入时间", "Time in"),
+    ("time_out", "离开时间", "Time out"), ("guard", "值班员", "Guard"),
+    ("notes", "备注", "Notes"), ("scripts", "使用话术", "Scripts used"),
+    ("incident", "关联事件", "Incident"), ("id", "记录编号", "Entry id"),
+)
+
+
+class ExportInputError(ValueError):
+    """A bad date, range or format: names what was wrong. Nothing was written."""
+
+
+@dataclass(frozen=True)
+class ExportOutcome:
+    """What was written."""
+
+    path: Path
+    format: str
+    rows: int
+    warnings: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        """Stable JSON fields (see docs/cli.md)."""
+        return {"file": str(self.path), "format": self.format, "rows": self.rows,
+                "warnings": list(self.warnings)}
+
+
+def parse_day(text: str, what: str = "date") -> date:
+    """``YYYY-MM-DD`` or raise :class:`ExportInputError` naming ``what``."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ExportInputError(f"{what}: {text!r} is not a date like 2026-11-22") from None
+
+
+def _bilingual(zh: str, en: str) -> str:
+    return f"{zh} {en}"
+
+
+def _label(prefix: str, value: str) -> str:
+    pair = catalog().get(f"{prefix}.{value}")
+    return pair[0] if pair else value
+
+
+class ExportService:
+    """Register exports on one context."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    def bounds(self, first: date, last: date) -> tuple[datetime, datetime]:
+        """UTC [start, end) of site-local days ``first``..``last`` inclusive."""
+        if last < first:
+            raise ExportInputError(f"--to: {last} is before {first}")
+        if (last - first).days > 366:
+            raise ExportInputError("--to: a range of more than one year; export it in parts")
+        zone = ZoneInfo(self.ctx.require_site().timezone)
+        start = datetime(first.year, first.month, first.day, tzinfo=zone)
+        nxt = last + timedelta(days=1)
+        return start, datetime(nxt.year, nxt.month, nxt.day, tzinfo=zone)
+
+    def sheet(self, first: date, last: date | None = None) -> Sheet:
+        """The register of ``first``..``last`` (site days) as a sheet, oldest entry first."""
+        last = last or first
+        start, end = self.bounds(first, last)
+        site = self.ctx.require_site()
+        visits = sorted(self.ctx.register.between(start, end), key=lambda v: v.time_in)
+        uses = self._script_uses(start, end)
+        unmask = self.ctx.session.can("unmask_id")
+        zone = ZoneInfo(site.timezone)
+        rows = [self._row(i, v, zone, uses.get(v.id, ""), unmask) for i, v in enumerate(visits, 1)]
+        now = self.ctx.clock.now()
+        span = str(first) if last == first else f"{first} – {last}"
+        user = self.ctx.session.user or "-"
+        headers = (
+            f"站点 Site: {site.name or site.id} ({site.id})",
+            f"日期 Date: {span} ({site.timezone})",
+            f"导出人 Exported by: {user} ({self.ctx.session.role})",
+            f"导出时间 Exported at: {now.astimezone(zone).isoformat(timespec='seconds')}",
+            self._audit_line(),
+        )
+        columns = tuple(Column(k, _bilingual(zh, en)) for k, zh, en in COLUMNS)
+        return Sheet(title=f"{site.name or '登记簿'} 登记簿 Register {span}", header_lines=headers,
+                     columns=columns, rows=rows,
+                     footer_lines=(f"共 {len(rows)} 条 / {len(rows)} entries",))
+
+    def _row(self, n: int, v: Visit, zone: ZoneInfo, scripts: str, unmask: bool) -> list[object]:
+        cred = v.credential_number or ""
+        if cred and not unmask:
+            cred = mask_id(cred)
+        fmt = "%Y-%m-%d %H:%M"
+        return [
+            n, _label("kind", v.kind.value), v.name, v.organisation, v.phone,
+            _label("cred", v.credential_type.value), cred, v.purpose, v.plate, v.party_size,
+            v.came_to_see, v.guided_to, v.notified, v.location,
+            v.time_in.astimezone(zone).strftime(fmt),
+            v.time_out.astimezone(zone).strftime(fmt) if v.time_out else "",
+            v.guard, v.notes, scripts, v.incident_id or "", v.id,
+        ]
+
+    def _script_uses(self, start: datetime, end: datetime) -> dict[str, str]:
+        """Visit id -> "title HH:MM; ..." for readings in the range (if the feature exists)."""
+        try:
+            from frontdesk.services.scripts import scripts
+
+            svc = scripts(self.ctx)
+            uses = svc.uses_between(start, end)
+            zone = ZoneInfo(self.ctx.require_site().timezone)
+            out: dict[str, list[str]] = {}
+            for use in uses:
+                if use.visit_id:
+                    title = svc.title_of(use.situation_id, "zh")
+                    out.setdefault(use.visit_id, []).append(
+                        f"{title} {use.at.astimezone(zone):%H:%M}")
+        except (ImportError, AttributeError):
+            return {}
+        return {k: "; ".join(v) for k, v in out.items()}
+
+    def _audit_line(self) -> str:
+        from frontdesk.services.sync import audit_head
+
+        head = audit_head(self.ctx)
+        return f"审计链 Audit chain head: {head}" if head else "审计链 audit: not enabled"
+
+    def write(self, fmt: str, path: str | os.PathLike[str], first: date,
+              last: date | None = None) -> ExportOutcome:
+        """Write the register as ``fmt`` to ``path``; raise :class:`ExportError` if unwritable."""
+        if fmt not in FORMATS:
+            raise ExportInputError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
+        sheet = self.sheet(first, last)
+        target = Path(path)
+        if target.is_dir():
+            raise ExportError(target, "that is a folder; give a file name")
+        warnings: list[str] = []
+        if fmt == "xlsx":
+            write_xlsx(sheet, target)
+        elif fmt == "csv":
+            write_csv(sheet, target)
+        else:
+            warnings = write_pdf(sheet, target)
+        return ExportOutcome(target, fmt, len(sheet.rows), tuple(warnings))
+
+
+def export_service(ctx: AppContext) -> ExportService:
+    """The context's export service (built once)."""
+    return ctx.service("export", ExportService)  # type: ignore[return-value]

@@ -1,0 +1,243 @@
+"""File sync use cases: write a bundle, preview and import one, list and resolve conflicts.
+
+Import reads and verifies the whole bundle first (:func:`frontdesk.sync.bundle.read_bundle`);
+only then does it open one write transaction and merge (:func:`frontdesk.storage.sync.apply_merge`),
+so a bad file or a failure halfway leaves the database as it was.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from frontdesk.domain.versioning import Version
+from frontdesk.storage import records
+from frontdesk.storage import sync as store
+from frontdesk.storage.migrations import SCHEMA_VERSION
+from frontdesk.sync.bundle import Bundle, BundleError, BundleMeta, read_bundle, write_bundle
+from frontdesk.sync.merge import MergeReport
+
+if TYPE_CHECKING:  # pragma: no cover
+    from frontdesk.context import AppContext
+
+
+class SyncError(Exception):
+    """A bundle could not be written or read; ``code`` is the bundle error code. Nothing changed."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, for a preview / dry run, would do)."""
+
+    bundle_id: str
+    source_site: str
+    source_name: str
+    created_at: str
+    for_peer: str | None
+    merge: MergeReport
+    dry_run: bool
+    path: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """Stable JSON fields (see docs/cli.md)."""
+        m = self.merge
+        return {
+            "bundle_id": self.bundle_id, "file": self.path,
+            "source_site": {"id": self.source_site, "name": self.source_name},
+            "created_at": self.created_at, "for_peer": self.for_peer, "dry_run": self.dry_run,
+            "new_versions": m.new_versions, "already_known": m.already_known,
+            "new_records": len(m.new_records), "changed_records": len(m.changed_records),
+            "conflicts": [{"kind": k, "id": r} for k, r in m.conflicts],
+            "deletions": [{"kind": k, "id": r} for k, r in m.deletions],
+            "new_purges": m.new_purges, "purged_versions": m.purged_versions,
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What ``export_bundle`` wrote."""
+
+    path: Path
+    bundle_id: str
+    versions: int
+    purges: int
+    size: int
+    sha256: str
+    for_peer: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        """Stable JSON fields (see docs/cli.md)."""
+        return {"file": str(self.path), "bundle_id": self.bundle_id, "versions": self.versions,
+                "purges": self.purges, "bytes": self.size, "sha256": self.sha256,
+                "for_peer": self.for_peer}
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A record with more than one head: the heads, winner (shown now) first."""
+
+    kind: str
+    record_id: str
+    heads: list[Version]
+
+
+def audit_head(ctx: AppContext) -> str | None:
+    """The audit-chain head hash if the trust feature provides one, else ``None``."""
+    try:
+        from frontdesk.services import audit  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    func = getattr(audit, "chain_head", None)
+    try:
+        if func is not None:
+            head = func(ctx)
+        else:
+            service_cls = getattr(audit, "AuditService")
+            head = ctx.service("audit", service_cls).chain_head()  # type: ignore[attr-defined]
+    except (AttributeError, TypeError):
+        return None
+    if head is None:
+        return None
+    return str(getattr(head, "hash", head))
+
+
+class SyncService:
+    """Sync use cases on one context."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    # -- out -------------------------------------------------------------------------------
+    def export_bundle(self, path: str | os.PathLike[str], for_peer: str | None = None) -> ExportResult:
+        """Write every version this site knows (or those ``for_peer`` has not had) and all
+        purge markers. Raise :class:`SyncError` ``unwritable`` if the file cannot be written."""
+        site = self.ctx.require_site()
+        db = self.ctx.require_db()
+        conn = db.read()
+        after = store.peer_sent_seq(conn, for_peer) if for_peer else 0
+        top = store.max_seq(conn)
+        markers = store.all_purges(conn)
+        count = 0
+
+        def counted() -> Any:
+            nonlocal count
+            for v in store.iter_versions(conn, after, skip_origin=for_peer):
+                count += 1
+                yield v
+
+        meta = BundleMeta(schema_version=SCHEMA_VERSION, site_id=site.id, site_name=site.name,
+                          for_peer=for_peer, audit_head=audit_head(self.ctx),
+                          created_at=self.ctx.clock.now())
+        conn.execute("BEGIN")  # one consistent snapshot while streaming
+        try:
+            summary = write_bundle(path, counted(), markers, meta)
+        except BundleError as exc:
+            raise SyncError(exc.code, exc.message) from exc
+        finally:
+            conn.execute("COMMIT")
+        if for_peer:
+            with db.write() as w:
+                store.note_sent(w, for_peer, top, self.ctx.clock.now().isoformat())
+        return ExportResult(summary.path, summary.bundle_id, count, len(markers), summary.size,
+                            summary.sha256, for_peer)
+
+    # -- in --------------------------------------------------------------------------------
+    def read(self, path: str | os.PathLike[str]) -> Bundle:
+        """Read and verify a bundle; raise :class:`SyncError` with a clear message."""
+        try:
+            return read_bundle(path, max_schema_version=SCHEMA_VERSION)
+        except BundleError as exc:
+            raise SyncError(exc.code, exc.message) from exc
+
+    def _report(self, bundle: Bundle, merge: MergeReport, path: str, dry_run: bool) -> ImportReport:
+        site = self.ctx.require_site()
+        src_id, src_name = bundle.source_site
+        warnings = []
+        if bundle.for_peer and bundle.for_peer != site.id:
+            warnings.append(f"bundle was made for site {bundle.for_peer}, not this site")
+        if src_id == site.id:
+            warnings.append("bundle was made by this site itself")
+        return ImportReport(bundle.bundle_id, src_id, src_name,
+                            str(bundle.manifest.get("created_at", "")), bundle.for_peer, merge,
+                            dry_run, path, warnings)
+
+    def preview(self, path: str | os.PathLike[str]) -> ImportReport:
+        """What importing ``path`` would do (new, changed, conflicts, deletions); writes nothing."""
+        bundle = self.read(path)
+        conn = self.ctx.require_db().read()
+        merge = store.preview_merge(conn, bundle.versions, bundle.purges)
+        return self._report(bundle, merge, str(path), True)
+
+    def import_bundle(self, path: str | os.PathLike[str], dry_run: bool = False,
+                      by: str = "") -> ImportReport:
+        """Verify everything, then merge in one transaction (idempotent)."""
+        if dry_run:
+            return self.preview(path)
+        bundle = self.read(path)
+        src_id, src_name = bundle.source_site
+        with self.ctx.require_db().write() as conn:
+            merge = store.apply_merge(conn, bundle.versions, bundle.purges)
+            store.note_import(conn, bundle.bundle_id, src_id, src_name,
+                              self.ctx.clock.now().isoformat(), by or self.ctx.session.user, merge)
+        return self._report(bundle, merge, str(path), False)
+
+    # -- conflicts -------------------------------------------------------------------------
+    def conflicts(self) -> list[Conflict]:
+        """Every record with more than one head."""
+        conn = self.ctx.require_db().read()
+        return [Conflict(k, r, store.heads_of(conn, k, r)) for k, r in store.conflict_keys(conn)]
+
+    def resolve(self, kind: str, record_id: str, chosen: str | Mapping[str, Any] | None,
+                by: str) -> Version:
+        """Close a conflict: a new version whose parents are all heads.
+
+        ``chosen`` is a head's version id (its payload is kept), a payload, or ``None`` for a
+        delete. Raise ``KeyError`` for an unknown record or version.
+        """
+        with self.ctx.require_db().write() as conn:
+            heads = store.heads_of(conn, kind, record_id)
+            if not heads:
+                raise KeyError(f"{kind} {record_id}")
+            if isinstance(chosen, str):
+                match = [h for h in heads if h.version_id == chosen]
+                if not match:
+                    raise KeyError(chosen)
+                payload: Mapping[str, Any] = match[0].payload
+                deleted = match[0].deleted
+            else:
+                payload, deleted = (chosen or {}), chosen is None
+            now = self.ctx.clock.now()
+            body = dict(payload) | {"edited_by": by, "edited_at": now.isoformat()}
+            return records.write(conn, kind, record_id, body, now, deleted=deleted,
+                                 parents=[h.version_id for h in heads])
+
+    def delete_visit(self, visit_id: str, by: str) -> Version:
+        """Delete a register entry (a tombstone version that travels to other sites)."""
+        from frontdesk.storage.visits import KIND
+
+        with self.ctx.require_db().write() as conn:
+            win, _n = records.current(conn, KIND, visit_id)
+            if win is None or win.deleted:
+                raise KeyError(visit_id)
+            now = self.ctx.clock.now()
+            return records.write(conn, KIND, visit_id,
+                                 {"edited_by": by, "edited_at": now.isoformat()}, now,
+                                 deleted=True)
+
+    def peers(self) -> list[dict[str, object]]:
+        """Sites this one exchanged bundles with."""
+        return store.peers(self.ctx.require_db().read())
+
+
+def sync_service(ctx: AppContext) -> SyncService:
+    """The context's sync service (built once)."""
+    return ctx.service("sync", SyncService)  # type: ignore[return-value]
