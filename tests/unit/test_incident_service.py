@@ -188,3 +188,19 @@ def test_handover_sheet_and_acceptance(ctx: AppContext) -> None:
     stored = s.get_handover(sheet.id)
     assert stored is not None and stored.accepted_by == "陈主管"
     assert stored.accepted_at == done.accepted_at
+
+
+def test_report_pdf_contains_chinese(ctx: AppContext, tmp_path) -> None:
+    """The printed report carries the Chinese account text (font embedded)."""
+    from pypdf import PdfReader
+
+    from frontdesk.services.incident_pdf import write_report_pdf
+
+    s = svc(ctx)
+    inc = s.open("lift_entrapment", "serious", place="3栋2号电梯", summary="电梯困人两名",
+                 by="王保安")
+    report = revise(s.report(inc.id, signer="王保安"), conclusion="维保人员二十分钟内放人")
+    out = write_report_pdf(tmp_path / "r.pdf", report, inc, s.kind(inc.kind), "Asia/Shanghai")
+    text = "".join(page.extract_text() for page in PdfReader(out).pages)
+    text = "".join(ch for ch in text if ch not in "\x00\n ")  # extraction spacing artefacts
+    assert "电梯困人两名" in text and "3栋2号电梯" in text and "维保人员二十分钟内放人" in text

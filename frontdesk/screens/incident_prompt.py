@@ -1,0 +1,87 @@
+"""Small dialogs for incident actions: a few text fields, optionally a choice, and a checkbox."""
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from frontdesk.i18n import t
+from frontdesk.text import clean_input, ui
+
+
+class PromptScreen(ModalScreen[dict[str, str] | None]):
+    """Ask for ``fields`` ((key, label) pairs), an optional ``choice`` and an optional flag.
+
+    Returns ``{key: text, "choice": value, "flag": "1"|""}`` or None when cancelled.
+    """
+
+    DEFAULT_CSS = """
+    PromptScreen { align: center middle; }
+    PromptScreen #prompt-box { width: 70; height: auto; max-height: 22; border: round $primary;
+        background: $surface; padding: 0 1; }
+    PromptScreen Label { color: $text-muted; }
+    PromptScreen #prompt-buttons { height: 3; align-horizontal: right; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="prompt.cancel", show=False),
+    ]
+
+    def __init__(self, title: str, fields: list[tuple[str, str]],
+                 choice: list[tuple[str, str]] | None = None, choice_label: str = "",
+                 flag: str = "", values: dict[str, str] | None = None) -> None:
+        super().__init__()
+        self.title_text, self.fields, self.choice = title, fields, choice
+        self.choice_label, self.flag, self.values = choice_label, flag, values or {}
+
+    def compose(self) -> ComposeResult:
+        """The dialog."""
+        with Vertical(id="prompt-box"):
+            yield Static(ui(self.title_text), classes="title")
+            if self.choice:
+                if self.choice_label:
+                    yield Label(ui(self.choice_label))
+                yield Select([(ui(lbl), val) for lbl, val in self.choice],
+                             value=self.choice[0][1], allow_blank=False, id="prompt-choice",
+                             compact=True)
+            for key, label in self.fields:
+                yield Label(ui(label))
+                yield Input(value=self.values.get(key, ""), id=f"prompt-{key}", compact=True)
+            if self.flag:
+                yield Checkbox(ui(self.flag), id="prompt-flag", compact=True)
+            with Horizontal(id="prompt-buttons"):
+                yield Button(ui(t("inc.cancel")), id="prompt-cancel", compact=True)
+                yield Button(ui(t("inc.ok")), id="prompt-ok", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        """Focus the first field (or the choice)."""
+        target = self.query(Input).first() if self.fields else self.query_one("#prompt-ok")
+        target.focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """OK or cancel."""
+        if event.button.id == "prompt-ok":
+            self.action_ok()
+        else:
+            self.action_cancel()
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        """Enter confirms."""
+        self.action_ok()
+
+    def action_cancel(self) -> None:
+        """Close, nothing asked."""
+        self.dismiss(None)
+
+    def action_ok(self) -> None:
+        """Return what was typed."""
+        out = {key: clean_input(self.query_one(f"#prompt-{key}", Input).value)
+               for key, _label in self.fields}
+        if self.choice:
+            out["choice"] = str(self.query_one("#prompt-choice", Select).value)
+        if self.flag:
+            out["flag"] = "1" if self.query_one("#prompt-flag", Checkbox).value else ""
+        self.dismiss(out)

@@ -1,0 +1,61 @@
+"""A countdown cell that changes only when its text or state changes, and the board's texts.
+
+Nothing here counts time: the text is computed from a stored due instant and ``now`` each tick.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from textual.widgets import Static
+
+from frontdesk.domain.deadlines import Clock, ClockState, humanize_remaining
+from frontdesk.text import ui
+
+#: CSS class for each clock state (none for ok/done).
+STATE_CLASS = {ClockState.WARNING: "-warning", ClockState.BREACH: "-overdue"}
+
+
+class Countdown(Static):
+    """One cell of the board; :meth:`show` repaints only on a real change."""
+
+    DEFAULT_CSS = """
+    Countdown.-warning { color: $warning; text-style: bold; }
+    Countdown.-overdue { color: $error; text-style: bold reverse; }
+    """
+
+    def __init__(self, text: str = "", **kwargs: object) -> None:
+        super().__init__(ui(text), **kwargs)  # type: ignore[arg-type]
+        self.shown: tuple[str, str] = (text, "")
+
+    def show(self, text: str, state: str = "") -> bool:
+        """Show ``text`` in ``state`` ("warning", "breach" or ""); True if anything changed."""
+        if (text, state) == self.shown:
+            return False
+        old_text, old_state = self.shown
+        self.shown = (text, state)
+        if text != old_text:
+            self.update(ui(text))
+        if state != old_state:
+            for cls in STATE_CLASS.values():
+                self.remove_class(cls)
+            wanted = STATE_CLASS.get(ClockState(state)) if state else None
+            if wanted:
+                self.add_class(wanted)
+        return True
+
+
+def next_clock(clocks: list[Clock]) -> Clock | None:
+    """The soonest clock not yet met."""
+    return next((c for c in clocks if c.state is not ClockState.DONE), None)
+
+
+def elapsed_text(since: datetime, now: datetime) -> str:
+    """``2:05`` (hours:minutes) since the event, ``1d2:05`` past a day."""
+    minutes = max(int((now - since) / timedelta(minutes=1)), 0)
+    h, m = divmod(minutes, 60)
+    return f"{h // 24}d{h % 24}:{m:02d}" if h >= 24 else f"{h}:{m:02d}"
+
+
+def remaining_text(due: datetime, now: datetime, lang: str) -> str:
+    """Time left or overdue, in the language."""
+    return humanize_remaining(due - now, lang)

@@ -1,0 +1,74 @@
+"""Duty board: live countdowns from stored instants, bell once, keys to detail and new incident."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from frontdesk.app import FrontdeskApp
+from frontdesk.clock import FrozenClock
+from frontdesk.context import AppContext
+from frontdesk.screens.board import BoardRow, DutyBoardScreen
+from frontdesk.services.incidents import IncidentService
+from tests.ui.helpers import settle
+
+
+def svc(ctx: AppContext) -> IncidentService:
+    """The context's incident service."""
+    return ctx.service("incidents", IncidentService)  # type: ignore[return-value]
+
+
+def cls_of(row: BoardRow, name: str) -> set[str]:
+    """The state classes of one cell."""
+    return {c for c in row.cells[name].classes if c.startswith("-")}
+
+
+async def test_two_hour_jump_shows_states_at_once(ctx: AppContext, clock: FrozenClock) -> None:
+    """Opened at 10:00 (report due 18:00): after +7h the report cell warns, after +8h overdue;
+    the bell rings once per crossing, not every second."""
+    inc = svc(ctx).open("suspicious_person", "general", place="3栋", by="王保安")
+    ctx.prefs.language = "zh"
+    app = FrontdeskApp(ctx)
+    bells: list[int] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        board = app.screen
+        assert isinstance(board, DutyBoardScreen)
+        assert board.current_incident_id == inc.id
+        row = board.query_one(BoardRow)
+        assert cls_of(row, "next") == set()
+        assert row.cells["next"].shown[0] == "报告 还剩 8小时00分"
+        first = len(bells)  # anything already late (an unanswered call) rang once on first sight
+        assert first <= 1
+        clock.advance(timedelta(hours=7, minutes=30))
+        await pilot.pause(1.1)
+        assert cls_of(row, "next") == {"-warning"} and len(bells) == first + 1
+        await pilot.pause(1.1)
+        assert len(bells) == first + 1
+        clock.advance(timedelta(hours=2))
+        await pilot.pause(1.1)
+        assert cls_of(row, "next") == {"-overdue"} and "超时" in row.cells["next"].shown[0]
+        assert len(bells) == first + 2
+        assert row.cells["elapsed"].shown[0] == "9:30"
+
+
+async def test_enter_opens_detail_and_n_opens_new(ctx: AppContext, clock: FrozenClock) -> None:
+    """Enter shows the incident; n opens the new-incident dialog, which saves one."""
+    inc = svc(ctx).open("fight", "serious", place="南门", summary="两人争吵", by="王保安")
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert getattr(app.screen, "current_incident_id", None) == inc.id
+        await pilot.press("escape", "n")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "NewIncidentScreen"
+        app.screen.query_one("#newinc-summary").value = "配电房跳闸"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert len(svc(ctx).list()) == 2
+        assert len(app.screen.query(BoardRow)) == 2
