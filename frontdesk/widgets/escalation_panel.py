@@ -1,0 +1,256 @@
+"""The mid-escalation view: whom to call now, the clocks, reports owed, the call log.
+
+``EscalationPanel(incident_id)`` is embedded by the incident screen and by
+:class:`frontdesk.screens.escalation_screen.EscalationScreen`. It loads the stored plan, log
+and contacts in a worker (on mount and on :meth:`reload`), then recomputes the chain state
+from them and the clock once a second. One letter key per call outcome logs an attempt
+against the slot shown after "Now:"; ``t`` moves to the next slot (responder targets, then
+reporting levels owed); ``k`` skips (越级, asks the reason); ``r`` opens the call script.
+"""
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Static
+
+from frontdesk.bindings import localize
+from frontdesk.domain.contacts import Contact
+from frontdesk.domain.escalation import CallOutcome
+from frontdesk.domain.escalation_state import ChainState
+from frontdesk.i18n import t
+from frontdesk.messages import DataChanged, Deliver
+from frontdesk.services.escalation import Escalation, EscalationService
+from frontdesk.widgets.escalation_lines import (
+    Slot,
+    head_line,
+    log_content,
+    reports_content,
+    responder_content,
+    slots,
+)
+
+OUTCOME_KEYS: dict[str, CallOutcome] = {
+    "a": CallOutcome.ACCEPTED, "d": CallOutcome.DECLINED, "c": CallOutcome.CALLBACK,
+    "n": CallOutcome.NO_ANSWER, "b": CallOutcome.BUSY, "o": CallOutcome.SWITCHED_OFF,
+    "w": CallOutcome.WRONG_NUMBER, "m": CallOutcome.MESSAGE_SENT,
+}
+"""One letter per outcome (digits are the app's script keys)."""
+
+
+class EscalationPanel(VerticalScroll):
+    """Escalation of one incident, live; focus it for the outcome keys."""
+
+    can_focus = True
+
+    DEFAULT_CSS = """
+    EscalationPanel { height: 1fr; padding: 0 0 0 1; scrollbar-size-vertical: 1; }
+    EscalationPanel:focus { background-tint: $foreground 3%; }
+    EscalationPanel #esc-head { color: $text; }
+    EscalationPanel #esc-responder { margin-top: 1; }
+    EscalationPanel #esc-reports { margin-top: 1; }
+    EscalationPanel #esc-log { margin-top: 1; }
+    EscalationPanel #esc-buttons { height: 1; margin-top: 1; }
+    EscalationPanel #esc-buttons Button { min-width: 0; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *[Binding(key, f"outcome('{o.value}')", o.value, id=f"esc.{o.value}", show=False)
+          for key, o in OUTCOME_KEYS.items()],
+        Binding("k", "skip", "Skip", id="esc.skip", show=False),
+        Binding("t", "next_slot", "Chain", id="esc.chain", show=False),
+        Binding("r", "script", "Script", id="esc.script", show=False),
+        Binding("p", "replan", "Re-plan", id="esc.replan", show=False),
+    ]
+
+    def __init__(self, incident_id: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.incident_id = incident_id
+        self.escalation: Escalation | None = None
+        self.contacts: list[Contact] = []
+        self.replan_offered = False
+        self.state: ChainState | None = None
+        self.slot_index = 0
+        self._shown: dict[str, object] = {}
+
+    @property
+    def service(self) -> EscalationService:
+        """The escalation service of the app's context."""
+        ctx = self.app.ctx  # type: ignore[attr-defined]
+        return ctx.service("escalation", EscalationService)  # type: ignore[no-any-return]
+
+    def compose(self) -> ComposeResult:
+        """Head, responder, reports, log, outcome buttons (for the mouse)."""
+        yield Static(id="esc-head")
+        yield Static(id="esc-responder")
+        yield Static(id="esc-reports")
+        with Horizontal(id="esc-buttons"):
+            for key, outcome in (*OUTCOME_KEYS.items(), ("k", None)):
+                button = Button("", id=f"esc-btn-{key}", compact=True)
+                button.can_focus = False
+                yield button
+        yield Static(id="esc-log")
+
+    def on_mount(self) -> None:
+        """Load, then tick once a second."""
+        self.relabel()
+        self.reload()
+        self.set_interval(1.0, self.refresh_state)
+
+    def relabel(self) -> None:
+        """Button labels and binding descriptions in the current language."""
+        localize(self)
+        for key, outcome in (*OUTCOME_KEYS.items(), ("k", None)):
+            label = t(f"esc.btn.{outcome.value}") if outcome else t("esc.btn.skip")
+            self.query_one(f"#esc-btn-{key}", Button).label = f"{key} {label}"
+        self._shown.clear()
+        self.refresh_state()
+
+    # -- data -----------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Reload plan, log and contacts from the store (in a worker)."""
+        if self.app.ctx.is_open:  # type: ignore[attr-defined]
+            self._load()
+
+    @work(thread=True, exclusive=True, group="escalation-panel")
+    def _load(self) -> None:
+        svc = self.service
+        esc = svc.load(self.incident_id)
+        contacts = svc.contacts.all()
+        offer = esc is not None and svc.replan_available(self.incident_id)
+        self.post_message(Deliver(self._loaded, esc, contacts, offer))
+
+    def on_deliver(self, message: Deliver) -> None:
+        """A worker's result, on the UI thread."""
+        message.stop()
+        if self.is_attached:
+            message.callback(*message.args)  # type: ignore[operator]
+
+    def _loaded(self, esc: Escalation | None, contacts: list[Contact], offer: bool) -> None:
+        self.escalation, self.contacts, self.replan_offered = esc, contacts, offer
+        self._shown.clear()
+        self.refresh_state()
+
+    def refresh_state(self) -> None:
+        """Recompute the chain state from the cached records and the clock; repaint changes."""
+        if not self.is_mounted:
+            return
+        ctx = self.app.ctx  # type: ignore[attr-defined]
+        if self.escalation is None or not ctx.is_open:
+            self._paint("esc-head", t("esc.panel.no_plan"))
+            for wid in ("esc-responder", "esc-reports", "esc-log"):
+                self._paint(wid, "")
+            return
+        now = ctx.clock.now()
+        tz = ctx.require_site().timezone
+        self.state = self.service.state_of(self.escalation, now, self.contacts)
+        current = self.current_slot()
+        head = head_line(self.state, current)
+        if self.replan_offered:
+            head = head + "\n" + t("esc.panel.replan")
+        self._paint("esc-head", head)
+        self._paint("esc-responder", responder_content(self.state, now, tz))
+        self._paint("esc-reports", reports_content(self.state, now, tz))
+        names = {c.id: c.name for c in self.contacts}
+        self._paint("esc-log", log_content(self.escalation.attempts, names, now, tz))
+
+    def _paint(self, wid: str, content: object) -> None:
+        if self._shown.get(wid) == content:
+            return
+        self._shown[wid] = content
+        self.query_one(f"#{wid}", Static).update(content)  # type: ignore[arg-type]
+
+    def current_slot(self) -> Slot | None:
+        """The responder target or reporting level the keys log against."""
+        if self.state is None:
+            return None
+        found = slots(self.state)
+        if not found:
+            return None
+        return found[self.slot_index % len(found)]
+
+    # -- actions --------------------------------------------------------------------------
+    def action_next_slot(self) -> None:
+        """Move the keys to the next thing to call."""
+        self.slot_index += 1
+        self.refresh_state()
+
+    def action_outcome(self, value: str) -> None:
+        """Log one call against the current slot."""
+        slot = self.current_slot()
+        if slot is None:
+            self.app.notify(t("esc.panel.nothing_to_log"), severity="warning", markup=False)
+            return
+        self._write_call(slot, CallOutcome(value))
+
+    @work(thread=True, group="escalation-write")
+    def _write_call(self, slot: Slot, outcome: CallOutcome) -> None:
+        self.service.log_call(self.incident_id, slot.chain, slot.step_index, slot.contact_id,
+                              slot.role, outcome)
+        self.post_message(Deliver(self._written, t("esc.panel.logged",
+                                                   outcome=t(f"esc.outcome.{outcome.value}"))))
+
+    def _written(self, message: str) -> None:
+        self.slot_index = 0
+        self.app.notify(message, timeout=3, markup=False)
+        self.app.post_message(DataChanged("escalation"))
+        self.reload()
+
+    def action_skip(self) -> None:
+        """Skip the current step or reporting level (越级), after asking why."""
+        slot = self.current_slot()
+        if slot is None:
+            self.app.notify(t("esc.panel.nothing_to_log"), severity="warning", markup=False)
+            return
+        from frontdesk.screens.escalation_skip import EscalationSkipScreen
+
+        def answered(reason: str | None) -> None:
+            if reason:
+                self._write_skip(slot, reason)
+
+        self.app.push_screen(EscalationSkipScreen(slot.label), answered)
+
+    @work(thread=True, group="escalation-write")
+    def _write_skip(self, slot: Slot, reason: str) -> None:
+        self.service.skip(self.incident_id, slot.chain, slot.step_index, reason)
+        self.post_message(Deliver(self._written, t("esc.timeline.skip", n=slot.step_index + 1,
+                                                   reason=reason)))
+
+    def action_replan(self) -> None:
+        """Take the current policy (only when it differs)."""
+        if not self.replan_offered:
+            return
+        self._write_replan()
+
+    @work(thread=True, group="escalation-write")
+    def _write_replan(self) -> None:
+        self.service.replan(self.incident_id)
+        self.post_message(Deliver(self._written, t("esc.timeline.replan")))
+
+    def action_script(self) -> None:
+        """Open the call script of the current slot ("report to superior" by default)."""
+        slot = self.current_slot()
+        script_id = (slot.script if slot else None) or "report_to_superior"
+        try:
+            from frontdesk.screens.script_view import show_situation
+            from frontdesk.services.scripts import scripts
+        except ImportError:
+            return
+        try:
+            situation = scripts(self.app.ctx).book.by_id(script_id)  # type: ignore[attr-defined]
+        except AttributeError:
+            return
+        if situation is not None:
+            show_situation(self.app, situation)  # type: ignore[arg-type]
+
+    @on(Button.Pressed)
+    def _clicked(self, event: Button.Pressed) -> None:
+        key = (event.button.id or "").removeprefix("esc-btn-")
+        event.stop()
+        if key == "k":
+            self.action_skip()
+        elif key in OUTCOME_KEYS:
+            self.action_outcome(OUTCOME_KEYS[key].value)
