@@ -69,6 +69,7 @@ def run_app(db: str | None, lang: str | None) -> int:
     from frontdesk.context import AppContext
 
     ctx = AppContext.create(db)
+    ctx.auth_required = True
     if lang:
         ctx.prefs.language = lang
     FrontdeskApp(ctx).run()

@@ -29,6 +29,7 @@ class AppContext:
     session: Session = field(default_factory=Session)
     db: Database | None = None
     site: Site | None = None
+    auth_required: bool = False  # the real app (cli.run_app) signs people in; tests opt in
     _services: dict[str, object] = field(default_factory=dict)
 
     @classmethod

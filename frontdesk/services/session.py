@@ -6,6 +6,7 @@ step-up) plug in here and nowhere else.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass
@@ -14,6 +15,10 @@ class Session:
 
     user: str = ""
     role: str = "guard"
+    signed_in_at: datetime | None = None
+    last_activity: datetime | None = None
+    step_up_at: datetime | None = None
+    locked: bool = False
 
     @property
     def is_supervisor(self) -> bool:
