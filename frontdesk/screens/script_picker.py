@@ -42,7 +42,7 @@ class ScriptPickerScreen(ModalScreen[None]):
     #picker-box { width: 90%; height: 90%; border: round $accent; background: $surface; }
     #picker-title, #picker-hint { height: 1; padding: 0 1; }
     #picker-filter { margin: 0 1; }
-    #picker-list { height: 1fr; }
+    #picker-list { height: 1fr; border: none; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Back", id="scripts.close"),

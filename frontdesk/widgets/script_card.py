@@ -19,10 +19,10 @@ from frontdesk.text import term_safe, ui
 _PLACEHOLDER = re.compile(r"〔[A-Za-z_][A-Za-z0-9_]*\?〕")
 
 
-def line_content(number: int, text: str) -> Content:
-    """``number``, then the line; placeholders of unset variables stand out."""
+def line_content(text: str) -> Content:
+    """One line to read out; placeholders of unset variables stand out."""
     safe = term_safe(text)
-    parts: list[Content | tuple[str, str]] = [(f"{number}  ", "$accent")]
+    parts: list[Content | tuple[str, str]] = []
     at = 0
     for m in _PLACEHOLDER.finditer(safe):
         parts += [Content(safe[at:m.start()]), (m.group(0), "reverse $warning")]
@@ -46,7 +46,9 @@ class ScriptCard(Vertical):
     }
     ScriptCard #card-lines { height: auto; max-height: 70%; padding: 1 1 0 1; }
     ScriptCard .card-column { width: 1fr; height: auto; }
-    ScriptCard .card-line { text-style: bold; padding: 0 1; margin: 0 0 1 0; }
+    ScriptCard .card-line { height: auto; padding: 0 1; margin: 0 0 1 0; }
+    ScriptCard .card-num { width: 3; color: $text-accent; text-style: bold; }
+    ScriptCard .card-text { width: 1fr; text-style: bold; }
     ScriptCard #card-offer { height: auto; padding: 0 2; color: $warning; text-style: bold; }
     ScriptCard #card-notes { height: 1fr; padding: 0 2; color: $text-muted; }
     ScriptCard .card-note-label { color: $text-accent; text-style: bold; }
@@ -85,17 +87,20 @@ class ScriptCard(Vertical):
             for lg in self.langs():
                 with Vertical(classes="card-column"):
                     for n, text in enumerate(rendered_lines(sit, self.book, lg), start=1):
-                        yield Static(line_content(n, text), classes="card-line")
+                        with Horizontal(classes="card-line"):
+                            yield Static(str(n), classes="card-num")
+                            yield Static(line_content(text), classes="card-text")
         if self.offer:
             yield Static(ui(" | ".join(both("scripts.offer_entry")) if self.both_langs
                             else t("scripts.offer_entry")), id="card-offer")
         with VerticalScroll(id="card-notes"):
             for field_name, label in (("when", "scripts.when"), ("next", "scripts.next")):
                 value = getattr(sit, field_name)
-                text = " | ".join(value.text(lg) for lg in self.langs() if value.text(lg))
-                if text:
+                texts = [value.text(lg) for lg in self.langs() if value.text(lg)]
+                if texts:
                     yield Static(Content.assemble((t(label), "bold")), classes="card-note-label")
-                    yield Static(ui(text), classes="card-note")
+                    for text in texts:
+                        yield Static(ui(text), classes="card-note")
         if self.status:
             yield Static(ui(self.status), id="card-status")
         yield Static(ui(t("scripts.hint")), id="card-hint")

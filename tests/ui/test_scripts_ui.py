@@ -3,18 +3,22 @@ from __future__ import annotations
 
 import json
 
-from textual.widgets import DataTable, Input, OptionList, Static
+import pytest
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Input, OptionList, Static, TextArea
 
 from frontdesk.app import FrontdeskApp
 from frontdesk.clock import FrozenClock
 from frontdesk.context import AppContext
 from frontdesk.domain.visits import CredentialType, VisitKind
+from frontdesk.screens import guard
+from frontdesk.screens.base import FrontdeskScreen
 from frontdesk.screens.history import HistoryScreen
 from frontdesk.screens.register import RegisterScreen
 from frontdesk.screens.script_editor import ScriptEditScreen
 from frontdesk.screens.script_manager import ScriptManagerScreen
 from frontdesk.screens.script_picker import ScriptPickerScreen
-from frontdesk.screens.script_view import ScriptViewScreen
+from frontdesk.screens.script_view import ScriptViewScreen, show_situation
 from frontdesk.screens.visit_form import VisitFormScreen
 from frontdesk.services.scripts import scripts
 from frontdesk.widgets.script_card import ScriptCard
@@ -100,3 +104,231 @@ async def test_esc_returns_to_a_half_typed_form_with_every_character(ctx: AppCon
         assert app.screen is form and app.focused is focused
         assert form.query_one("#f-name", Input).value == "张三"
         assert form.query_one("#f-organisation", Input).value == "南方日报12"
+
+
+def write_site(ctx: AppContext, data: dict[str, object]) -> None:
+    """Write the site scripts file (before the app loads the book)."""
+    path = ctx.paths.site_scripts_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def notes(app: FrontdeskApp) -> list[str]:
+    """The messages of the notifications on screen."""
+    return [n.message for n in app._notifications]
+
+
+async def test_journalist_offer_opens_a_prefilled_entry(ctx: AppContext) -> None:
+    """Key 1 with no entry selected: Enter starts a journalist entry, meeting room filled."""
+    write_site(ctx, {"variables": {"meeting_room": "一楼洽谈室"}})
+    ctx.session.user = "王保安"
+    app = make_app(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        await pilot.press("1")
+        await pilot.pause()
+        assert "F2/回车:开始登记记者" in card_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, VisitFormScreen)
+        typed = form.read_form()
+        assert typed.kind is VisitKind.JOURNALIST
+        assert typed.credential_type is CredentialType.PRESS_CARD
+        assert typed.values["guided_to"] == "一楼洽谈室"
+        assert typed.values["guard"] == "王保安"
+
+
+async def test_copy_puts_the_lines_on_the_clipboard(ctx: AppContext) -> None:
+    """C copies the numbered lines (what is on the card) and says so."""
+    app = make_app(ctx)
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        await pilot.press("8", "c")
+        await pilot.pause()
+        book = scripts(ctx).book
+        lines = book.by_key("8").lines
+        assert copied == ["\n".join(f"{n}. {ln.zh}" for n, ln in enumerate(lines, start=1))]
+        assert "已复制话术" in notes(app)[-1]
+
+
+async def test_both_languages_and_script_language(ctx: AppContext) -> None:
+    """B shows Chinese and English side by side; L switches the script's language only."""
+    app = make_app(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await pilot.pause()
+        sit = scripts(ctx).book.by_key("4")
+        first = sit.lines[0]
+        text = card_text(app)
+        assert first.zh[:10] in text and first.en[:20] not in text
+        await pilot.press("b")
+        await pilot.pause()
+        text = card_text(app)
+        assert first.zh[:10] in text and first.en[:20] in text
+        await pilot.press("l")
+        await pilot.pause()
+        text = card_text(app)
+        assert first.zh[:10] not in text and first.en[:20] in text
+        assert "何时使用" in text  # the app itself is still in Chinese
+        await pilot.press("5")
+        await pilot.pause()
+        assert app.screen.query_one(ScriptCard).situation.key == "5"
+
+
+async def test_a_situation_added_in_the_site_file_needs_no_code(ctx: AppContext) -> None:
+    """The site adds a situation on key 9: it shows in the picker and on the key, literally."""
+    write_site(ctx, {"situations": [
+        {"id": "report_to_superior", "key": None},
+        {"id": "parcel_locker", "key": "9",
+         "title": {"zh": "快递柜[b]说明[/b]", "en": "Parcel lockers"},
+         "lines": [{"zh": "快递请放[@click=app.quit]x 柜 [/", "en": "Parcels go in [/ the locker"}]},
+    ]})
+    app = make_app(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press(*"parcel")
+        await pilot.pause()
+        listed = app.screen.query_one(OptionList)
+        assert listed.option_count == 1
+        assert "快递柜[b]说明[/b]" in str(listed.get_option_at_index(0).prompt)
+        assert "现场" in str(listed.get_option_at_index(0).prompt)
+        await pilot.press("escape", "9")
+        await pilot.pause()
+        assert "快递请放[@click=app.quit]x 柜 [/" in card_text(app)
+        await pilot.click(".card-text")
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, ScriptViewScreen)
+
+
+async def test_a_broken_site_file_is_named_and_the_app_goes_on(ctx: AppContext) -> None:
+    """An unknown variable in the site file: one error naming file, line, field; shipped scripts."""
+    write_site(ctx, {"situations": [
+        {"id": "media_at_gate", "lines": [{"zh": "请拨{nowhere}", "en": "Call {nowhere}"}]}]})
+    app = make_app(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        shown = [n for n in notes(app) if "site_scripts.json" in n]
+        assert len(shown) == 1
+        assert "site_scripts.json:7" in shown[0] and "situations[0].lines[0].zh" in shown[0]
+        assert 'unknown variable "nowhere"' in shown[0]
+        await pilot.press("1")
+        await pilot.pause()
+        assert "专职人员" in card_text(app)
+
+
+async def test_a_guard_can_read_the_manager_but_not_edit(ctx: AppContext) -> None:
+    """F7 lists every situation with key and source; E is refused for a guard."""
+    app = make_app(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        manager = app.screen
+        assert isinstance(manager, ScriptManagerScreen)
+        table = manager.query_one(DataTable)
+        assert table.row_count == len(scripts(ctx).book.situations)
+        assert [str(c) for c in table.get_row_at(0)][::3] == ["1", "随附"]
+        await pilot.press("e")
+        await settle(pilot)
+        assert app.screen is manager
+        assert any("主管" in n for n in notes(app))
+        assert not ctx.paths.site_scripts_file.exists()
+
+
+async def test_a_supervisor_previews_then_saves_to_the_site_file(
+        ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    """E opens the editor; F7 previews the card; a mistake saves nothing; Ctrl+S writes."""
+    monkeypatch.setattr(guard, "STEP_UP", [])  # the PIN prompt is the trust feature's test
+    ctx.session.role = "supervisor"
+    app = make_app(ctx)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("down", "e")
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, ScriptEditScreen) and editor.situation.key == "2"
+        editor.query_one("#se-title_zh", Input).value = "记者要求采访(本项目)"
+        zh = editor.query_one("#se-lines_zh", TextArea)
+        zh.text = zh.text + "\n请到{meeting_room}稍坐"
+        await pilot.press("f7")
+        await pilot.pause()
+        assert "中英文话术句数不同" in str(editor.query_one(".edit-errors", Static).render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not ctx.paths.site_scripts_file.exists()
+        en = editor.query_one("#se-lines_en", TextArea)
+        en.text = en.text + "\nPlease take a seat in {meeting_room}"
+        await pilot.press("f7")
+        await pilot.pause()
+        preview = editor.query_one(ScriptCard)
+        shown = "\n".join(str(s.render()) for s in preview.query(Static))
+        assert "记者要求采访(本项目)" in shown and "请到〔meeting_room?〕稍坐" in shown
+        editor.query_one("#se-key", Input).value = "1"  # already media_at_gate's key
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        errors = str(editor.query_one(".edit-errors", Static).render())
+        assert "site_scripts.json" in errors and "situations[0].key" in errors
+        assert not ctx.paths.site_scripts_file.exists()
+        editor.query_one("#se-key", Input).value = "2"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ScriptManagerScreen)
+        saved = json.loads(ctx.paths.site_scripts_file.read_text(encoding="utf-8"))
+        assert saved["situations"][0]["id"] == "journalist_interview"
+        sit = scripts(ctx).book.by_key("2")
+        assert sit.source == "site" and sit.title.zh == "记者要求采访(本项目)"
+        assert [str(c) for c in app.screen.query_one(DataTable).get_row_at(1)][3] == "现场"
+
+
+async def test_a_supervisor_sets_a_site_variable(
+        ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    """V: the meeting room's name, saved, replaces the placeholder on the card."""
+    monkeypatch.setattr(guard, "STEP_UP", [])
+    ctx.session.role = "supervisor"
+    app = make_app(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        app.screen.query_one("#sv-meeting_room", Input).value = "二楼洽谈室"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        situation = scripts(ctx).book.by_id("guide_to_meeting_room")
+        show_situation(app, situation)
+        await pilot.pause()
+        assert "二楼洽谈室" in card_text(app) and "〔meeting_room?〕" not in card_text(app)
+
+
+class _IncidentScreen(FrontdeskScreen[None]):
+    """Stands in for the incident screens: they expose ``current_incident_id``."""
+
+    current_incident_id = "incident-1"
+
+    def compose(self) -> ComposeResult:
+        """Nothing to show."""
+        yield Static("incident")
+
+
+async def test_reading_on_an_incident_screen_is_recorded_against_it(ctx: AppContext) -> None:
+    """A screen with ``current_incident_id``: the reading goes to that incident."""
+    app = make_app(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        await app.push_screen(_IncidentScreen())
+        await pilot.press("3")
+        await settle(pilot)
+        uses = scripts(ctx).uses_for_incident("incident-1")
+        assert [(u.situation_id, u.visit_id) for u in uses] == [("stranger_no_entry", None)]
+        assert "记入事件" in card_text(app)
