@@ -1,0 +1,44 @@
+"""``frontdesk sync export|import`` between two databases."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.unit.test_cli_visit import run
+
+
+def test_export_then_import_dry_run_then_real_then_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Dry run changes nothing; the import adds the entry; a second import adds nothing."""
+    a, b, bundle = str(tmp_path / "a.db"), str(tmp_path / "b.db"), str(tmp_path / "a.fdb")
+    run(capsys, "visit", "add", "--db", a, "--kind", "visitor", "--name", "王五")
+    code, out, _ = run(capsys, "sync", "export", "--db", a, "--out", bundle, "--json")
+    assert code == 0 and json.loads(out)["versions"] == 1
+    code, out, _ = run(capsys, "sync", "import", bundle, "--db", b, "--dry-run", "--json")
+    assert json.loads(out)["new_versions"] == 1 and json.loads(out)["dry_run"] is True
+    code, out, _ = run(capsys, "visit", "list", "--db", b, "--json")
+    assert json.loads(out) == []
+    code, out, _ = run(capsys, "sync", "import", bundle, "--db", b)
+    assert code == 0 and "added 1 versions" in out
+    code, out, _ = run(capsys, "visit", "list", "--db", b, "--json")
+    assert [r["name"] for r in json.loads(out)] == ["王五"]
+    code, out, _ = run(capsys, "sync", "import", bundle, "--db", b, "--json")
+    assert json.loads(out)["new_versions"] == 0 and json.loads(out)["already_known"] == 1
+
+
+def test_bad_files_and_paths_exit_2_with_the_file_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not a bundle, a missing file and an unwritable output: one line each, exit 2."""
+    db = str(tmp_path / "a.db")
+    (tmp_path / "x.fdb").write_text("hello", encoding="utf-8")
+    code, _out, err = run(capsys, "sync", "import", str(tmp_path / "x.fdb"), "--db", db)
+    assert code == 2 and "x.fdb" in err and "nothing was imported" in err
+    code, out, _ = run(capsys, "sync", "import", str(tmp_path / "none.fdb"), "--db", db, "--json")
+    assert code == 2 and json.loads(out)["error"] == "unreadable"
+    code, _out, err = run(capsys, "sync", "export", "--db", db, "--out",
+                          str(tmp_path / "no" / "a.fdb"))
+    assert code == 2 and "--out" in err
