@@ -332,3 +332,46 @@ async def test_reading_on_an_incident_screen_is_recorded_against_it(ctx: AppCont
         uses = scripts(ctx).uses_for_incident("incident-1")
         assert [(u.situation_id, u.visit_id) for u in uses] == [("stranger_no_entry", None)]
         assert "记入事件" in card_text(app)
+
+
+async def test_four_meeting_room_lines_fit_at_80x24_in_either_language(ctx: AppContext) -> None:
+    """The longest everyday card fits the smallest screen: every line visible, nothing scrolled."""
+    for lang in ("zh", "en"):
+        app = make_app(ctx, lang)
+        async with app.run_test(size=TERMINAL) as pilot:
+            await settle(pilot)
+            show_situation(app, scripts(ctx).book.by_id("journalist_meeting_room"))
+            await settle(pilot)
+            texts = list(app.screen.query(".card-text"))
+            assert len(texts) == 4
+            assert all(w.region.height > 0 and w.region.bottom <= 23 for w in texts), lang
+
+
+def _snapshot_setup(situation_id: str, both_langs: bool = False):  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        app = pilot.app
+        show_situation(app, scripts(app.ctx).book.by_id(situation_id))
+        await settle(pilot)
+        if both_langs:
+            await pilot.press("b")
+            await settle(pilot)
+
+    return run_before
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_snapshot_script_view(snap_compare, ctx: AppContext, lang: str,  # type: ignore[no-untyped-def]
+                              size: tuple[int, int]) -> None:
+    """The meeting-room card in each language at the smallest and a large screen."""
+    ctx.prefs.language = lang
+    assert snap_compare(FrontdeskApp(ctx), terminal_size=size,
+                        run_before=_snapshot_setup("journalist_meeting_room"))
+
+
+def test_snapshot_script_view_both_languages(snap_compare, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    """Chinese and English side by side for a foreign journalist, at 120x40."""
+    ctx.prefs.language = "zh"
+    assert snap_compare(FrontdeskApp(ctx), terminal_size=(120, 40),
+                        run_before=_snapshot_setup("media_at_gate", both_langs=True))
