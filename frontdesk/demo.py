@@ -140,3 +140,13 @@ def fill(ctx: AppContext, seed: int = 7) -> int:
     for hook in DEMO_HOOKS:
         hook(ctx, rng)
     return count
+
+
+def _incident_demo(ctx: AppContext, rng: random.Random) -> None:
+    """Sample incidents (the incidents feature)."""
+    from frontdesk.services.incident_demo import add_demo_incidents
+
+    add_demo_incidents(ctx, rng)
+
+
+DEMO_HOOKS.append(_incident_demo)

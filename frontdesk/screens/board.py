@@ -23,9 +23,11 @@ from frontdesk.messages import Deliver
 from frontdesk.screens.base import FrontdeskScreen
 from frontdesk.services.incidents import BoardItem, IncidentService, escalation
 from frontdesk.text import one_line, ui
-from frontdesk.widgets.countdown import Countdown, elapsed_text, next_clock, remaining_text
+from frontdesk.widgets.countdown import (
+    Countdown, compact_remaining, elapsed_text, fit, next_clock,
+)
 
-COLUMNS = (("kind", 12), ("level", 6), ("state", 8), ("elapsed", 7), ("next", 24),
+COLUMNS = (("kind", 11), ("level", 7), ("state", 9), ("elapsed", 7), ("next", 26),
            ("escalation", 0))
 
 
@@ -43,7 +45,7 @@ def clock_label(clock: Clock, item: BoardItem) -> str:
     if clock.code == "checklist" and item.kind is not None:
         found = next((i for i in item.kind.checklist if i.id == clock.subject), None)
         if found is not None:
-            return one_line(pick({"zh": found.text.zh, "en": found.text.en}), 8)
+            return fit(pick({"zh": found.text.zh, "en": found.text.en}), 12)
     return t(f"inc.clock.{clock.code}")
 
 
@@ -69,15 +71,15 @@ class BoardRow(ListItem):
         """Recompute every text from stored instants; repaint only what changed."""
         inc, kind = self.item.incident, self.item.kind
         name = pick({"zh": kind.name.zh, "en": kind.name.en}) if kind else inc.kind
-        self.cells["kind"].show(one_line(name, 12))
+        self.cells["kind"].show(fit(name, 11))
         self.cells["level"].show(inc.level.label.in_lang(lang))
-        self.cells["state"].show(inc.state.label.in_lang(lang))
+        self.cells["state"].show(fit(inc.state.label.in_lang(lang), 9))
         self.cells["elapsed"].show(elapsed_text(inc.occurred_at, now))
         nxt = next_clock(clocks)
         if nxt is None:
             self.cells["next"].show(t("inc.clock.none"))
         else:
-            text = f"{clock_label(nxt, self.item)} {remaining_text(nxt.due_at, now, lang)}"
+            text = f"{clock_label(nxt, self.item)} {compact_remaining(nxt.due_at, now, lang)}"
             self.cells["next"].show(text, nxt.state.value if nxt.state in
                                     (ClockState.WARNING, ClockState.BREACH) else "")
         self.cells["escalation"].show(*esc_view(self.esc, now, lang))
@@ -92,7 +94,7 @@ def esc_view(esc: EscLine | None, now: datetime, lang: str) -> tuple[str, str]:
         return esc.text, state
     if esc.due <= now:
         state = "breach"
-    return f"{esc.text} {remaining_text(esc.due, now, lang)}", state
+    return f"{compact_remaining(esc.due, now, lang)} {esc.text}", state
 
 
 class DutyBoardScreen(FrontdeskScreen[None]):
@@ -104,11 +106,11 @@ class DutyBoardScreen(FrontdeskScreen[None]):
     DutyBoardScreen #board-list { height: 1fr; }
     DutyBoardScreen #board-empty { padding: 1 2; color: $text-muted; }
     DutyBoardScreen .board-line { height: 1; padding: 0 1; }
-    DutyBoardScreen .board-kind, DutyBoardScreen .head-kind { width: 12; }
-    DutyBoardScreen .board-level, DutyBoardScreen .head-level { width: 6; }
-    DutyBoardScreen .board-state, DutyBoardScreen .head-state { width: 8; }
+    DutyBoardScreen .board-kind, DutyBoardScreen .head-kind { width: 11; }
+    DutyBoardScreen .board-level, DutyBoardScreen .head-level { width: 7; }
+    DutyBoardScreen .board-state, DutyBoardScreen .head-state { width: 9; }
     DutyBoardScreen .board-elapsed, DutyBoardScreen .head-elapsed { width: 7; }
-    DutyBoardScreen .board-next, DutyBoardScreen .head-next { width: 24; }
+    DutyBoardScreen .board-next, DutyBoardScreen .head-next { width: 26; }
     DutyBoardScreen .board-escalation, DutyBoardScreen .head-escalation { width: 1fr; }
     DutyBoardScreen Static { margin-right: 1; }
     DutyBoardScreen #board-status { height: 1; padding: 0 1; color: $text-muted; }

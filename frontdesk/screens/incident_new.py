@@ -22,9 +22,9 @@ def kind_for_visit(visit: Visit) -> str:
     """The incident kind a register entry suggests (media kinds → media at the gate)."""
     if visit.kind in MEDIA_KINDS:
         return "media_at_gate"
-    if visit.kind is VisitKind.SUSPICIOUS_PERSON:
+    if visit.kind in (VisitKind.SUSPICIOUS_PERSON, VisitKind.SUSPICIOUS_VEHICLE):
         return "suspicious_person"
-    return "suspicious_person" if visit.kind is VisitKind.SUSPICIOUS_VEHICLE else "media_at_gate"
+    return "media_at_gate"
 
 
 class NewIncidentScreen(ModalScreen[str | None]):

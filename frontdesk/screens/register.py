@@ -30,6 +30,8 @@ class RegisterScreen(FrontdeskScreen[None]):
         Binding("ctrl+t", "toggle_on_site", "On site", id="register.toggle_on_site",
                 priority=True),
         Binding("ctrl+r", "history", "History", id="register.history", priority=True),
+        Binding("ctrl+g", "open_incident", "To incident", id="register.open_incident",
+                priority=True),
         Binding("ctrl+f,slash", "focus_search", "Search", id="register.search", show=False),
         Binding("escape", "clear_search", "Clear search", id="register.clear", show=False),
     ]
@@ -231,6 +233,14 @@ class RegisterScreen(FrontdeskScreen[None]):
         from frontdesk.screens.visit_form import VisitFormScreen
 
         self.app.push_screen(VisitFormScreen(), self._after_form)
+
+    def action_open_incident(self) -> None:
+        """Open an incident from the selected entry (the incidents feature links both)."""
+        v = self.selected()
+        if v is not None:
+            from frontdesk.screens.incident_new import NewIncidentScreen
+
+            self.app.push_screen(NewIncidentScreen(v))
 
     def open_form(self, form: object) -> None:
         """Open the entry form pre-filled (used by scripts and incidents)."""

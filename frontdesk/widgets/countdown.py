@@ -4,6 +4,7 @@ Nothing here counts time: the text is computed from a stored due instant and ``n
 """
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 
 from textual.widgets import Static
@@ -19,6 +20,7 @@ class Countdown(Static):
     """One cell of the board; :meth:`show` repaints only on a real change."""
 
     DEFAULT_CSS = """
+    Countdown { text-wrap: nowrap; text-overflow: ellipsis; }
     Countdown.-warning { color: $warning; text-style: bold; }
     Countdown.-overdue { color: $error; text-style: bold reverse; }
     """
@@ -59,3 +61,40 @@ def elapsed_text(since: datetime, now: datetime) -> str:
 def remaining_text(due: datetime, now: datetime, lang: str) -> str:
     """Time left or overdue, in the language."""
     return humanize_remaining(due - now, lang)
+
+
+def compact_remaining(due: datetime, now: datetime, lang: str) -> str:
+    """A board-sized countdown: ``还剩 7:59`` / ``超时 1天1:50``, ``7:59 left`` / ``1d1:50 late``.
+
+    Rounded like :func:`humanize_remaining`: up while time remains (never 0:00 before the
+    deadline), down once overdue.
+    """
+    seconds = (due - now).total_seconds()
+    overdue = seconds <= 0
+    total = math.floor(-seconds / 60) if overdue else math.ceil(seconds / 60)
+    days, rest = divmod(total, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    zh = lang.lower().startswith("zh")
+    span = (f"{days}天" if zh else f"{days}d") if days else ""
+    span += f"{hours}:{minutes:02d}"
+    if zh:
+        return f"超时 {span}" if overdue else f"还剩 {span}"
+    return f"{span} late" if overdue else f"{span} left"
+
+
+def fit(text: str, cells: int) -> str:
+    """``text`` on one line cut to ``cells`` terminal columns (a Chinese character takes two),
+    with an ellipsis when cut."""
+    from rich.cells import cell_len
+
+    from frontdesk.text import one_line
+
+    s = one_line(text)
+    if cell_len(s) <= cells:
+        return s
+    out = ""
+    for ch in s:
+        if cell_len(out + ch) > cells - 1:
+            break
+        out += ch
+    return out + "…"

@@ -38,7 +38,7 @@ async def test_two_hour_jump_shows_states_at_once(ctx: AppContext, clock: Frozen
         assert board.current_incident_id == inc.id
         row = board.query_one(BoardRow)
         assert cls_of(row, "next") == set()
-        assert row.cells["next"].shown[0] == "报告 还剩 8小时00分"
+        assert row.cells["next"].shown[0] == "报告 还剩 8:00"
         first = len(bells)  # anything already late (an unanswered call) rang once on first sight
         assert first <= 1
         clock.advance(timedelta(hours=7, minutes=30))
