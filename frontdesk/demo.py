@@ -150,3 +150,13 @@ def _incident_demo(ctx: AppContext, rng: random.Random) -> None:
 
 
 DEMO_HOOKS.append(_incident_demo)
+
+
+def _contacts_demo(ctx: AppContext, rng: random.Random) -> None:
+    """Sample contact list (the escalation feature)."""
+    from frontdesk.services.contacts_demo import add_demo_contacts
+
+    add_demo_contacts(ctx, rng)
+
+
+DEMO_HOOKS.insert(0, _contacts_demo)

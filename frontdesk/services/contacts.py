@@ -145,13 +145,18 @@ class ContactService:
         os.replace(tmp, target)
 
     def warnings(self) -> list[PolicyWarning]:
-        """The policy check against the contact list, at the site's time now."""
+        """The policy check against the contact list at the site's time now, one per problem."""
         site = self.ctx.require_site()
         now_local = self.ctx.clock.now().astimezone(ZoneInfo(site.timezone))
         try:
-            return check_policies(self.policy_doc(), self.all(), now_local)
+            found = check_policies(self.policy_doc(), self.all(), now_local)
         except PolicyError:
             return []
+        # The same unfilled role shows up in every kind and level: one warning per problem.
+        unique: dict[tuple[str, str | None, str | None], PolicyWarning] = {}
+        for w in found:
+            unique.setdefault((w.code.value, w.role, w.contact_id), w)
+        return list(unique.values())
 
 
 def start_check(ctx: AppContext) -> None:
