@@ -88,7 +88,8 @@ class Database:
         try:
             yield conn
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLITE_FULL and some I/O errors already rolled back
+                conn.execute("ROLLBACK")
             raise
         else:
             conn.execute("COMMIT")
