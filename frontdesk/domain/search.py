@@ -29,9 +29,13 @@ def pinyin_keys(text: str) -> tuple[str, str]:
     """(full pinyin, initials) of the Chinese characters in ``text`` ("", "") if none."""
     if not _CJK.search(text):
         return "", ""
-    from pypinyin import Style, lazy_pinyin
+    from frontdesk.domain.pinyin_fast import syllables as fast_syllables
 
-    syllables = [s for s in lazy_pinyin(text, style=Style.NORMAL, errors="ignore") if s]
+    syllables = fast_syllables(text)
+    if syllables is None:
+        from pypinyin import Style, lazy_pinyin
+
+        syllables = [s for s in lazy_pinyin(text, style=Style.NORMAL, errors="ignore") if s]
     full = "".join(syllables).lower()
     initials = "".join(s[0] for s in syllables).lower()
     return full, initials
