@@ -96,8 +96,10 @@ class _EditorBase(ModalScreen[None]):
         except ValueError as exc:
             self._errors([str(exc)])
             return
-        guard_action(self.app, "edit_scripts",  # type: ignore[arg-type]
-                     lambda: self._save(sid, fields, variables))
+        def save() -> None:
+            self._save(sid, fields, variables)
+
+        guard_action(self.app, "edit_scripts", save)  # type: ignore[arg-type]
 
     @work(thread=True, exclusive=True, group="scripts-save")
     def _save(self, sid: str | None, fields: dict[str, Any] | None,

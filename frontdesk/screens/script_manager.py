@@ -134,12 +134,16 @@ class ScriptManagerScreen(FrontdeskScreen[None]):
             return
         from frontdesk.screens.script_editor import ScriptEditScreen
 
-        guard_action(self.fd_app, "edit_scripts",
-                     lambda: self.app.push_screen(ScriptEditScreen(sit, self.book)))
+        def edit() -> None:
+            self.app.push_screen(ScriptEditScreen(sit, self.book))
+
+        guard_action(self.fd_app, "edit_scripts", edit)
 
     def action_variables(self) -> None:
         """Set the site variables (supervisor)."""
         from frontdesk.screens.script_editor import ScriptVariablesScreen
 
-        guard_action(self.fd_app, "edit_scripts",
-                     lambda: self.app.push_screen(ScriptVariablesScreen(self.book)))
+        def edit() -> None:
+            self.app.push_screen(ScriptVariablesScreen(self.book))
+
+        guard_action(self.fd_app, "edit_scripts", edit)
