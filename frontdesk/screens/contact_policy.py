@@ -43,6 +43,7 @@ class PolicyScreen(FrontdeskScreen[bool]):
     DEFAULT_CSS = """
     PolicyScreen #pol-pickers { height: 1; }
     PolicyScreen #pol-pickers Select { width: 1fr; }
+    PolicyScreen #pol-pickers #pol-kind { width: 2fr; }
     PolicyScreen #pol-source { height: 1; color: $text-muted; padding: 0 1; }
     PolicyScreen #pol-table { height: 1fr; }
     """
@@ -67,8 +68,11 @@ class PolicyScreen(FrontdeskScreen[bool]):
         """Pickers, source line, steps table."""
         yield Header()
         with Horizontal(id="pol-pickers"):
-            yield Select([], id="pol-kind", allow_blank=False, compact=True)
-            yield Select([], id="pol-level", allow_blank=False, compact=True)
+            self.doc = self.service.policy_doc()
+            yield Select(self._kind_options(), id="pol-kind", value="default",
+                         allow_blank=False, compact=True)
+            yield Select([(lv.value, lv.value) for lv in Level], id="pol-level",
+                         value=Level.SERIOUS.value, allow_blank=False, compact=True)
         yield Static(id="pol-source")
         yield DataTable(id="pol-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -85,6 +89,15 @@ class PolicyScreen(FrontdeskScreen[bool]):
         value = level.value
         level.set_options([(pick((lv.label.zh, lv.label.en)), lv.value) for lv in Level])
         level.value = value if value != Select.NULL else Level.SERIOUS.value
+        if self.doc:
+            kind = self.query_one("#pol-kind", Select)
+            current = kind.value
+            options = self._kind_options()
+            kind.set_options(options)
+            other = next((k for _, k in options if k != current), current)
+            with kind.prevent(Select.Changed):
+                kind.value = other  # the shown label only follows a change of value
+                kind.value = current
         self._fill()
 
     def reload(self) -> None:
@@ -92,14 +105,19 @@ class PolicyScreen(FrontdeskScreen[bool]):
         self.doc = self.service.policy_doc()
         kind = self.query_one("#pol-kind", Select)
         value = kind.value
+        names = self._kind_options()
+        if names != list(kind._options):
+            kind.set_options(names)
+            kind.value = value if value in {k for _, k in names} else "default"
+        self._fill()
+
+    def _kind_options(self) -> list[tuple[str, str]]:
         names = []
         for k in policy_kinds(self.doc):
             entry = self.doc["kinds"][k]
             names.append((one_line(pick(entry) if isinstance(entry, dict) and "zh" in entry
                                    else k, 40), k))
-        kind.set_options(names)
-        kind.value = value if value in {k for _, k in names} else "default"
-        self._fill()
+        return names
 
     def on_select_changed(self, _event: Select.Changed) -> None:
         """Another kind or level: show its chains."""
@@ -128,8 +146,11 @@ class PolicyScreen(FrontdeskScreen[bool]):
                 who = f"{s.wait_minutes}′"
             elif s.kind is StepKind.REPEAT:
                 who = f"→ {s.to_step + 1} ×{s.max_repeats}"
-            text = t("con.policy.step", n=i + 1, kind=t(f"esc.kind.{s.kind.value}"), who=who,
-                     m=s.misses_to_advance, w=s.wait_minutes)
+            if s.kind in EDITABLE:
+                text = t("con.policy.step", n=i + 1, kind=t(f"esc.kind.{s.kind.value}"),
+                         who=who, m=s.misses_to_advance, w=s.wait_minutes)
+            else:
+                text = f"{i + 1}. {t(f'esc.kind.{s.kind.value}')} {who}"
             table.add_row(cell(text), key=f"r{i}")
         table.add_row(Text(t("con.policy.reporting"), style="bold"), key="head")
         for i, r in enumerate(chains.reporting):

@@ -160,3 +160,56 @@ def test_snapshot_contact_tree_en(ctx: AppContext, clock: FrozenClock,
                                   snap_compare: object) -> None:
     """The contact tree in English."""
     assert _shot("en", ctx, snap_compare)
+
+
+async def test_policy_step_edit_is_validated_and_saved(ctx: AppContext) -> None:
+    """A supervisor edits a step: an invalid value is shown and not written; a valid one is."""
+    import json
+
+    from frontdesk.screens.contact_policy import PolicyScreen
+    from frontdesk.screens.contact_policy_edit import StepEditScreen
+
+    fill(ctx)
+    ctx.session.role = "supervisor"
+    ctx.prefs.language = "en"
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.switch_mode("contacts")
+        await settle(pilot)
+        await pilot.press("ctrl+k")
+        await settle(pilot)
+        assert isinstance(app.screen, PolicyScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StepEditScreen)
+        app.screen.query_one("#pol-misses", Input).value = "0"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, StepEditScreen)
+        assert "misses_to_advance" in str(app.screen.query_one("#pol-error", Static).render())
+        assert not ctx.paths.site_policies_file.exists()
+        app.screen.query_one("#pol-misses", Input).value = "3"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PolicyScreen)
+    doc = json.loads(ctx.paths.site_policies_file.read_text(encoding="utf-8"))
+    assert doc["kinds"]["default"]["serious"]["responder"][0]["misses_to_advance"] == 3
+
+
+async def test_guard_cannot_edit_the_policy(ctx: AppContext) -> None:
+    """A guard may read the policy but Enter on a step opens no editor."""
+    from frontdesk.screens.contact_policy import PolicyScreen
+
+    ctx.session.role = "guard"
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.switch_mode("contacts")
+        await settle(pilot)
+        await pilot.press("ctrl+k")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PolicyScreen)
+    assert not ctx.paths.site_policies_file.exists()
