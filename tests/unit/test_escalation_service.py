@@ -181,3 +181,54 @@ def test_check_warns_of_unfilled_roles(ctx: AppContext) -> None:
     svc.save(Contact(id="", name="陈主管", role="security_supervisor", phone="+8613800138001"))
     codes = {w.code.value for w in svc.warnings()}
     assert "role_unfilled" in codes
+
+
+def test_start_check_tells_the_app_the_count_and_first_warnings(ctx: AppContext) -> None:
+    """At start, with contacts listed, the warnings go to a notification with the count."""
+    from frontdesk.i18n import language, set_language
+    from frontdesk.services.contacts import notify_warnings, start_check
+
+    svc: ContactService = ctx.service("contacts", ContactService)  # type: ignore[assignment]
+    start_check(ctx)
+    assert svc.start_warnings == [], "a new install with no contacts is not nagged"
+    svc.save(Contact(id="", name="陈主管", role="security_supervisor", phone="+8613800138001"))
+    start_check(ctx)
+    assert svc.start_warnings
+
+    class FakeApp:
+        """Collects notifications."""
+
+        def __init__(self) -> None:
+            self.sent: list[str] = []
+
+        def notify(self, text: str, **_kwargs: object) -> None:
+            """Keep the text."""
+            self.sent.append(text)
+
+    app = FakeApp()
+    before = language()
+    set_language("en")
+    try:
+        notify_warnings(svc.start_warnings, app)
+    finally:
+        set_language(before)
+    assert app.sent[0].startswith(f"Escalation check: {len(svc.start_warnings)} warning")
+    assert len(app.sent[0].splitlines()) == 4
+
+
+def test_cli_import_refuses_a_bad_file_and_exports(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """``frontdesk contacts import`` names the row and column and writes nothing."""
+    from frontdesk.cli import main
+
+    db = str(tmp_path / "cli.db")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,role,phone\n马工,工程部,abc\n", encoding="utf-8")
+    assert main(["contacts", "import", str(bad), "--db", db, "--json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["errors"][0]["row"] == 2 and out["errors"][0]["column"] == "phone"
+    good = tmp_path / "good.csv"
+    good.write_text("name,role,phone\n马工,工程部,13912345678\n", encoding="utf-8")
+    assert main(["contacts", "import", str(good), "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["contacts", "export", "--db", db]) == 0
+    assert "马工,engineering" in capsys.readouterr().out
