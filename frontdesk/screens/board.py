@@ -24,11 +24,16 @@ from frontdesk.screens.base import FrontdeskScreen
 from frontdesk.services.incidents import BoardItem, IncidentService, escalation
 from frontdesk.text import one_line, ui
 from frontdesk.widgets.countdown import (
-    Countdown, compact_remaining, elapsed_text, fit, next_clock,
+    Countdown, compact_remaining, elapsed_text, fit, next_clock, next_countdown_change,
+    next_elapsed_change,
 )
 
 COLUMNS = (("kind", 11), ("level", 7), ("state", 9), ("elapsed", 7), ("next", 26),
            ("escalation", 0))
+
+
+#: Seconds between re-reads of the escalation summaries (who is next moves on as steps time out).
+ESCALATION_REFRESH = 30.0
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,8 @@ class BoardRow(ListItem):
         super().__init__()
         self.item, self.esc = item, esc
         self.cells = {name: Countdown(classes=f"board-{name}") for name, _w in COLUMNS}
+        self.next_change: datetime | None = None  # nothing shown changes before this instant
+        self.last_now: datetime | None = None
 
     @property
     def incident_id(self) -> str:
@@ -83,6 +90,20 @@ class BoardRow(ListItem):
             self.cells["next"].show(text, nxt.state.value if nxt.state in
                                     (ClockState.WARNING, ClockState.BREACH) else "")
         self.cells["escalation"].show(*esc_view(self.esc, now, lang))
+
+    def plan_next(self, now: datetime, clocks: list[Clock], rules: Any) -> None:
+        """Remember when any text or state of this row next changes (the tick skips till then)."""
+        times = [next_elapsed_change(self.item.incident.occurred_at, now)]
+        for c in clocks:
+            if c.state is ClockState.DONE:
+                continue
+            times.append(next_countdown_change(c.due_at, now))
+            warn_at = c.due_at - rules.warn(c.code)
+            if warn_at > now:
+                times.append(warn_at)
+        if self.esc is not None and self.esc.due is not None:
+            times.append(next_countdown_change(self.esc.due, now))
+        self.next_change, self.last_now = min(times), now
 
 
 def esc_view(esc: EscLine | None, now: datetime, lang: str) -> tuple[str, str]:
@@ -124,6 +145,7 @@ class DutyBoardScreen(FrontdeskScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.items: list[BoardItem] = []
+        self.rows: list[BoardRow] = []
         self.escs: dict[str, EscLine] = {}
         self.announced: set[tuple[str, str, str, str]] = set()
         self.ticker: Timer | None = None
@@ -155,6 +177,7 @@ class DutyBoardScreen(FrontdeskScreen[None]):
         """Start the one-second tick (cheap: no database access)."""
         super().on_mount()
         self.ticker = self.set_interval(1.0, self.tick)
+        self.set_interval(ESCALATION_REFRESH, self._refresh_escalation)
         self.query_one("#board-list", ListView).focus()
 
     def relabel(self) -> None:
@@ -164,7 +187,7 @@ class DutyBoardScreen(FrontdeskScreen[None]):
         self.query_one("#board-empty", Static).update(ui(t("inc.board.empty")))
         self._status()
         if self.is_mounted:
-            self.tick(announce=False)
+            self.tick(announce=False, force=True)
 
     def _status(self) -> None:
         self.query_one("#board-status", Static).update(
@@ -180,18 +203,38 @@ class DutyBoardScreen(FrontdeskScreen[None]):
     @work(thread=True, exclusive=True, group="board")
     def _load(self) -> None:
         items = self.service.board_items()
+        escs = self._summaries([i.incident.id for i in items])
+        self.post_message(Deliver(self._loaded, items, escs))
+
+    def _summaries(self, ids: list[str]) -> dict[str, EscLine]:
+        """Escalation summaries (worker thread); empty without the escalation feature."""
         esc = escalation(self.ctx)
         escs: dict[str, EscLine] = {}
-        if esc is not None:
-            now = self.ctx.clock.now()
-            for item in items:
-                try:
-                    s: Any = esc.summary(item.incident.id, now)
-                except (LookupError, ValueError, TypeError):
-                    continue
-                escs[item.incident.id] = EscLine(str(s.next_text or ""), s.next_due,
-                                                 str(s.state))
-        self.post_message(Deliver(self._loaded, items, escs))
+        if esc is None:
+            return escs
+        now = self.ctx.clock.now()
+        for iid in ids:
+            try:
+                s: Any = esc.summary(iid, now)
+            except (LookupError, ValueError, TypeError):
+                continue
+            escs[iid] = EscLine(str(s.next_text or ""), s.next_due, str(s.state))
+        return escs
+
+    def _refresh_escalation(self) -> None:
+        if self.rows and escalation(self.ctx) is not None:
+            self._load_escalation([r.incident_id for r in self.rows])
+
+    @work(thread=True, exclusive=True, group="board-escalation")
+    def _load_escalation(self, ids: list[str]) -> None:
+        self.post_message(Deliver(self._escalation_loaded, self._summaries(ids)))
+
+    def _escalation_loaded(self, escs: dict[str, EscLine]) -> None:
+        for row in self.rows:
+            new = escs.get(row.incident_id)
+            if new != row.esc:
+                row.esc, row.next_change = new, None
+        self.escs = escs
 
     def _loaded(self, items: list[BoardItem], escs: dict[str, EscLine]) -> None:
         now = self.ctx.clock.now()
@@ -212,6 +255,7 @@ class DutyBoardScreen(FrontdeskScreen[None]):
         lv.clear()
         rows = [BoardRow(i, escs.get(i.incident.id)) for i in self.items]
         lv.extend(rows)
+        self.rows = rows
         ids = [r.incident_id for r in rows]
         if ids:
             lv.index = ids.index(keep) if keep in ids else 0
@@ -219,16 +263,25 @@ class DutyBoardScreen(FrontdeskScreen[None]):
         self.call_after_refresh(self.tick)
 
     # -- the tick -------------------------------------------------------------------------
-    def tick(self, announce: bool = True) -> None:
-        """Recompute row texts from stored instants; ring once per newly crossed clock."""
+    def tick(self, announce: bool = True, force: bool = False) -> None:
+        """Recompute row texts from stored instants; ring once per newly crossed clock.
+
+        A row is skipped while ``now`` lies before the instant its texts next change (and after
+        the instant they were computed at, so a clock set back is handled too).
+        """
         now = self.ctx.clock.now()
         lang = language()
-        rules = self.service.catalogue.rules if self.items else None
+        rules = self.service.catalogue.rules if self.rows else None
         crossed: list[str] = []
         worst = ""
-        for row in self.query(BoardRow):
+        for row in self.rows:
+            due = row.next_change
+            if not force and due is not None and row.last_now is not None \
+                    and row.last_now <= now < due:
+                continue
             clocks = incident_clocks(row.item.facts, now, rules)
             row.tick(now, clocks, lang)
+            row.plan_next(now, clocks, rules)
             for c in clocks:
                 if c.state in (ClockState.WARNING, ClockState.BREACH):
                     key = (row.incident_id, c.code, c.subject, c.state.value)

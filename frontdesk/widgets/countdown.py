@@ -98,3 +98,23 @@ def fit(text: str, cells: int) -> str:
             break
         out += ch
     return out + "…"
+
+
+_MINUTE = timedelta(minutes=1)
+
+
+def next_countdown_change(due: datetime, now: datetime) -> datetime:
+    """The next instant after ``now`` at which a countdown to ``due`` shows a different text
+    (texts change on whole minutes counted from ``due``)."""
+    left = due - now
+    if left > timedelta(0):
+        k = math.ceil(left / _MINUTE)
+        return due - (k - 1) * _MINUTE
+    return due + (math.floor(-left / _MINUTE) + 1) * _MINUTE
+
+
+def next_elapsed_change(since: datetime, now: datetime) -> datetime:
+    """The next instant after ``now`` at which the elapsed time since ``since`` reads differently."""
+    if now < since:
+        return since
+    return since + (math.floor((now - since) / _MINUTE) + 1) * _MINUTE

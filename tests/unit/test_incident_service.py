@@ -1,7 +1,11 @@
 """IncidentService: open, log, correct, lifecycle gates, level, clocks from stored instants."""
 from __future__ import annotations
 
+import os
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -150,10 +154,27 @@ def test_report_approval_by_other_person(ctx: AppContext) -> None:
     assert s.approve_report(inc.id, "陈主管").state is ReportState.APPROVED
 
 
-def test_clocks_survive_restart_and_pc_zone(ctx: AppContext, clock: FrozenClock, tmp_path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    """The report due time follows the site zone, and a new context computes the same clocks."""
-    monkeypatch.setenv("TZ", "UTC")
+@pytest.fixture
+def pc_in_utc() -> Iterator[None]:
+    """The gate PC's own zone set to UTC for the test (restored afterwards)."""
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = old
+        time.tzset()
+
+
+@pytest.mark.usefixtures("pc_in_utc")
+def test_clocks_survive_restart_and_pc_zone(ctx: AppContext, clock: FrozenClock,
+                                             tmp_path: Path) -> None:
+    """With the PC in UTC the report is due 18:00 *site* time, and a new context (a restart)
+    computes the same clocks from the stored instants."""
     # 10:00 site time: due 18:00 site time = 10:00 UTC.
     inc = svc(ctx).open("media_at_gate", "general", by="王保安")
     before = svc(ctx).clocks(inc)
@@ -190,7 +211,7 @@ def test_handover_sheet_and_acceptance(ctx: AppContext) -> None:
     assert stored.accepted_at == done.accepted_at
 
 
-def test_report_pdf_contains_chinese(ctx: AppContext, tmp_path) -> None:
+def test_report_pdf_contains_chinese(ctx: AppContext, tmp_path: Path) -> None:
     """The printed report carries the Chinese account text (font embedded)."""
     from pypdf import PdfReader
 
