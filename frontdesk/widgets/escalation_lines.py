@@ -65,6 +65,13 @@ def slots(st: ChainState) -> list[Slot]:
                             cand.id if cand else target.target.contact_id,
                             one_line(f"{t('esc.panel.chain_responder')} · {role_label(role)}{name}"),
                             r.step.script))
+    for opt in r.optional if r.status is not ResponderStatus.DONE else ():
+        if opt.reached_at is not None or opt.skipped_at is not None:
+            continue
+        role = opt.step.targets[0].role if opt.step.targets else None
+        cond = pick((opt.step.condition.zh, opt.step.condition.en)) if opt.step.condition else ""
+        out.append(Slot(ChainKind.RESPONDER, opt.step_index, role, None,
+                        one_line(f"◇ {role_label(role)} ({cond})"), opt.step.script))
     for level in st.reporting:
         if level.closed:
             continue
@@ -122,6 +129,13 @@ def responder_content(st: ChainState, now: datetime, tz: str) -> Content:
             line = f"   {one_line(cand.contact.name, 12)}  " + _phones(cand.contact, None,
                                                                      cand.on_duty)
             parts.append((line + "\n", "" if cand.on_duty else "$text-muted"))
+    for opt in r.optional:
+        if opt.reached_at is not None or opt.skipped_at is not None:
+            continue
+        role = opt.step.targets[0].role if opt.step.targets else None
+        cond = pick((opt.step.condition.zh, opt.step.condition.en)) if opt.step.condition else ""
+        number = display_phone(opt.number) if opt.number else t("esc.no_number")
+        parts.append((f"◇ {one_line(cond, 30)}: {role_label(role)} {number}\n", "$text-muted"))
     parts.append(t("esc.panel.misses", n=r.misses, max=r.misses_to_advance) + "  ")
     if r.next_due is not None:
         style = CLOCK_STYLE[st.responder_clock]

@@ -133,3 +133,30 @@ def test_snapshot_mid_escalation_en(ctx: AppContext, clock: FrozenClock,
                                     snap_compare: object) -> None:
     """An incident mid-escalation, in English."""
     assert _shot("en", ctx, clock, snap_compare)
+
+
+async def test_optional_emergency_step_is_offered_and_can_be_logged(
+        ctx: AppContext, clock: FrozenClock) -> None:
+    """A fire shows 119 as an optional step; t moves the keys to it; a logs the call."""
+    mid_escalation(ctx, clock)
+    esc: EscalationService = ctx.service("escalation", EscalationService)  # type: ignore[assignment]
+    inc = str(uuid.uuid4())
+    esc.start(inc, "fire", "general", clock.now())
+    ctx.prefs.language = "zh"
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(EscalationScreen(inc))
+        await settle(pilot)
+        assert "◇" in panel_text(app) and "119" in panel_text(app)
+        panel = app.screen.query_one(EscalationPanel)
+        for _ in range(10):
+            slot = panel.current_slot()
+            if slot is not None and "119" in slot.label:
+                break
+            await pilot.press("t")
+        assert slot is not None and "119" in slot.label
+        await pilot.press("a")
+        await settle(pilot)
+    st = esc.state(inc, clock.now())
+    assert st is not None and st.responder.optional[0].reached_at == clock.now()

@@ -1,0 +1,252 @@
+"""The files screen (F8): the day's register out, sync bundles out and in, and conflicts.
+
+Exporting and importing are supervisor actions (``guard_action``); an import always shows a
+preview first (what is new, what changed, what conflicts) and asks before writing.
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Footer, Header, Input, Select, Static
+
+from frontdesk.i18n import t
+from frontdesk.messages import DataChanged, Deliver
+from frontdesk.screens.base import FrontdeskScreen
+from frontdesk.screens.guard import guard_action
+from frontdesk.text import ui
+
+
+def documents_dir() -> Path:
+    """The user's Documents folder if it exists, else the home folder."""
+    home = Path.home()
+    docs = home / "Documents"
+    return docs if docs.is_dir() else home
+
+
+class SyncScreen(FrontdeskScreen[None]):
+    """Register export, bundle export, bundle import with preview, and the conflict count."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+k", "conflicts", "Conflicts", id="sync.conflicts"),
+    ]
+    DEFAULT_CSS = """
+    SyncScreen #sync-body { padding: 0 1; }
+    SyncScreen .sync-heading { text-style: bold; margin-top: 1; }
+    SyncScreen .sync-row { height: auto; }
+    SyncScreen #sync-date { width: 14; }
+    SyncScreen #sync-format { width: 12; }
+    SyncScreen .sync-path { width: 1fr; }
+    SyncScreen Button { min-width: 8; }
+    SyncScreen #sync-preview { height: auto; max-height: 5; color: $text-muted; }
+    SyncScreen #sync-status { height: auto; }
+    SyncScreen #sync-status.-error { color: $error; }
+    SyncScreen #sync-status.-ok { color: $success; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._previewed: str | None = None
+        self._summary = ""
+
+    def compose(self) -> ComposeResult:
+        """Three rows of inputs and buttons, a preview line and a status line."""
+        yield Header()
+        with Vertical(id="sync-body"):
+            yield Static(id="sync-export-heading", classes="sync-heading")
+            with Horizontal(classes="sync-row"):
+                yield Input(id="sync-date", compact=True)
+                yield Select([("XLSX", "xlsx"), ("CSV", "csv"), ("PDF", "pdf")], value="xlsx",
+                             allow_blank=False, id="sync-format", compact=True)
+                yield Input(id="sync-export-path", classes="sync-path", compact=True)
+                yield Button("", id="sync-export", compact=True)
+            yield Static(id="sync-bundle-heading", classes="sync-heading")
+            with Horizontal(classes="sync-row"):
+                yield Input(id="sync-bundle-path", classes="sync-path", compact=True)
+                yield Button("", id="sync-bundle", compact=True)
+            with Horizontal(classes="sync-row"):
+                yield Input(id="sync-import-path", classes="sync-path", compact=True)
+                yield Button("", id="sync-preview-btn", compact=True)
+                yield Button("", id="sync-import", compact=True, variant="warning")
+            yield Static(id="sync-preview")
+            yield Button("", id="sync-conflicts", compact=True)
+            yield Static(id="sync-status")
+        yield Footer()
+
+    # -- labels and data -------------------------------------------------------------------
+    def relabel(self) -> None:
+        """Every label in the current language."""
+        self.query_one("#sync-export-heading", Static).update(t("sync.export.heading"))
+        self.query_one("#sync-bundle-heading", Static).update(t("sync.bundle.heading"))
+        self.query_one("#sync-date", Input).placeholder = t("sync.export.date")
+        self.query_one("#sync-export-path", Input).placeholder = t("sync.export.path")
+        self.query_one("#sync-bundle-path", Input).placeholder = t("sync.bundle.path")
+        self.query_one("#sync-import-path", Input).placeholder = t("sync.import.path")
+        self.query_one("#sync-export", Button).label = t("sync.export.go")
+        self.query_one("#sync-bundle", Button).label = t("sync.bundle.go")
+        self.query_one("#sync-preview-btn", Button).label = t("sync.import.preview")
+        self.query_one("#sync-import", Button).label = t("sync.import.go")
+        self._show_conflicts(getattr(self, "_n_conflicts", 0))
+
+    def reload(self) -> None:
+        """Fill sensible defaults once the store is open; count conflicts."""
+        site = self.ctx.site
+        today = self.ctx.clock.now().astimezone(site.zone).date() if site else date.today()
+        date_in = self.query_one("#sync-date", Input)
+        if not date_in.value:
+            date_in.value = today.isoformat()
+        if not self.query_one("#sync-export-path", Input).value:
+            self._default_export_path()
+        bundle_in = self.query_one("#sync-bundle-path", Input)
+        if not bundle_in.value:
+            bundle_in.value = str(documents_dir() / f"frontdesk-sync-{today.isoformat()}.fdb")
+        self._count_conflicts()
+
+    def _default_export_path(self) -> None:
+        fmt = str(self.query_one("#sync-format", Select).value)
+        day = self.query_one("#sync-date", Input).value.strip() or "today"
+        self.query_one("#sync-export-path", Input).value = str(
+            documents_dir() / f"register-{day}.{fmt}")
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """A new format: change the default file's extension."""
+        path_in = self.query_one("#sync-export-path", Input)
+        fmt = str(event.value)
+        if path_in.value:
+            path_in.value = str(Path(path_in.value).with_suffix("." + fmt))
+
+    @work(thread=True, exclusive=True, group="sync-count")
+    def _count_conflicts(self) -> None:
+        from frontdesk.storage.sync import conflict_keys
+
+        n = len(conflict_keys(self.ctx.require_db().read()))
+        self.post_message(Deliver(self._show_conflicts, n))
+
+    def _show_conflicts(self, n: int) -> None:
+        self._n_conflicts = n
+        self.query_one("#sync-conflicts", Button).label = t("sync.conflicts.button", n=n)
+
+    def _status(self, text: str, ok: bool) -> None:
+        status = self.query_one("#sync-status", Static)
+        status.update(ui(text))
+        status.set_class(not ok, "-error")
+        status.set_class(ok, "-ok")
+
+    # -- actions ---------------------------------------------------------------------------
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Route each button."""
+        actions = {
+            "sync-export": lambda: guard_action(self.fd_app, "export", self._export),
+            "sync-bundle": lambda: guard_action(self.fd_app, "export", self._bundle),
+            "sync-preview-btn": self._preview,
+            "sync-import": self._ask_import,
+            "sync-conflicts": self.action_conflicts,
+        }
+        action = actions.get(event.button.id or "")
+        if action is not None:
+            action()
+
+    def action_conflicts(self) -> None:
+        """Open the conflicts list."""
+        from frontdesk.screens.conflicts import ConflictsScreen
+
+        self.app.push_screen(ConflictsScreen(), lambda _r: self._count_conflicts())
+
+    def _export(self) -> None:
+        self._run_export(self.query_one("#sync-date", Input).value,
+                         str(self.query_one("#sync-format", Select).value),
+                         self.query_one("#sync-export-path", Input).value)
+
+    @work(thread=True, group="sync-write")
+    def _run_export(self, day_text: str, fmt: str, path: str) -> None:
+        from frontdesk.export import ExportError
+        from frontdesk.services.export import ExportInputError, export_service, parse_day
+
+        try:
+            day = parse_day(day_text, t("sync.export.date"))
+            out = export_service(self.ctx).write(fmt, Path(path).expanduser(), day)
+        except (ExportInputError, ExportError) as exc:
+            self.post_message(Deliver(self._status, t("sync.error", message=str(exc)), False))
+            return
+        self.post_message(Deliver(self._status, t("sync.export.done", n=out.rows,
+                                                  path=str(out.path)), True))
+
+    def _bundle(self) -> None:
+        self._run_bundle(self.query_one("#sync-bundle-path", Input).value)
+
+    @work(thread=True, group="sync-write")
+    def _run_bundle(self, path: str) -> None:
+        from frontdesk.services.sync import SyncError, sync_service
+
+        try:
+            res = sync_service(self.ctx).export_bundle(Path(path).expanduser())
+        except SyncError as exc:
+            self.post_message(Deliver(self._status, t("sync.error", message=exc.message), False))
+            return
+        self.post_message(Deliver(self._status, t("sync.bundle.done", n=res.versions,
+                                                  path=str(res.path)), True))
+
+    def _preview(self) -> None:
+        self._previewed = None
+        self._run_preview(self.query_one("#sync-import-path", Input).value)
+
+    @work(thread=True, exclusive=True, group="sync-preview")
+    def _run_preview(self, path: str) -> None:
+        from frontdesk.services.sync import SyncError, sync_service
+
+        try:
+            rep = sync_service(self.ctx).preview(Path(path).expanduser())
+        except SyncError as exc:
+            self.post_message(Deliver(self._status, t("sync.error", message=exc.message), False))
+            return
+        self.post_message(Deliver(self._previewed_ok, path, rep))
+
+    def _previewed_ok(self, path: str, rep: Any) -> None:
+        m = rep.merge
+        self._summary = t("sync.import.summary", site=f"{rep.source_name} ({rep.source_site})",
+                          new=m.new_versions, records=len(m.new_records),
+                          changed=len(m.changed_records), deleted=len(m.deletions),
+                          conflicts=len(m.conflicts), known=m.already_known)
+        lines = [self._summary, *rep.warnings]
+        self.query_one("#sync-preview", Static).update(ui("\n".join(lines)))
+        self._previewed = path
+        self._status("", True)
+
+    def _ask_import(self) -> None:
+        path = self.query_one("#sync-import-path", Input).value
+        if self._previewed is None or self._previewed != path:
+            self._status(t("sync.import.need_preview"), False)
+            return
+
+        def confirmed() -> None:
+            from frontdesk.screens.confirm import ConfirmScreen
+
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    self._run_import(path)
+
+            self.app.push_screen(ConfirmScreen(t("sync.import.confirm", summary=self._summary)),
+                                 answer)
+
+        guard_action(self.fd_app, "import_bundle", confirmed)
+
+    @work(thread=True, group="sync-write")
+    def _run_import(self, path: str) -> None:
+        from frontdesk.services.sync import SyncError, sync_service
+
+        try:
+            sync_service(self.ctx).import_bundle(Path(path).expanduser(), by=self.ctx.session.user)
+        except SyncError as exc:
+            self.post_message(Deliver(self._status, t("sync.error", message=exc.message), False))
+            return
+        self.post_message(Deliver(self._imported))
+
+    def _imported(self) -> None:
+        self._previewed = None
+        self._status(t("sync.import.done", summary=self._summary), True)
+        self.app.post_message(DataChanged("sync"))

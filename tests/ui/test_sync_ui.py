@@ -1,0 +1,146 @@
+"""The files screen (F8): export the day, write a bundle, preview then import, resolve conflicts."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Button, DataTable, Input, Static
+
+from frontdesk.app import FrontdeskApp
+from frontdesk.clock import FrozenClock
+from frontdesk.context import AppContext
+from frontdesk.screens.conflicts import ConflictsScreen
+from frontdesk.services.sync import sync_service
+from tests.ui.helpers import seed, settle
+from tests.unit.sync_sites import add_visit, make_site
+
+SIZE = (80, 24)
+
+
+async def _open_files(pilot: object) -> None:
+    await settle(pilot)  # type: ignore[arg-type]
+    await pilot.press("f8")  # type: ignore[attr-defined]
+    await settle(pilot)  # type: ignore[arg-type]
+
+
+def _set(app: FrontdeskApp, selector: str, value: str) -> None:
+    app.screen.query_one(selector, Input).value = value
+
+
+def _text(app: FrontdeskApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def test_supervisor_exports_the_day_and_writes_a_bundle(
+    ctx: AppContext, clock: FrozenClock, tmp_path: Path
+) -> None:
+    """Both files land where asked and the status line says so."""
+    seed(ctx, clock)
+    ctx.session.user, ctx.session.role = "陈主管", "supervisor"
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_files(pilot)
+        assert app.screen.query_one("#sync-date", Input).value == "2026-11-22"
+        _set(app, "#sync-export-path", str(tmp_path / "day.xlsx"))
+        app.screen.query_one("#sync-export", Button).press()
+        await settle(pilot)
+        assert (tmp_path / "day.xlsx").exists()
+        assert "day.xlsx" in _text(app, "#sync-status")
+        _set(app, "#sync-bundle-path", str(tmp_path / "east.fdb"))
+        app.screen.query_one("#sync-bundle", Button).press()
+        await settle(pilot)
+        assert (tmp_path / "east.fdb").exists()
+
+
+async def test_import_needs_a_preview_then_a_yes(ctx: AppContext, tmp_path: Path) -> None:
+    """Preview shows what is new; the import happens only after Yes; a bad file is explained."""
+    other = make_site(tmp_path, "west")
+    add_visit(other, "欧阳娜")
+    sync_service(other).export_bundle(tmp_path / "west.fdb")
+    other.close()
+    (tmp_path / "junk.fdb").write_text("not a bundle", encoding="utf-8")
+    ctx.session.user, ctx.session.role = "陈主管", "supervisor"
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_files(pilot)
+        _set(app, "#sync-import-path", str(tmp_path / "junk.fdb"))
+        app.screen.query_one("#sync-preview-btn", Button).press()
+        await settle(pilot)
+        assert "not a frontdesk bundle" in _text(app, "#sync-status")
+        _set(app, "#sync-import-path", str(tmp_path / "west.fdb"))
+        app.screen.query_one("#sync-import", Button).press()
+        await settle(pilot)
+        assert ctx.register.today() == []
+        app.screen.query_one("#sync-preview-btn", Button).press()
+        await settle(pilot)
+        preview = _text(app, "#sync-preview")
+        assert "1 new versions" in preview or "新增 1 个版本" in preview
+        app.screen.query_one("#sync-import", Button).press()
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert [v.name for v in ctx.register.today()] == ["欧阳娜"]
+
+
+async def test_a_guard_may_not_import(ctx: AppContext, tmp_path: Path) -> None:
+    """The import is refused for a guard even after a preview."""
+    other = make_site(tmp_path, "west")
+    add_visit(other, "欧阳娜")
+    sync_service(other).export_bundle(tmp_path / "west.fdb")
+    other.close()
+    ctx.session.user, ctx.session.role = "王保安", "guard"
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_files(pilot)
+        _set(app, "#sync-import-path", str(tmp_path / "west.fdb"))
+        app.screen.query_one("#sync-preview-btn", Button).press()
+        await settle(pilot)
+        app.screen.query_one("#sync-import", Button).press()
+        await settle(pilot)
+        assert not isinstance(app.screen, ConflictsScreen)
+        assert ctx.register.today() == []
+
+
+async def test_supervisor_resolves_a_conflict_side_by_side(ctx: AppContext, tmp_path: Path) -> None:
+    """Two sites edited one entry: both versions are shown; keeping one closes the conflict."""
+    other = make_site(tmp_path, "west")
+    vid = add_visit(other, "张三")
+    sync_service(other).export_bundle(tmp_path / "a.fdb")
+    sync_service(ctx).import_bundle(tmp_path / "a.fdb")
+    other.register.sign_out(vid, by="west")
+    ctx.register.link_incident(vid, "=INC-7", by="east")
+    sync_service(other).export_bundle(tmp_path / "b.fdb")
+    other.close()
+    sync_service(ctx).import_bundle(tmp_path / "b.fdb")
+    ctx.session.user, ctx.session.role = "陈主管", "supervisor"
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_files(pilot)
+        conflicts = app.screen.query_one("#sync-conflicts", Button)
+        assert "1" in str(conflicts.label)
+        conflicts.press()
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictsScreen)
+        table = app.screen.query_one("#conflicts-table", DataTable)
+        assert len(table.columns) == 3
+        cells = [str(c) for r in range(table.row_count) for c in table.get_row_at(r)]
+        assert "=INC-7" in cells
+        app.screen.query_one("#keep-1", Button).press()
+        await settle(pilot)
+        assert sync_service(ctx).conflicts() == []
+
+
+def test_files_screen_snapshot(ctx: AppContext, clock: FrozenClock, snap_compare: object) -> None:
+    """The files screen in English at 80x24."""
+    seed(ctx, clock)
+    ctx.session.user, ctx.session.role = "Chen", "supervisor"
+
+    async def run_before(pilot: object) -> None:
+        await settle(pilot)  # type: ignore[arg-type]
+        pilot.app.set_language("en")  # type: ignore[attr-defined]
+        await pilot.press("f8")  # type: ignore[attr-defined]
+        await settle(pilot)  # type: ignore[arg-type]
+        for field in ("#sync-export-path", "#sync-bundle-path"):
+            pilot.app.screen.query_one(field, Input).value = "/home/guard/Documents/x"  # type: ignore[attr-defined]
+        await settle(pilot)  # type: ignore[arg-type]
+
+    assert snap_compare(FrontdeskApp(ctx), terminal_size=SIZE, run_before=run_before)  # type: ignore[operator]
