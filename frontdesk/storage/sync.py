@@ -192,9 +192,47 @@ def apply_merge(conn: sqlite3.Connection, versions: Sequence[Version],
     conn.executemany("INSERT INTO heads(kind, record_id, version_id) VALUES (?,?,?)", rows)
     stamps = [v.hlc for v in new] + [m.before_hlc for m in new_markers]
     records.observe(conn, [max(stamps)] if stamps else [])
+    visit_rows = [p for p in plan if p[0] == "visit" and _bulk_visits()]
     for kind, record_id, win, n in plan:
-        reproject_record(conn, kind, record_id, win, n)
+        if not (kind == "visit" and _bulk_visits()):
+            reproject_record(conn, kind, record_id, win, n)
+    for start in range(0, len(visit_rows), 2000):
+        project_visits(conn, visit_rows[start:start + 2000])
     return report
+
+
+def _bulk_visits() -> bool:
+    """True while visits use the standard projection (so the bulk path writes the same rows)."""
+    from frontdesk.storage.visits import VisitProjection
+
+    return isinstance(records.projection("visit"), VisitProjection)
+
+
+def project_visits(conn: sqlite3.Connection,
+                   items: Sequence[tuple[str, str, Version | None, int]]) -> None:
+    """The rows :class:`~frontdesk.storage.visits.VisitProjection` writes, for many visits at once."""
+    from frontdesk.domain.search import visit_terms
+    from frontdesk.storage.visits import _utc
+
+    ids = [(rid,) for _k, rid, _w, _n in items]
+    conn.executemany("DELETE FROM visit_terms WHERE visit_id = ?", ids)
+    gone = [(rid,) for _k, rid, win, _n in items if win is None or win.deleted]
+    conn.executemany("DELETE FROM visits WHERE id = ?", gone)
+    rows, terms = [], []
+    for _k, rid, win, n in items:
+        if win is None or win.deleted:
+            continue
+        p = win.payload
+        rows.append((rid, p.get("kind") or "visitor", _utc(p.get("time_in")),
+                     _utc(p.get("time_out")), win.version_id, int(n > 1),
+                     canonical_json(dict(p))))
+        terms.extend((t, rid) for t in visit_terms(p))
+    conn.executemany(
+        "INSERT INTO visits(id, kind, time_in, time_out, head, conflict, payload)"
+        " VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET kind=excluded.kind,"
+        " time_in=excluded.time_in, time_out=excluded.time_out, head=excluded.head,"
+        " conflict=excluded.conflict, payload=excluded.payload", rows)
+    conn.executemany("INSERT OR IGNORE INTO visit_terms(term, visit_id) VALUES (?, ?)", terms)
 
 
 def store_purge(conn: sqlite3.Connection, marker: PurgeMarker) -> MergeReport:

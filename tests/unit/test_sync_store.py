@@ -156,26 +156,38 @@ def test_export_for_a_peer_holds_only_what_it_has_not_had(
 def test_failure_halfway_leaves_the_database_exactly_as_it_was(
     sites: tuple[AppContext, AppContext], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An error while re-projecting the second record rolls the whole import back."""
+    """An error after the versions are in, while writing the visible rows, rolls it all back."""
     east, office = sites
     sync(east).export_bundle(tmp_path / "a.fdb")
     before = dump_hash(office)
-    real = sync_store.reproject_record
+    real = sync_store.project_visits
     calls = {"n": 0}
 
-    def flaky(*args: object) -> None:
+    def flaky(conn: object, items: list[object]) -> None:
+        real(conn, items[:1])  # type: ignore[arg-type]
         calls["n"] += 1
-        if calls["n"] > 1:
-            raise RuntimeError("disk pulled out")
-        real(*args)  # type: ignore[arg-type]
+        raise RuntimeError("disk pulled out")
 
-    monkeypatch.setattr(sync_store, "reproject_record", flaky)
+    monkeypatch.setattr(sync_store, "project_visits", flaky)
     with pytest.raises(RuntimeError):
         sync(office).import_bundle(tmp_path / "a.fdb")
-    assert calls["n"] == 2
+    assert calls["n"] == 1
     assert dump_hash(office) == before
-    monkeypatch.setattr(sync_store, "reproject_record", real)
+    monkeypatch.setattr(sync_store, "project_visits", real)
     assert sync(office).import_bundle(tmp_path / "a.fdb").merge.new_versions == 3
+
+
+def test_bulk_rows_are_the_rows_a_local_write_makes(
+    sites: tuple[AppContext, AppContext], tmp_path: Path
+) -> None:
+    """Imported visits and their search keys equal the originals row for row."""
+    east, office = sites
+    sync(east).export_bundle(tmp_path / "a.fdb")
+    sync(office).import_bundle(tmp_path / "a.fdb")
+    for table in ("visits", "visit_terms"):
+        rows = [sorted(tuple(r) for r in s.require_db().read().execute(f"SELECT * FROM {table}"))
+                for s in (east, office)]
+        assert rows[0] == rows[1]
 
 
 def _bad(office: AppContext, path: Path, code: str) -> SyncError:
