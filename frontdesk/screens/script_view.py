@@ -9,9 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
+from textual.widgets import Footer
 
 from frontdesk import i18n
 from frontdesk.bindings import localize
@@ -42,7 +44,9 @@ class ScriptViewScreen(ModalScreen[None]):
         Binding("b", "toggle_both", "Both languages", id="scripts.both"),
         Binding("l", "toggle_lang", "Script language", id="scripts.lang"),
         Binding("f2,enter", "start_entry", "Journalist entry", id="scripts.entry", show=False),
-        *[Binding(str(n), f"switch('{n}')", show=False) for n in range(1, 10)],
+        Binding("f5", "app.script_picker", "Scripts", id="scripts.all"),
+        Binding("1", "switch('1')", "Other scripts", key_display="1-9", id="scripts.digits"),
+        *[Binding(str(n), f"switch('{n}')", show=False) for n in range(2, 10)],
     ]
 
     def __init__(self, situation: Situation, book: ScriptBook, visit_id: str | None = None,
@@ -56,9 +60,15 @@ class ScriptViewScreen(ModalScreen[None]):
         self.both_langs = False
 
     def compose(self) -> ComposeResult:
-        """The card."""
+        """The card, and the keys (clickable) below it."""
         yield ScriptCard(self.situation, self.book, self.lang, offer=self._offer(),
-                         status=self._status(), id="script-card")
+                         status=self._status(), hint=False, id="script-card")
+        yield Footer()
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on the journalist-entry offer starts the entry."""
+        if event.widget is not None and event.widget.id == "card-offer":
+            self.action_start_entry()
 
     def on_mount(self) -> None:
         """Keys in the current language; record the reading in the background."""

@@ -57,8 +57,10 @@ class ScriptCard(Vertical):
     """
 
     def __init__(self, situation: Situation, book: ScriptBook, lang: str, both_langs: bool = False,
-                 offer: bool = False, status: str = "", id: str | None = None) -> None:
+                 offer: bool = False, status: str = "", hint: bool = True,
+                 id: str | None = None) -> None:
         super().__init__(id=id)
+        self.hint = hint
         self.situation, self.book = situation, book
         self.lang, self.both_langs, self.offer, self.status = lang, both_langs, offer, status
 
@@ -103,4 +105,5 @@ class ScriptCard(Vertical):
                         yield Static(ui(text), classes="card-note")
         if self.status:
             yield Static(ui(self.status), id="card-status")
-        yield Static(ui(t("scripts.hint")), id="card-hint")
+        if self.hint:
+            yield Static(ui(t("scripts.hint")), id="card-hint")
