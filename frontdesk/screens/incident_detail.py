@@ -24,7 +24,7 @@ from frontdesk.screens.guard import guard_action
 from frontdesk.screens.incident_prompt import PromptScreen
 from frontdesk.services.incidents import IncidentError, IncidentService
 from frontdesk.text import cell, one_line, ui
-from frontdesk.widgets.countdown import remaining_text
+from frontdesk.widgets.countdown import fit, remaining_text
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ class IncidentScreen(FrontdeskScreen[None]):
         """Re-render in the current language."""
         table = self.query_one("#inc-timeline", DataTable)
         table.clear(columns=True)
-        table.add_columns(t("inc.col.elapsed"), "", t("inc.detail.timeline"))
+        table.add_columns(t("inc.detail.time"), t("inc.detail.author"), t("inc.detail.timeline"))
         if self.data is not None:
             self._show(self.data)
 
@@ -131,7 +131,11 @@ class IncidentScreen(FrontdeskScreen[None]):
             if c.state is ClockState.DONE:
                 continue
             mark = {"warning": "!", "breach": "!!"}.get(c.state.value, "")
-            label = t(f"inc.clock.{c.code}") + (f" {c.subject}" if c.subject else "")
+            label = t(f"inc.clock.{c.code}")
+            item = next((i for i in (data.kind.checklist if data.kind else ())
+                         if i.id == c.subject), None)
+            if item is not None:
+                label = fit(item.text.in_lang(lang), 16)
             clocks.append(f"{mark}{label} {format_site_time(c.due_at, tz, now)} "
                           f"({remaining_text(c.due_at, now, lang)})")
         self.query_one("#inc-clocks", Static).update(
