@@ -22,8 +22,8 @@ def _subcommand_modules() -> list[str]:
                   if i.name.startswith("cli_"))
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command line."""
+def build_parser(subcommands: bool = True) -> argparse.ArgumentParser:
+    """The whole command line (without the subcommands when only the app is started)."""
     parser = argparse.ArgumentParser(
         prog="frontdesk",
         description="Gate booth and duty room app: register, scripted replies, incidents, "
@@ -33,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--where", action="store_true", help="print where data lives and exit")
     parser.add_argument("--lang", choices=("zh", "en"), help="UI language for this run")
     parser.add_argument("--json", action="store_true", help="print JSON (with subcommands)")
+    if not subcommands:
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _subcommand_modules():
         importlib.import_module(name).add_parser(sub)
@@ -76,9 +78,25 @@ def run_app(db: str | None, lang: str | None) -> int:
     return 0
 
 
+def _names_subcommand(words: Sequence[str]) -> bool:
+    """True unless the words only start the app: importing every subcommand module for the
+    parser costs about 50 ms before the first frame (bench/bench_startup.py)."""
+    takes_value = {"--db", "--lang"}
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word in ("-h", "--help") or not word.startswith("-"):
+            return True
+        elif word in takes_value:
+            skip = True
+    return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``frontdesk`` script."""
-    parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(subcommands=_names_subcommand(words))
     args = parser.parse_args(argv)
     if args.where:
         return where(args.db, args.json)
