@@ -375,3 +375,32 @@ def test_snapshot_script_view_both_languages(snap_compare, ctx: AppContext) -> N
     ctx.prefs.language = "zh"
     assert snap_compare(FrontdeskApp(ctx), terminal_size=(120, 40),
                         run_before=_snapshot_setup("media_at_gate", both_langs=True))
+
+
+async def test_a_guard_cannot_save_from_the_editor_either(ctx: AppContext) -> None:
+    """Even with the editor open, Ctrl+S goes through guard_action: refused, nothing written."""
+    app = make_app(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        book = scripts(ctx).book
+        await app.push_screen(ScriptEditScreen(book.by_key("7"), book))
+        await settle(pilot)
+        app.screen.query_one("#se-title_zh", Input).value = "推销人员"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ScriptEditScreen)
+        assert any("主管" in n for n in notes(app))
+        assert not ctx.paths.site_scripts_file.exists()
+
+
+async def test_clicking_the_offer_starts_the_journalist_entry(ctx: AppContext) -> None:
+    """With the mouse: a click on the offer line opens the journalist entry form."""
+    app = make_app(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.click("#card-offer")
+        await settle(pilot)
+        assert isinstance(app.screen, VisitFormScreen)
+        assert app.screen.read_form().kind is VisitKind.JOURNALIST
