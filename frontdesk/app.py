@@ -239,7 +239,8 @@ class FrontdeskApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While the sign-in/lock screen is up, no app key reaches another screen."""
-        return not self.ctx.session.locked or action in ("quit", "switch_language")
+        return not self.ctx.session.locked or action in (
+            "quit", "switch_language", "focus_next", "focus_previous", "help_quit", "bell")
 
 
 def _runner(node: object, action: str) -> Callable[[], object]:

@@ -58,7 +58,8 @@ class PinPromptScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         """Title, PIN field, error line."""
         with Vertical(id="pin-box"):
-            yield Static(ui(t("trust.stepup.title", action=self.action_name)), id="pin-title")
+            yield Static(ui(t("trust.stepup.title", action=t(f"trust.action.{self.action_name}"))),
+                         id="pin-title")
             yield Input(password=True, placeholder=t("trust.pin"), id="pin-input", max_length=32)
             yield Static("", id="pin-error")
 

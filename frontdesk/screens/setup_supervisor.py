@@ -47,6 +47,9 @@ class SetupSupervisorScreen(ModalScreen[bool]):
     def on_mount(self) -> None:
         """Focus the name."""
         localize(self)
+        for key, label in (("name", "trust.name"), ("pin", "trust.pin"), ("pin2", "trust.pin2"),
+                           ("site", "trust.site_name"), ("tz", "trust.timezone")):
+            self.query_one(f"#setup-{key}", Input).border_title = t(label)
         self.query_one("#setup-name", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -68,6 +68,8 @@ class SignInScreen(ModalScreen[bool]):
         """Prefill the last person's name when locked; focus what is missing."""
         localize(self)
         name = self.query_one("#signin-name", Input)
+        name.border_title = t("trust.name")
+        self.query_one("#signin-pin", Input).border_title = t("trust.pin")
         user = self.app.ctx.session.user  # type: ignore[attr-defined]
         if self.locked and user:
             name.value = user

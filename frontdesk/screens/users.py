@@ -26,7 +26,10 @@ class UsersScreen(ModalScreen[None]):
     #users-table { height: 1fr; }
     #users-form Input { width: 1fr; }
     #users-form Select { width: 16; }
-    #users-buttons Button { min-width: 10; }
+    #users-form, #users-buttons, #users-idle-row { height: 3; }
+    #users-buttons Button { min-width: 8; }
+    #users-idle-row Static { width: auto; padding: 1 1 0 0; }
+    #users-idle { width: 10; }
     #users-msg { height: auto; color: $warning; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -49,7 +52,7 @@ class UsersScreen(ModalScreen[None]):
                 yield Button(ui(t("trust.users.reset")), id="users-reset")
                 yield Button(ui(t("trust.users.disable")), id="users-disable")
                 yield Button(ui(t("trust.users.erase")), id="users-erase", variant="error")
-            with Horizontal():
+            with Horizontal(id="users-idle-row"):
                 yield Static(ui(t("trust.users.idle")))
                 yield Input(id="users-idle", max_length=3, restrict=r"[0-9]*")
             yield Static("", id="users-msg")

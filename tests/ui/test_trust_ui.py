@@ -45,12 +45,9 @@ async def test_first_start_walks_through_supervisor_setup(closed_ctx: AppContext
         await pilot.press("f2", "f3")  # app keys do nothing under the setup screen
         await settle(pilot)
         assert isinstance(app.screen, SetupSupervisorScreen)
-        await type_into(pilot, "#setup-name", "Chen")
-        await type_into(pilot, "#setup-pin", PIN)
-        await type_into(pilot, "#setup-pin2", "582914")
-        await type_into(pilot, "#setup-site", "Sunny Garden")
-        app.screen.query_one("#setup-tz", Input).focus()
-        await pilot.press("enter")
+        await pilot.press(*"Chen", "tab", *PIN, "tab", *"582914", "tab")
+        app.screen.query_one("#setup-site", Input).value = ""
+        await pilot.press(*"Sunny Garden", "tab", "enter")
         await settle(pilot)
         assert "differ" in str(app.screen.query_one("#setup-error", Static).render()) or \
             "不一致" in str(app.screen.query_one("#setup-error", Static).render())
@@ -139,3 +136,36 @@ async def test_step_up_asks_pin_before_supervisor_action(ctx: AppContext) -> Non
         await pilot.press(*PIN, "enter")
         await settle(pilot)
         assert ran == ["export"]
+
+
+def test_sign_in_screen_snapshot_en(ctx: AppContext, snap_compare: object) -> None:
+    """The sign-in screen at 80x24 in English covers the whole app."""
+    with_supervisor(ctx)
+
+    async def run_before(pilot: object) -> None:
+        await settle(pilot)  # type: ignore[arg-type]
+        pilot.app.set_language("en")  # type: ignore[attr-defined]
+        await settle(pilot)  # type: ignore[arg-type]
+
+    assert snap_compare(FrontdeskApp(ctx), terminal_size=TERMINAL, run_before=run_before)  # type: ignore[operator]
+
+
+def test_users_screen_snapshot_zh(ctx: AppContext, snap_compare: object) -> None:
+    """Users & privacy at 80x24 in Chinese: list, add form, buttons, auto-lock minutes."""
+    with_supervisor(ctx)
+    assert auth_service(ctx).sign_in("陈主管", PIN).ok
+
+    async def run_before(pilot: object) -> None:
+        from frontdesk.screens.users import UsersScreen
+
+        app = pilot.app  # type: ignore[attr-defined]
+        await settle(pilot)  # type: ignore[arg-type]
+        for screen in list(app.screen_stack):
+            if isinstance(screen, SignInScreen):
+                screen.dismiss(True)
+        app.set_language("zh")
+        await settle(pilot)  # type: ignore[arg-type]
+        app.push_screen(UsersScreen())
+        await settle(pilot)  # type: ignore[arg-type]
+
+    assert snap_compare(FrontdeskApp(ctx), terminal_size=TERMINAL, run_before=run_before)  # type: ignore[operator]
