@@ -177,9 +177,9 @@ def apply_merge(conn: sqlite3.Connection, versions: Sequence[Version],
     conn.executemany(
         "INSERT OR IGNORE INTO versions(version_id, kind, record_id, parents, hlc, origin,"
         " deleted, payload, purged) VALUES (?,?,?,?,?,?,?,?,?)",
-        [(v.version_id, v.kind, v.record_id, json.dumps(list(v.parents)), v.hlc, v.origin,
+        ((v.version_id, v.kind, v.record_id, json.dumps(list(v.parents)), v.hlc, v.origin,
           int(v.deleted), canonical_json(dict(v.payload)), int(v.version_id in store.purged))
-         for v in sorted((store.versions[n.version_id] for n in new), key=Version.sort_key)],
+         for v in sorted((store.versions[n.version_id] for n in new), key=Version.sort_key)),
     )
     touched = sorted({(v.kind, v.record_id) for v in new} | {m.key for m in new_markers})
     conn.executemany("DELETE FROM heads WHERE kind = ? AND record_id = ?", touched)
