@@ -24,7 +24,12 @@ from frontdesk.screens.base import FrontdeskScreen
 from frontdesk.services.incidents import BoardItem, IncidentService, escalation
 from frontdesk.text import one_line, ui
 from frontdesk.widgets.countdown import (
-    Countdown, compact_remaining, elapsed_text, fit, next_clock, next_countdown_change,
+    Countdown,
+    compact_remaining,
+    elapsed_text,
+    fit,
+    next_clock,
+    next_countdown_change,
     next_elapsed_change,
 )
 

@@ -12,8 +12,17 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from frontdesk.domain.deadlines import Clock, ClockState
 from frontdesk.domain.incidents import (
-    Blocker, ChecklistStatus, Incident, Kind, Level, State, TimelineEntry, TransitionError,
-    TRANSITIONS, checklist_statuses, effective_timeline,
+    TRANSITIONS,
+    Blocker,
+    ChecklistStatus,
+    Incident,
+    Kind,
+    Level,
+    State,
+    TimelineEntry,
+    TransitionError,
+    checklist_statuses,
+    effective_timeline,
 )
 from frontdesk.domain.report import ReportError
 from frontdesk.domain.timeparse import format_site_time, parse_site_time

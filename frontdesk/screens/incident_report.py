@@ -8,7 +8,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, Static, TextArea
 
-from frontdesk.domain.report import REQUIRED_FIELDS, AccountLine, Report, ReportError, missing_fields, revise
+from frontdesk.domain.report import (
+    REQUIRED_FIELDS,
+    AccountLine,
+    Report,
+    ReportError,
+    missing_fields,
+    revise,
+)
 from frontdesk.domain.timeparse import format_full, parse_site_time
 from frontdesk.i18n import language, t
 from frontdesk.messages import DataChanged
@@ -111,13 +118,13 @@ class ReportScreen(FrontdeskScreen[None]):
         when = parse_site_time(when_text, self.ctx.clock.now(), tz) if when_text else None
         photos = tuple(p.strip() for p in self.query_one("#rep-photos", TextArea).text.splitlines()
                        if p.strip())
-        changes = dict(
-            occurred_at=when, place=clean_input(self.query_one("#rep-place", Input).value),
-            account=parse_account(self.query_one("#rep-account", TextArea).text),
-            photo_refs=photos,
-            conclusion=clean_input(self.query_one("#rep-conclusion", Input).value),
-            suggestions=clean_input(self.query_one("#rep-suggestions", Input).value),
-            signer=clean_input(self.query_one("#rep-signer", Input).value))
+        changes: dict[str, object] = {
+            "occurred_at": when, "place": clean_input(self.query_one("#rep-place", Input).value),
+            "account": parse_account(self.query_one("#rep-account", TextArea).text),
+            "photo_refs": photos,
+            "conclusion": clean_input(self.query_one("#rep-conclusion", Input).value),
+            "suggestions": clean_input(self.query_one("#rep-suggestions", Input).value),
+            "signer": clean_input(self.query_one("#rep-signer", Input).value)}
         try:
             return revise(self.report, **changes)
         except ReportError:

@@ -31,7 +31,7 @@ class RegisterScreen(FrontdeskScreen[None]):
                 priority=True),
         Binding("ctrl+r", "history", "History", id="register.history", priority=True),
         Binding("ctrl+g", "open_incident", "To incident", id="register.open_incident",
-                priority=True),
+                priority=True, show=False),
         Binding("ctrl+f,slash", "focus_search", "Search", id="register.search", show=False),
         Binding("escape", "clear_search", "Clear search", id="register.clear", show=False),
     ]

@@ -21,8 +21,8 @@ def iso(value: datetime | None) -> str | None:
 
 def incident_from(p: Mapping[str, Any]) -> Incident:
     """The domain incident of a stored payload (unknown level/state fall back safely)."""
-    level = p.get("level") if p.get("level") in set(Level) else Level.GENERAL
-    state = p.get("state") if p.get("state") in set(State) else State.OPEN
+    level = str(p.get("level")) if p.get("level") in set(Level) else Level.GENERAL.value
+    state = str(p.get("state")) if p.get("state") in set(State) else State.OPEN.value
     occurred = when(p.get("occurred_at"))
     assert occurred is not None
     return Incident(str(p["id"]), str(p.get("kind", "")), Level(level), State(state), occurred,
@@ -50,7 +50,7 @@ def entry_payload(e: TimelineEntry, by: str, now: datetime) -> dict[str, Any]:
 
 def report_from(incident_id: str, p: Mapping[str, Any]) -> Report:
     """The domain report of a stored payload."""
-    state = p.get("state") if p.get("state") in set(ReportState) else ReportState.DRAFT
+    state = str(p.get("state")) if p.get("state") in set(ReportState) else ReportState.DRAFT.value
     lines = tuple(AccountLine(str(x.get("text", "")), bool(x.get("unconfirmed", False)))
                   for x in p.get("account", []) if isinstance(x, dict))
     return Report(incident_id, when(p.get("occurred_at")), str(p.get("place", "")), lines,

@@ -10,6 +10,8 @@ from frontdesk.storage import incidents as repo
 from frontdesk.storage import records
 
 if TYPE_CHECKING:  # pragma: no cover
+    from datetime import datetime
+
     from frontdesk.context import AppContext
     from frontdesk.domain.incidents import Incident, TimelineEntry
 
@@ -22,6 +24,9 @@ class ReportMixin:
     if TYPE_CHECKING:  # pragma: no cover
         def get(self, incident_id: str) -> Incident | None: ...
         def entries(self, incident_id: str) -> list[TimelineEntry]: ...
+        def _append(self, incident_id: str, text: str, by: str, kind: str = ...,
+                    occurred_at: datetime | None = ..., data: dict[str, Any] | None = ...,
+                    supersedes: str | None = ...) -> TimelineEntry: ...
 
     def report(self, incident_id: str, signer: str = "") -> Report:
         """The saved report, or a fresh draft prefilled from the timeline."""
@@ -66,5 +71,5 @@ class ReportMixin:
     def _log_report(self, report: Report, by: str, what: str) -> None:
         labels = {"submitted": "书面报告已呈报", "approved": "书面报告已批准",
                   "returned": "书面报告退回"}
-        append = getattr(self, "_append")
+        append = self._append
         append(report.incident_id, labels[what], by, "report", None, {"report": what})

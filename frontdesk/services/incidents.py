@@ -15,20 +15,34 @@ from typing import TYPE_CHECKING, Any
 from frontdesk.domain import incidents as dom
 from frontdesk.domain.deadlines import Clock, ClockFacts, incident_clocks
 from frontdesk.domain.incidents import (
-    Blocker, ChecklistState, EntryKind, Incident, Kind, KindCatalogue, Level, State,
-    TimelineEntry, TransitionError,
+    Blocker,
+    ChecklistState,
+    EntryKind,
+    Incident,
+    Kind,
+    KindCatalogue,
+    Level,
+    State,
+    TimelineEntry,
+    TransitionError,
 )
 from frontdesk.paths import shipped_data_dir
+from frontdesk.services.incident_codec import (
+    entry_from,
+    entry_payload,
+    incident_from,
+    iso,
+    when,
+)
 from frontdesk.services.incident_handover import HandoverMixin, HandoverSheet
 from frontdesk.services.incident_report import ReportMixin
-from frontdesk.services.incident_codec import (
-    entry_from, entry_payload, incident_from, iso, report_from, when,
-)
 from frontdesk.storage import incidents as repo
 from frontdesk.storage import records
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.context import AppContext
+
+List = list  # the service has a method named ``list``; annotations after it use this
 
 #: How far ahead of the PC's clock an event time may lie (clock skew between PCs).
 FUTURE_SLACK = timedelta(minutes=5)
@@ -149,17 +163,17 @@ class IncidentService(ReportMixin, HandoverMixin):
         """The stored facts of one incident (visit ids, statements, handover marks...)."""
         return self._payload(incident_id)
 
-    def list(self, open_only: bool = True) -> list[Incident]:
+    def list(self, open_only: bool = True) -> List[Incident]:
         """Incidents (open ones by default), oldest event first."""
         rows = repo.incident_payloads(self.ctx.require_db().read(), open_only)
         return [incident_from(p) for p in rows]
 
-    def entries(self, incident_id: str) -> list[TimelineEntry]:
+    def entries(self, incident_id: str) -> List[TimelineEntry]:
         """Every timeline entry of an incident, superseded ones included."""
         rows = repo.entry_payloads(self.ctx.require_db().read(), [incident_id])
         return [entry_from(p) for p in rows]
 
-    def timeline(self, incident_id: str) -> list[TimelineEntry]:
+    def timeline(self, incident_id: str) -> List[TimelineEntry]:
         """The timeline as it reads now (corrections applied)."""
         return dom.effective_timeline(self.entries(incident_id))
 
@@ -193,7 +207,7 @@ class IncidentService(ReportMixin, HandoverMixin):
             records.write(conn, repo.ENTRY, new.id, entry_payload(new, by, now), now)
         return new
 
-    def blockers(self, incident_id: str) -> list[Blocker]:
+    def blockers(self, incident_id: str) -> List[Blocker]:
         """What still stops the incident from closing."""
         inc = self._payload(incident_id)
         kind = self.kind(str(inc.get("kind")))
@@ -274,7 +288,7 @@ class IncidentService(ReportMixin, HandoverMixin):
         return self._save_incident(p | {"statements": statements}, by)
 
     # -- clocks ---------------------------------------------------------------------------
-    def _facts(self, p: dict[str, Any], entries: list[TimelineEntry],
+    def _facts(self, p: dict[str, Any], entries: List[TimelineEntry],
                report: dict[str, Any] | None) -> ClockFacts:
         kind = self.kind(str(p.get("kind")))
         marks = dom.checklist_statuses(entries)
@@ -291,12 +305,12 @@ class IncidentService(ReportMixin, HandoverMixin):
             checklist_settled_at=settled,
             active=state not in (State.RESOLVED.value, State.CLOSED.value))
 
-    def board_items(self, open_only: bool = True) -> list[BoardItem]:
+    def board_items(self, open_only: bool = True) -> List[BoardItem]:
         """Every (open) incident with what its clocks need, in three queries."""
         conn = self.ctx.require_db().read()
         incs = repo.incident_payloads(conn, open_only)
         ids = [p["id"] for p in incs]
-        by_inc: dict[str, list[TimelineEntry]] = {i: [] for i in ids}
+        by_inc: dict[str, List[TimelineEntry]] = {i: [] for i in ids}
         for e in repo.entry_payloads(conn, ids):
             by_inc.setdefault(str(e.get("incident_id")), []).append(entry_from(e))
         reports = repo.report_payloads(conn, ids)
@@ -305,7 +319,7 @@ class IncidentService(ReportMixin, HandoverMixin):
                           reports[p["id"]].get("state") if p["id"] in reports else None)
                 for p in incs]
 
-    def clocks(self, incident: Incident | str, now: datetime | None = None) -> list[Clock]:
+    def clocks(self, incident: Incident | str, now: datetime | None = None) -> List[Clock]:
         """Every clock of an incident at ``now`` (default: the context clock), soonest first."""
         iid = incident if isinstance(incident, str) else incident.id
         p = self._payload(iid)

@@ -131,7 +131,7 @@ def entry_payloads(conn: sqlite3.Connection, incident_ids: list[str]) -> list[di
         return []
     marks = ",".join("?" * len(incident_ids))
     rows = conn.execute(
-        f"SELECT id, payload FROM incident_timeline WHERE incident_id IN ({marks})"  # noqa: S608
+        f"SELECT id, payload FROM incident_timeline WHERE incident_id IN ({marks})"
         " ORDER BY occurred_at, recorded_at", incident_ids).fetchall()
     return [{**json.loads(r[1]), "id": r[0]} for r in rows]
 
@@ -149,7 +149,7 @@ def report_payloads(conn: sqlite3.Connection, incident_ids: list[str]) -> dict[s
         return {}
     marks = ",".join("?" * len(incident_ids))
     rows = conn.execute(
-        f"SELECT incident_id, payload FROM incident_reports WHERE incident_id IN ({marks})",  # noqa: S608
+        f"SELECT incident_id, payload FROM incident_reports WHERE incident_id IN ({marks})",
         incident_ids).fetchall()
     return {r[0]: json.loads(r[1]) for r in rows}
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from frontdesk.widgets.countdown import (
-    compact_remaining, elapsed_text, fit, next_countdown_change, next_elapsed_change,
+    compact_remaining,
+    elapsed_text,
+    fit,
+    next_countdown_change,
+    next_elapsed_change,
 )
 
 DUE = datetime(2026, 11, 22, 10, 0, 30, tzinfo=UTC)
