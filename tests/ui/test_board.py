@@ -72,3 +72,23 @@ async def test_enter_opens_detail_and_n_opens_new(ctx: AppContext, clock: Frozen
         await settle(pilot)
         assert len(svc(ctx).list()) == 2
         assert len(app.screen.query(BoardRow)) == 2
+
+
+async def test_tick_reads_nothing_from_the_database(ctx: AppContext, clock: FrozenClock) -> None:
+    """Seconds pass on the board without a single database read (incidents are cached)."""
+    svc(ctx).open("fire", "severe", place="地下车库", by="王保安")
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        reads: list[int] = []
+        db = ctx.require_db()
+        real = db.read
+        db.read = lambda: (reads.append(1), real())[1]  # type: ignore[method-assign]
+        clock.advance(timedelta(minutes=3))
+        await pilot.pause(2.2)
+        db.read = real  # type: ignore[method-assign]
+        row = app.screen.query_one(BoardRow)
+        assert row.cells["elapsed"].shown[0] == "0:03"
+        assert reads == []
