@@ -56,6 +56,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "inc.detail.gone": ("该事件已不存在", "That incident no longer exists"),
     "bind.incident.back": ("返回", "Back"),
     "bind.incident.note": ("记一笔", "Add note"),
+    "bind.incident.escalation": ("上报呼叫", "Calls"),
     "bind.incident.correct": ("更正", "Correct"),
     "bind.incident.checklist": ("事项", "Checklist"),
     "bind.incident.level": ("升级", "Level"),

@@ -65,6 +65,7 @@ class IncidentScreen(FrontdeskScreen[None]):
         Binding("l", "level", "Level", id="incident.level"),
         Binding("s", "state", "State", id="incident.state"),
         Binding("r", "report", "Report", id="incident.report"),
+        Binding("e", "escalation", "Calls", id="incident.escalation"),
         Binding("p", "statement", "Statement", id="incident.statement", show=False),
         Binding("x", "close_incident", "Close", id="incident.close"),
     ]
@@ -287,6 +288,12 @@ class IncidentScreen(FrontdeskScreen[None]):
 
         self.app.push_screen(PromptScreen(t("inc.statement.title"),
                                           [("text", t("inc.statement.text"))]), done)
+
+    def action_escalation(self) -> None:
+        """Who to call next, who answered, which reports are owed (one key per outcome)."""
+        from frontdesk.screens.escalation_screen import EscalationScreen
+
+        self.app.push_screen(EscalationScreen(self.incident_id))
 
     def action_report(self) -> None:
         """The written report form."""

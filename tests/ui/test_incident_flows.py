@@ -73,3 +73,25 @@ async def test_note_with_earlier_time_and_close_refused(ctx: AppContext, clock: 
     assert note.recorded_at == clock.now()
     assert any("written report not submitted" in n for n in notes)
     assert svc(ctx).get(inc.id).state.value == "resolved"  # type: ignore[union-attr]
+
+
+async def test_incident_key_opens_its_escalation(ctx: AppContext, clock: FrozenClock) -> None:
+    """From an incident, `e` shows its calls; a missed call logged by key is stored."""
+    from frontdesk.screens.escalation_screen import EscalationScreen
+    from frontdesk.services.escalation import EscalationService
+
+    inc = svc(ctx).open("lift_entrapment", "serious", place="3栋2号梯", summary="困2人", by="王保安")
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(IncidentScreen(inc.id))
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, EscalationScreen)
+        assert app.screen.current_incident_id == inc.id
+        await pilot.press("n")  # no answer
+        await settle(pilot)
+    esc: EscalationService = ctx.service("escalation", EscalationService)  # type: ignore[assignment]
+    state = esc.state(inc.id, clock.now())
+    assert state.responder.misses >= 1
