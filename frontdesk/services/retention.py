@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.context import AppContext
 
 LAST_RUN_KEY = "retention_last_run"
+BATCH = 50
 
 
 @dataclass(frozen=True)
@@ -116,19 +117,22 @@ class RetentionService:
         return out
 
     def purge(self, ids: Iterable[tuple[str, str]], by: str = "", reason: str = "purge") -> int:
-        """Purge these ``(kind, record_id)`` records in one transaction, then checkpoint."""
+        """Purge these ``(kind, record_id)`` records (transactions of BATCH), then checkpoint."""
         db = self.ctx.require_db()
         now = self.ctx.clock.now()
         who = by or self.ctx.session.user or "system"
-        n = 0
-        with db.write() as conn:
-            for kind, record_id in ids:
-                n += purge_record(conn, kind, record_id, now, who)
-            if n:
-                from frontdesk.storage import audit as store
+        from frontdesk.storage import audit as store
 
-                store.append(conn, at=now, action=reason, record_kind="retention",
-                             record_id=uuid.uuid4().hex, who=who)
+        todo, n = list(ids), 0
+        # Small transactions, so a guard saving an entry meanwhile never waits long for the lock.
+        for start in range(0, len(todo), BATCH):
+            with db.write() as conn:
+                done = sum(purge_record(conn, kind, record_id, now, who)
+                           for kind, record_id in todo[start:start + BATCH])
+                if done:
+                    store.append(conn, at=now, action=reason, record_kind="retention",
+                                 record_id=uuid.uuid4().hex, fields=("count",), who=who)
+                n += done
         if n:
             db.checkpoint()
         return n
