@@ -141,6 +141,7 @@ def test_files_screen_snapshot(ctx: AppContext, clock: FrozenClock, snap_compare
         await settle(pilot)  # type: ignore[arg-type]
         for field in ("#sync-export-path", "#sync-bundle-path"):
             pilot.app.screen.query_one(field, Input).value = "/home/guard/Documents/x"  # type: ignore[attr-defined]
+        pilot.app.clear_notifications()  # type: ignore[attr-defined]
         await settle(pilot)  # type: ignore[arg-type]
 
     assert snap_compare(FrontdeskApp(ctx), terminal_size=SIZE, run_before=run_before)  # type: ignore[operator]
