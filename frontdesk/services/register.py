@@ -1,12 +1,12 @@
 """The register's use cases: log an entry, edit it with history, sign out, find people."""
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from frontdesk.domain import validation
+from frontdesk.domain.ids import time_ordered_id
 from frontdesk.domain.timeparse import format_full, parse_site_time
 from frontdesk.domain.visits import TEXT_FIELDS, CredentialType, Visit, VisitKind, to_payload
 from frontdesk.storage import records
@@ -89,7 +89,7 @@ class RegisterService:
         site = self.ctx.require_site()
         v = checked.check.values
         visit = Visit(
-            id=str(uuid.uuid4()), site=site.id, kind=form.kind, time_in=checked.time_in,
+            id=time_ordered_id(self.ctx.clock.now()), site=site.id, kind=form.kind, time_in=checked.time_in,
             time_out=checked.time_out, credential_type=form.credential_type,
             party_size=checked.party_size, **{k: v.get(k, "") for k in TEXT_FIELDS},
         )

@@ -116,11 +116,19 @@ def search(conn: sqlite3.Connection, query: str, limit: int = 100,
     # then just those rows are read whole; sorting whole rows (payloads) of every match cost
     # 4x more per keystroke on a million entries (bench/bench_search.py).
     on_site = " AND time_out IS NULL" if on_site_only else ""
+    # Entries whose key IS the query come first and newest first: ids sort by creation time
+    # (frontdesk.domain.ids), so the index is read backwards. Then up to SEARCH_SCAN entries
+    # whose key merely starts with it.
+    exact = [r[0] for r in conn.execute(
+        "SELECT visit_id FROM visit_terms WHERE term = ? ORDER BY visit_id DESC LIMIT ?",
+        (key, limit))]
     rows = conn.execute(
         "SELECT * FROM visits WHERE rowid IN (SELECT rowid FROM visits WHERE id IN ("
-        "SELECT DISTINCT visit_id FROM visit_terms WHERE term >= ? AND term < ? LIMIT ?)"
+        "SELECT value FROM json_each(?) UNION "
+        "SELECT visit_id FROM (SELECT DISTINCT visit_id FROM visit_terms"
+        " WHERE term >= ? AND term < ? LIMIT ?))"
         f"{on_site} ORDER BY time_in DESC LIMIT ?) ORDER BY time_in DESC",
-        (key, key + "\U0010ffff", SEARCH_SCAN, limit),
+        (json.dumps(exact), key, key + "\U0010ffff", SEARCH_SCAN, limit),
     ).fetchall()
     return [_visit(r) for r in rows]
 

@@ -84,3 +84,19 @@ def test_returning_person_suggested_once(ctx: AppContext) -> None:
     assert len(found) == 1 and found[0].organisation == "南方日报"
     form = ctx.register.form_from_returning(found[0])
     assert form.values["phone"] == "+8613800138000" and form.kind is VisitKind.JOURNALIST
+
+
+
+def test_exact_key_finds_the_newest_even_among_many(
+    ctx: AppContext, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More entries share a key than the prefix scan reads: the newest still comes first."""
+    from frontdesk.storage import visits as repo
+
+    monkeypatch.setattr(repo, "SEARCH_SCAN", 3)
+    made = []
+    for i in range(12):
+        clock.advance(timedelta(minutes=7))
+        made.append(ctx.register.add(journalist_form(name="许刚", purpose=f"第{i}次")))
+    found = ctx.register.search("xugang", limit=5)
+    assert [v.id for v in found] == [v.id for v in reversed(made[-5:])]
