@@ -12,6 +12,7 @@ from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.widgets import Input
 
 from frontdesk import i18n
 from frontdesk.bindings import localize
@@ -25,7 +26,7 @@ from frontdesk.messages import (
     StoreOpenFailed,
     StoreReady,
 )
-from frontdesk.text import term_safe
+from frontdesk.text import drop_unsafe, term_safe
 
 
 # Main screens by mode name: "module:Class", imported only when first shown.
@@ -236,6 +237,12 @@ class FrontdeskApp(App[None]):
         if isinstance(event, (events.Key, events.MouseDown)) and self.ctx.session.user:
             self.ctx.session.last_activity = self.ctx.clock.now()
         await super().on_event(event)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Typed or pasted control and bidi characters never stay in a field (or reach the tty)."""
+        cleaned = drop_unsafe(event.value)
+        if cleaned != event.value:
+            event.input.value = cleaned
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While the sign-in/lock screen is up, no app key reaches another screen."""

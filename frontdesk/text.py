@@ -38,6 +38,11 @@ def clean_input(value: str) -> str:
     return _UNSAFE.sub("", value).strip()
 
 
+def drop_unsafe(value: str) -> str:
+    """Control and bidi characters removed, nothing else touched (for text being typed)."""
+    return _UNSAFE.sub("", value)
+
+
 def ui(value: object) -> Content:
     """Untrusted text as Textual ``Content`` (never parsed as markup)."""
     from textual.content import Content

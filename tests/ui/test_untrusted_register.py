@@ -67,3 +67,18 @@ async def test_hostile_text_typed_in_the_form_is_saved_as_typed(ctx: AppContext)
         assert app.is_running
     [visit] = ctx.register.today()
     assert visit.name == CLICK and visit.organisation == OPEN_TAG
+
+
+async def test_pasted_bidi_and_escape_are_dropped_while_typing(ctx: AppContext) -> None:
+    from textual.widgets import Input
+
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        field = app.screen.query_one("#f-name", Input)
+        field.value = "张\u202e三\x1b]0;x\x07"
+        await settle(pilot)
+        assert field.value == "张三]0;x"
+        assert "\x1b" not in app.export_screenshot()
