@@ -118,11 +118,18 @@ class FrontdeskApp(App[None]):
         from frontdesk.screens.script_view import preload_scripts
 
         preload_scripts(self)
+        # The duty board watches the clocks (bell and notification on a crossing) from the
+        # start, whichever screen is shown: its mode is built in the background, not switched to.
+        self.set_timer(0.5, self._start_board)
         try:
             from frontdesk.screens.signin import require_sign_in
         except ImportError:
             return
         require_sign_in(self)
+
+    def _start_board(self) -> None:
+        if "board" not in self._screen_stacks or not self._screen_stacks["board"]:
+            self._init_mode("board")
 
     def on_store_open_failed(self, message: StoreOpenFailed) -> None:
         """Say why the database did not open (and keep the app usable for reading that)."""

@@ -92,3 +92,26 @@ async def test_tick_reads_nothing_from_the_database(ctx: AppContext, clock: Froz
         row = app.screen.query_one(BoardRow)
         assert row.cells["elapsed"].shown[0] == "0:03"
         assert reads == []
+
+
+async def test_board_watches_clocks_before_it_is_ever_shown(ctx: AppContext, clock: FrozenClock) -> None:
+    """A guard on the register still gets the bell when an incident clock is breached."""
+    from datetime import timedelta as _td
+
+    from frontdesk.services.incidents import IncidentService
+
+    svc: IncidentService = ctx.service("incidents", IncidentService)  # type: ignore[assignment]
+    svc.open("theft", "general", place="5栋", summary="电动车被盗", by="王保安")
+    app = FrontdeskApp(ctx)
+    bells: list[int] = []
+    app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.7)
+        await settle(pilot)
+        assert type(app.screen).__name__ == "RegisterScreen"
+        rung = len(bells)
+        clock.advance(_td(hours=30))  # the written report is now overdue
+        await pilot.pause(1.3)
+        assert len(bells) > rung
+        assert type(app.screen).__name__ == "RegisterScreen"
