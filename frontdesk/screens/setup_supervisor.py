@@ -1,7 +1,7 @@
 """First start: the site creates its first supervisor and confirms its name and time zone."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -14,9 +14,6 @@ from frontdesk.bindings import localize
 from frontdesk.i18n import t
 from frontdesk.messages import Deliver
 from frontdesk.text import ui
-
-if TYPE_CHECKING:  # pragma: no cover
-    pass
 
 
 class SetupSupervisorScreen(ModalScreen[bool]):
