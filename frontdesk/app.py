@@ -5,6 +5,7 @@ the storage layer is imported and opened in a thread worker afterwards (``StoreR
 """
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from typing import ClassVar
 
@@ -207,10 +208,9 @@ class FrontdeskApp(App[None]):
         """Remember the theme."""
         if self.ctx.prefs.theme != theme:
             self.ctx.prefs.theme = theme
-            try:
+            # A theme that cannot be remembered is not worth interrupting the guard for.
+            with contextlib.suppress(OSError):
                 self.ctx.prefs.save(self.ctx.paths.prefs_file)
-            except OSError:
-                pass
 
     # -- help and palette ------------------------------------------------------------------
     def action_help(self) -> None:

@@ -44,7 +44,7 @@ class Prefs:
                 if isinstance(theme, str) and theme:
                     prefs.theme = theme
         except (OSError, ValueError):
-            pass
+            prefs = cls()  # a missing or broken file: the defaults, never a crash
         if prefs.language not in LANGUAGES:
             prefs.language = system_language()
         return prefs

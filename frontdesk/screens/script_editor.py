@@ -5,6 +5,7 @@ and nothing is written when anything is wrong; the mistakes are listed with file
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, ClassVar
 
@@ -62,13 +63,11 @@ class _EditorBase(ModalScreen[None]):
         self.query_one(".edit-errors", Static).display = False
         self.query_one(".edit-preview", Vertical).display = False
 
-    def candidate(self) -> tuple[str | None, dict[str, Any] | None, dict[str, str | None] | None]:
-        """(situation id, fields, variables) to save; raises ValueError with a message."""
-        raise NotImplementedError
-
-    def preview_of(self) -> tuple[Situation, ScriptBook]:
-        """What the card would show after saving."""
-        raise NotImplementedError
+    # Each editor (situation, variables) defines these two as methods:
+    # candidate() -> (situation id, fields, variables) to save, ValueError with a message;
+    # preview_of() -> what the card would show after saving.
+    candidate: Callable[[], tuple[str | None, dict[str, Any] | None, dict[str, str | None] | None]]
+    preview_of: Callable[[], tuple[Situation, ScriptBook]]
 
     def _errors(self, lines: list[str]) -> None:
         box = self.query_one(".edit-errors", Static)

@@ -31,7 +31,7 @@ def load_or_create_key(config_dir: Path) -> bytes:
         if len(data) >= 16:
             return data
     except FileNotFoundError:
-        pass
+        data = b""  # first use on this PC: a new key is made below
     config_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_bytes(KEY_BYTES)
     tmp = path.with_suffix(".tmp")

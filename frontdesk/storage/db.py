@@ -7,6 +7,7 @@ transaction that commits or rolls back whole.
 """
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -113,9 +114,7 @@ class Database:
         """Close every connection this object opened."""
         with self._lock:
             for conn in self._all:
-                try:
+                with contextlib.suppress(sqlite3.Error):  # closing anyway; nothing to save
                     conn.close()
-                except sqlite3.Error:
-                    pass
             self._all.clear()
         self._local = threading.local()
