@@ -92,6 +92,39 @@ def record_hash(mapping: Mapping[str, Any], pepper: bytes) -> str:
     return hmac.new(pepper, msg, hashlib.sha256).hexdigest()
 
 
+_DETAIL_TEXT = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+
+
+def detail(name: str, value: int | date | str) -> str:
+    """A fact about a non-record event as a field-name token: ``rows.120``, ``format.xlsx``,
+    ``from.20261122``, ``source.a1b2c3d4e5f6``.
+
+    An event has no free-text column, on purpose: only names, numbers, dates and short ASCII
+    identifiers (a format, a site id) fit, so a value that could be personal (a name, a phone
+    typed as text, a file name) cannot be put here by mistake; such things go in as keyed
+    digests (:func:`field_digest`). Raises ``ValueError`` for anything else (``TypeError`` for
+    a value that is not an int, a date or a string).
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, date, str)):
+        raise TypeError(f"audit detail {name!r}: unsupported value type {type(value).__name__}")
+    if isinstance(value, int):
+        if value < 0:
+            raise ValueError(f"audit detail {name!r}: negative count")
+        text = str(value)
+    elif isinstance(value, datetime):
+        text = _iso(value)[:10].replace("-", "")
+    elif isinstance(value, date):
+        text = value.strftime("%Y%m%d")
+    else:
+        if not _DETAIL_TEXT.match(value):
+            raise ValueError(f"audit detail {name!r}: not a short identifier")
+        text = value.lower().replace("-", "_")
+    token = f"{name}.{text}"
+    if not _NAME.match(token):
+        raise ValueError(f"audit detail {name!r}: does not make a field name")
+    return token
+
+
 _MISSING = object()
 
 

@@ -190,15 +190,14 @@ class ReportScreen(FrontdeskScreen[None]):
             self._pdf(rep)
 
     def _pdf(self, rep: Report) -> None:
-        from frontdesk.services.incident_pdf import ReportPdfError, write_report_pdf
+        from frontdesk.services.incident_pdf import ReportPdfError
 
         inc = self.service.get(self.incident_id)
         if inc is None:
             return
         path = self.ctx.paths.db_file.parent / "reports" / f"incident-{inc.id[:8]}.pdf"
         try:
-            write_report_pdf(path, rep, inc, self.service.kind(inc.kind),
-                             self.ctx.require_site().timezone, language())
+            self.service.print_pdf(rep, path, language(), self.ctx.session.user)
         except ReportPdfError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return

@@ -9,14 +9,19 @@ stop matching old ones.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
+import re
 import secrets
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from frontdesk.domain.audit import GENESIS, AuditEvent, VerifyResult, verify_chain
 
 if TYPE_CHECKING:  # pragma: no cover
+    import sqlite3
+
     from frontdesk.context import AppContext
 
 KEY_FILE = "audit.key"
@@ -96,6 +101,115 @@ class AuditService:
     def verify(self, anchor: tuple[int, str] | None = None) -> VerifyResult:
         """Check every link; the result names the first broken one."""
         return verify_chain(self.events(), anchor=anchor)
+
+
+# -- exports and imports ------------------------------------------------------------------
+# Files that leave (or enter) the site are events of their own. The event names what and how
+# much, never whose: ``record_kind`` / ``record_id`` say what was exported (``register`` and the
+# date range, ``incident_report`` and the incident id, ``sync_bundle`` and the bundle id),
+# ``fields`` carry the facts as tokens (:func:`frontdesk.domain.audit.detail`: ``format.xlsx``,
+# ``rows.12``, ``new_versions.40``...). The file's name is not stored, since a name a guard types
+# may hold a visitor's name: ``file.<16 hex>`` is a keyed digest of it, and ``after_hash`` a
+# keyed digest of the file's SHA-256, so whoever holds the site key can tell whether a file
+# found somewhere is the one this event wrote. For an import, ``before_hash`` is the audit-chain
+# head the source site put in the bundle, kept here as an outside anchor of that site's chain.
+
+_TOKEN = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _keyed(key: bytes, label: bytes, data: bytes) -> str:
+    return hmac.new(key, label + b"\x00" + data, hashlib.sha256).hexdigest()
+
+
+def token_of(value: str) -> str:
+    """``value`` if it can be an event's record id, else a stable digest token of it."""
+    if _TOKEN.match(value):
+        return value
+    return "sha256_" + hashlib.sha256(value.encode("utf-8")).hexdigest()[:32]
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 (hex) of a file's bytes, read in blocks."""
+    h = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def file_facts(conn: sqlite3.Connection, path: str | os.PathLike[str],
+               sha256: str | None) -> tuple[tuple[str, ...], str | None]:
+    """(``file.<digest of the name>`` token, keyed digest of the SHA-256) under the site key;
+    nothing when the key is not registered (then no digest could be checked later anyway)."""
+    from frontdesk.storage import audit as store
+
+    key = store.db_key(conn)
+    if key is None:
+        return (), None
+    name = Path(path).name.encode("utf-8")
+    token = f"file.{_keyed(key, b'file-name', name)[:16]}"
+    return (token,), (_keyed(key, b"file", sha256.encode("ascii")) if sha256 else None)
+
+
+def record_export(ctx: AppContext, record_kind: str, record_id: str,
+                  path: str | os.PathLike[str], details: tuple[str, ...],
+                  sha256: str | None = None, who: str = "") -> AuditEvent:
+    """Append an ``export`` event for a file just written (own transaction).
+
+    ``sha256`` defaults to the file's own (read back: exports are small); a bundle passes the
+    one it computed while writing.
+    If the event cannot be stored the file is removed and the error raised: no export leaves
+    the site unrecorded.
+    """
+    from frontdesk.storage import audit as store
+
+    try:
+        digest = sha256 or file_sha256(Path(path))
+        with ctx.require_db().write() as conn:
+            names, after = file_facts(conn, path, digest)
+            return store.append(conn, at=ctx.clock.now(), action="export",
+                                record_kind=record_kind, record_id=token_of(record_id),
+                                fields=(*details, *names), after_hash=after,
+                                who=who or ctx.session.user or "cli")
+    except BaseException:
+        Path(path).unlink(missing_ok=True)
+        raise
+
+
+def record_bundle_export(ctx: AppContext, summary: Any, versions: int, purges: int,
+                         for_peer: str | None) -> AuditEvent:
+    """The ``export`` event of a sync bundle just written (``summary``: its ``BundleSummary``)."""
+    from frontdesk.domain.audit import detail
+
+    facts = [detail("versions", versions), detail("purges", purges),
+             detail("bytes", int(summary.size))]
+    if for_peer:
+        facts.append(detail("peer", token_of(for_peer).replace(".", "_").replace(":", "_")[:40]))
+    return record_export(ctx, "sync_bundle", str(summary.bundle_id), summary.path, tuple(facts),
+                         sha256=str(summary.sha256))
+
+
+def record_import(conn: sqlite3.Connection, ctx: AppContext, bundle: Any, merge: Any,
+                  path: str | os.PathLike[str], who: str = "") -> AuditEvent:
+    """Append an ``import`` event inside the caller's (the merge's) write transaction, so the
+    trail holds it exactly when the merge committed. ``bundle`` is a read or scanned bundle
+    (``bundle_id``, ``source_site``, ``audit_head``), ``merge`` its ``MergeReport``."""
+    from frontdesk.domain.audit import detail
+    from frontdesk.storage import audit as store
+
+    source = token_of(str(bundle.source_site[0])).replace(".", "_").replace(":", "_")[:40]
+    facts = [detail("source", source)]
+    for name in ("new_versions", "already_known", "new_purges", "purged_versions"):
+        facts.append(detail(name, int(getattr(merge, name))))
+    for name in ("new_records", "changed_records", "conflicts", "deletions"):
+        facts.append(detail(name, len(getattr(merge, name))))
+    names, _after = file_facts(conn, path, None)
+    head = str(getattr(bundle, "audit_head", None) or "")
+    return store.append(conn, at=ctx.clock.now(), action="import", record_kind="sync_bundle",
+                        record_id=token_of(str(bundle.bundle_id)), fields=(*facts, *names),
+                        before_hash=head if _HEX64.match(head) else None,
+                        who=who or ctx.session.user or "cli")
 
 
 def audit_service(ctx: AppContext) -> AuditService:

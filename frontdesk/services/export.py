@@ -5,6 +5,7 @@ One row per entry with every field, times in site time, the script readings and 
 incident. Header lines: site, date range, exported by, exported at and the audit-chain head
 (last, so the PDF prints it again by the signature line). Credential numbers are masked unless
 the person exporting may unmask them. Every cell is untrusted text; the writers keep it inert.
+Every export written is an audit event (who, range, format, rows; never a name).
 """
 from __future__ import annotations
 
@@ -161,6 +162,7 @@ class ExportService:
         """Write the register as ``fmt`` to ``path``; raise :class:`ExportError` if unwritable."""
         if fmt not in FORMATS:
             raise ExportInputError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
+        last = last or first
         sheet = self.sheet(first, last)
         target = Path(path)
         if target.is_dir():
@@ -172,7 +174,19 @@ class ExportService:
             write_csv(sheet, target)
         else:
             warnings = write_pdf(sheet, target)
+        self._record(fmt, target, first, last, len(sheet.rows))
         return ExportOutcome(target, fmt, len(sheet.rows), tuple(warnings))
+
+    def _record(self, fmt: str, target: Path, first: date, last: date, rows: int) -> None:
+        """The audit event of the export: format, date range, row count, masked or not (the
+        file is removed if the event cannot be stored; see services.audit.record_export)."""
+        from frontdesk.domain.audit import detail
+        from frontdesk.services.audit import record_export
+
+        ids = "unmasked" if self.ctx.session.can("unmask_id") else "masked"
+        record_export(self.ctx, "register", f"{first}..{last}", target,
+                      (detail("format", fmt), detail("from", first), detail("to", last),
+                       detail("rows", rows), detail("id_numbers", ids)))
 
 
 def export_service(ctx: AppContext) -> ExportService:

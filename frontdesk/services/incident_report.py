@@ -11,9 +11,10 @@ from frontdesk.storage import records
 
 if TYPE_CHECKING:  # pragma: no cover
     from datetime import datetime
+    from pathlib import Path
 
     from frontdesk.context import AppContext
-    from frontdesk.domain.incidents import Incident, TimelineEntry
+    from frontdesk.domain.incidents import Incident, Kind, TimelineEntry
 
 
 class ReportMixin:
@@ -23,6 +24,7 @@ class ReportMixin:
 
     if TYPE_CHECKING:  # pragma: no cover
         def get(self, incident_id: str) -> Incident | None: ...
+        def kind(self, kind_id: str) -> Kind | None: ...
         def entries(self, incident_id: str) -> list[TimelineEntry]: ...
         def _append(self, incident_id: str, text: str, by: str, kind: str = ...,
                     occurred_at: datetime | None = ..., data: dict[str, Any] | None = ...,
@@ -67,6 +69,25 @@ class ReportMixin:
         self.save_report(done, by)
         self._log_report(done, by, "returned")
         return done
+
+    def print_pdf(self, report: Report, path: Path, lang: str = "zh", by: str = "") -> Path:
+        """Write the report as a PDF and record the export in the audit trail.
+
+        Raises ``ReportPdfError`` (no Chinese font, unwritable path); nothing is recorded then.
+        """
+        from frontdesk.domain.audit import detail
+        from frontdesk.services.audit import record_export
+        from frontdesk.services.incident_pdf import write_report_pdf
+
+        incident = self.get(report.incident_id)
+        if incident is None:
+            raise rep.ReportError(f"no such incident: {report.incident_id}")
+        out = write_report_pdf(path, report, incident, self.kind(incident.kind),
+                               self.ctx.require_site().timezone, lang)
+        record_export(self.ctx, "incident_report", report.incident_id, out,
+                      (detail("format", "pdf"), detail("lang", lang),
+                       detail("state", report.state.value)), who=by)
+        return out
 
     def _log_report(self, report: Report, by: str, what: str) -> None:
         labels = {"submitted": "书面报告已呈报", "approved": "书面报告已批准",

@@ -144,6 +144,10 @@ class SyncService:
             raise SyncError(exc.code, exc.message) from exc
         finally:
             conn.execute("COMMIT")
+        # Recorded before note_sent: if the event cannot be stored the file is removed, and
+        # the peer must not count its versions as sent.
+        from frontdesk.services.audit import record_bundle_export
+        record_bundle_export(self.ctx, summary, count, len(markers), for_peer)
         if for_peer:
             with db.write() as w:
                 store.note_sent(w, for_peer, top, self.ctx.clock.now().isoformat())
@@ -188,6 +192,8 @@ class SyncService:
             merge = store.apply_merge(conn, bundle.versions, bundle.purges)
             store.note_import(conn, bundle.bundle_id, src_id, src_name,
                               self.ctx.clock.now().isoformat(), by or self.ctx.session.user, merge)
+            from frontdesk.services.audit import record_import  # same transaction as merge
+            record_import(conn, self.ctx, bundle, merge, path, by)
         return self._report(bundle, merge, str(path), False)
 
     # -- conflicts -------------------------------------------------------------------------
