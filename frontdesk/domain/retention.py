@@ -29,7 +29,9 @@ passenger; DOMAIN.md asks for "names, phones, addresses"): ``name``, ``phone``, 
 ``unit``, ``credential_number``, ``plate``, ``notes``, unless ``is_staff`` is true (staff on duty
 are named for accountability, not under visitor retention). People in an incident must be
 separate ``incident_person`` records, not free text in the incident, so they can be purged and
-erased one by one.
+erased one by one. Until then, the people named in the incident feature's free text (summary,
+timeline, report, call notes, handover sheets) are handled by
+:mod:`frontdesk.domain.incident_retention`.
 """
 from __future__ import annotations
 

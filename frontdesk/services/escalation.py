@@ -195,10 +195,10 @@ class EscalationService:
                 attempts.append(CallAttempt(
                     id=rid, incident_id=incident_id, chain=p["chain"],
                     step_index=int(p["step_index"]), contact_id=p.get("contact_id"),
-                    role=p.get("role"), at=at, outcome=p["outcome"], note=p.get("note", ""),
+                    role=p.get("role"), at=at, outcome=p["outcome"], note=p.get("note") or "",
                     by=p.get("edited_by", "")))
             elif kind == repo.SKIP:
-                skips.append(Skip(step_index=int(p["step_index"]), reason=p.get("reason", ""),
+                skips.append(Skip(step_index=int(p["step_index"]), reason=p.get("reason") or "",
                                   at=at, by=p.get("by", ""), chain=p["chain"], id=rid,
                                   incident_id=incident_id))
             elif kind == repo.LEVEL_CHANGE:

@@ -1,4 +1,8 @@
-"""Payload <-> domain objects for incidents, timeline entries and reports (no I/O)."""
+"""Payload <-> domain objects for incidents, timeline entries and reports (no I/O).
+
+Text fields read ``None`` as empty: a privacy purge blanks whole fields of older versions
+(:mod:`frontdesk.domain.incident_retention`).
+"""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -26,8 +30,8 @@ def incident_from(p: Mapping[str, Any]) -> Incident:
     occurred = when(p.get("occurred_at"))
     assert occurred is not None
     return Incident(str(p["id"]), str(p.get("kind", "")), Level(level), State(state), occurred,
-                    str(p.get("place", "")), str(p.get("opened_by", "")),
-                    str(p.get("summary", "")))
+                    str(p.get("place") or ""), str(p.get("opened_by") or ""),
+                    str(p.get("summary") or ""))
 
 
 def entry_from(p: Mapping[str, Any]) -> TimelineEntry:
@@ -35,7 +39,7 @@ def entry_from(p: Mapping[str, Any]) -> TimelineEntry:
     occurred, recorded = when(p.get("occurred_at")), when(p.get("recorded_at"))
     assert occurred is not None and recorded is not None
     return TimelineEntry(str(p["id"]), str(p.get("incident_id", "")), occurred, recorded,
-                         str(p.get("author", "")), str(p.get("text", "")),
+                         str(p.get("author") or ""), str(p.get("text") or ""),
                          str(p.get("kind", "note")), p.get("supersedes") or None,
                          dict(p.get("data") or {}))
 
@@ -51,14 +55,14 @@ def entry_payload(e: TimelineEntry, by: str, now: datetime) -> dict[str, Any]:
 def report_from(incident_id: str, p: Mapping[str, Any]) -> Report:
     """The domain report of a stored payload."""
     state = str(p.get("state")) if p.get("state") in set(ReportState) else ReportState.DRAFT.value
-    lines = tuple(AccountLine(str(x.get("text", "")), bool(x.get("unconfirmed", False)))
-                  for x in p.get("account", []) if isinstance(x, dict))
+    lines = tuple(AccountLine(str(x.get("text") or ""), bool(x.get("unconfirmed", False)))
+                  for x in p.get("account") or [] if isinstance(x, dict))
     return Report(incident_id, when(p.get("occurred_at")), str(p.get("place", "")), lines,
-                  tuple(str(x) for x in p.get("photo_refs", [])), str(p.get("conclusion", "")),
-                  str(p.get("suggestions", "")), str(p.get("signer", "")), ReportState(state),
+                  tuple(str(x) for x in p.get("photo_refs") or []), str(p.get("conclusion") or ""),
+                  str(p.get("suggestions") or ""), str(p.get("signer", "")), ReportState(state),
                   when(p.get("submitted_at")), p.get("approved_by") or None,
                   when(p.get("approved_at")), p.get("returned_by") or None,
-                  when(p.get("returned_at")), str(p.get("returned_reason", "")))
+                  when(p.get("returned_at")), str(p.get("returned_reason") or ""))
 
 
 def report_payload(r: Report, by: str, now: datetime) -> dict[str, Any]:

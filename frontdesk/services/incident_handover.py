@@ -35,7 +35,7 @@ class HandoverSheet:
 def _sheet(hid: str, p: dict[str, Any]) -> HandoverSheet:
     acc = p.get("accepted_at")
     return HandoverSheet(hid, datetime.fromisoformat(p["created_at"]), str(p.get("created_by", "")),
-                         list(p.get("incidents", [])), list(p.get("on_site", [])),
+                         list(p.get("incidents") or []), list(p.get("on_site") or []),
                          list(p.get("clocks_due", [])), str(p.get("accepted_by") or ""),
                          datetime.fromisoformat(acc) if acc else None)
 

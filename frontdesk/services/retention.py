@@ -6,6 +6,10 @@ a purge marker in ``purges`` (the sync helper carries it; see :mod:`frontdesk.sy
 afterwards checkpoints the WAL with TRUNCATE. With ``secure_delete`` on, the old values are then
 gone from the database file's bytes (tests grep the file). Backups made before the purge still
 hold them until they roll off (``frontdesk.services.backup``, kept 14 days by default).
+
+Incidents and their timeline, report, call notes and handover sheets follow the same path with
+their own rules (:mod:`frontdesk.services.incident_retention`): the scheduled job purges them
+too, and an erasure request finds a person named in their free text and removes just that.
 """
 from __future__ import annotations
 
@@ -16,6 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from frontdesk.domain.incident_retention import KINDS as INCIDENT_KINDS
+from frontdesk.domain.incident_retention import person_hits, person_redactor, removal
 from frontdesk.domain.retention import (
     PERSONAL_FIELDS,
     PersonKey,
@@ -44,6 +50,7 @@ class Match:
     record_id: str
     matched: tuple[str, ...]
     summary: str
+    key: PersonKey | None = None  # for incident records: what to remove from their free text
 
 
 def _when(value: object) -> datetime | None:
@@ -118,17 +125,29 @@ class RetentionService:
 
     def purge(self, ids: Iterable[tuple[str, str]], by: str = "", reason: str = "purge") -> int:
         """Purge these ``(kind, record_id)`` records (transactions of BATCH), then checkpoint."""
+        return self._purge([(kind, record_id, None) for kind, record_id in ids], by, reason)
+
+    def _purge(self, items: list[tuple[str, str, PersonKey | None]], by: str,
+               reason: str) -> int:
+        """Purge records; an incident-feature record with a key loses only that person."""
+        from frontdesk.services import incident_retention as inc
+        from frontdesk.storage import audit as store
+
         db = self.ctx.require_db()
         now = self.ctx.clock.now()
         who = by or self.ctx.session.user or "system"
-        from frontdesk.storage import audit as store
-
-        todo, n = list(ids), 0
+        mark = inc.removed_mark()
+        n = 0
         # Small transactions, so a guard saving an entry meanwhile never waits long for the lock.
-        for start in range(0, len(todo), BATCH):
+        for start in range(0, len(items), BATCH):
             with db.write() as conn:
-                done = sum(purge_record(conn, kind, record_id, now, who)
-                           for kind, record_id in todo[start:start + BATCH])
+                done = 0
+                for kind, record_id, key in items[start:start + BATCH]:
+                    if kind in INCIDENT_KINDS:
+                        scrub = removal(mark) if key is None else person_redactor(key, mark)
+                        done += inc.purge_record(conn, kind, record_id, now, who, scrub)
+                    else:
+                        done += purge_record(conn, kind, record_id, now, who)
                 if done:
                     store.append(conn, at=now, action=reason, record_kind="retention",
                                  record_id=uuid.uuid4().hex, fields=("count",), who=who)
@@ -137,17 +156,50 @@ class RetentionService:
             db.checkpoint()
         return n
 
+    def _purge_incidents(self, cutoff: datetime) -> int:
+        """The scheduled purge of incidents, their lines and handover sheets (one transaction
+        per few incidents, so an incident is never left half purged)."""
+        from frontdesk.domain.audit import detail
+        from frontdesk.services import incident_retention as inc
+        from frontdesk.storage import audit as store
+
+        db = self.ctx.require_db()
+        mark = inc.removed_mark()
+        groups = inc.due_groups(db.read(), cutoff, mark)
+        now = self.ctx.clock.now()
+        n = 0
+        while groups:
+            batch: list[inc.DueGroup] = []
+            while groups and (not batch or sum(len(g.items) for g in batch) < BATCH):
+                batch.append(groups.pop(0))
+            with db.write() as conn:
+                for g in batch:
+                    done = sum(inc.purge_record(conn, kind, rid, now, "system", removal(mark))
+                               for kind, rid in g.items)
+                    if done:
+                        kinds = sorted({kind for kind, _rid in g.items})
+                        store.append(conn, at=now, action="retention_purge",
+                                     record_kind=g.audit_kind, record_id=g.audit_id,
+                                     fields=(*kinds, detail("records", done)), who="system")
+                    n += done
+        if n:
+            db.checkpoint()
+        return n
+
     def run_due(self) -> int:
-        """The scheduled job: purge every entry past the site's retention period."""
+        """The scheduled job: purge every entry and incident past the site's retention period."""
         from frontdesk.storage import site as site_store
 
         n = self.purge([("visit", i) for i in self.due()], by="system", reason="retention_purge")
+        site = self.ctx.require_site()
+        n += self._purge_incidents(retention_cutoff(self.ctx.clock.now(), site.retention_days))
         with self.ctx.require_db().write() as conn:
             site_store.set_meta(conn, LAST_RUN_KEY, self.ctx.clock.now().isoformat())
         return n
 
     def find_person(self, key: PersonKey) -> list[Match]:
-        """Every record (any stored version) that matches the erasure request."""
+        """Every record (any stored version) that matches the erasure request: register entries
+        by their fields, incident records by the person's name, phone or ID in their free text."""
         conn = self.ctx.require_db().read()
         found: dict[tuple[str, str], set[str]] = {}
         summaries: dict[tuple[str, str], str] = {}
@@ -165,11 +217,33 @@ class RetentionService:
                 summaries[k] = " · ".join(
                     str(payload.get(f) or "") for f in ("time_in", "kind", "name", "organisation")
                     if payload.get(f))
-        return [Match(k[0], k[1], tuple(sorted(v)), summaries[k]) for k, v in found.items()]
+        out = [Match(k[0], k[1], tuple(sorted(v)), summaries[k]) for k, v in found.items()]
+        return out + self._find_in_incidents(conn, key)
+
+    def _find_in_incidents(self, conn: sqlite3.Connection, key: PersonKey) -> list[Match]:
+        from frontdesk.services import incident_retention as inc
+
+        zone = self.ctx.require_site().timezone
+        found: dict[tuple[str, str], set[str]] = {}
+        summaries: dict[tuple[str, str], str] = {}
+        for kind, record_id, payload in inc.scan(conn):
+            hit = person_hits(kind, payload, key)
+            if hit:
+                k = (kind, record_id)
+                found.setdefault(k, set()).update(hit)
+                summaries[k] = inc.summary(kind, payload, zone)
+        return [Match(k[0], k[1], tuple(sorted(v)), summaries[k], key)
+                for k, v in sorted(found.items())]
 
     def erase(self, matches: Iterable[Match], by: str = "") -> int:
-        """Purge the confirmed matches (erasure on request); recorded as ``erase_person``."""
-        return self.purge([(m.kind, m.record_id) for m in matches], by=by, reason="erase_person")
+        """Purge the confirmed matches (erasure on request); recorded as ``erase_person``.
+
+        A register entry loses all its personal fields; an incident record loses the matched
+        person only (their name, phone or ID number in its text), using the match's key.
+        """
+        items = [(m.kind, m.record_id, m.key if m.kind in INCIDENT_KINDS else None)
+                 for m in matches]
+        return self._purge(items, by, "erase_person")
 
 
 def retention_service(ctx: AppContext) -> RetentionService:
