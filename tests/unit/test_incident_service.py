@@ -116,13 +116,15 @@ def test_incomplete_reporting_chain_blocks_close(ctx: AppContext,
     assert "reporting_chain_incomplete" in {b.code for b in svc(ctx).blockers(inc.id)}
 
 
-def test_reopen_needs_reason_and_is_recorded(ctx: AppContext) -> None:
+def test_reopen_needs_reason_and_is_recorded(ctx: AppContext, clock: FrozenClock) -> None:
     """Re-opening a resolved incident is allowed with a reason and shows on the timeline."""
     s = svc(ctx)
     inc = s.open("water_cut", "general", by="王保安")
     s.set_state(inc.id, "resolved", "王保安")
     with pytest.raises(TransitionError):
         s.set_state(inc.id, "open", "王保安")
+    # A minute later: at the same instant the two lines would be ordered by their random ids.
+    clock.advance(timedelta(minutes=1))
     s.set_state(inc.id, "open", "王保安", reason="又停水了")
     states = [e for e in s.timeline(inc.id) if e.kind == "state"]
     assert states[-1].data["reopen"] is True and s.get(inc.id).state is State.OPEN  # type: ignore[union-attr]
