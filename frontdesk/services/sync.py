@@ -1,13 +1,15 @@
 """File sync use cases: write a bundle, preview and import one, list and resolve conflicts.
 
-Import reads and verifies the whole bundle first (:func:`frontdesk.sync.bundle.read_bundle`);
-only then does it open one write transaction and merge (:func:`frontdesk.storage.sync.apply_merge`),
+Import reads and verifies the whole bundle first (:func:`frontdesk.sync.bundle.scan_bundle`);
+only then does it open one write transaction and merge (:func:`frontdesk.storage.sync.import_scanned`),
 so a bad file or a failure halfway leaves the database as it was.
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,11 +18,36 @@ from frontdesk.domain.versioning import Version
 from frontdesk.storage import records
 from frontdesk.storage import sync as store
 from frontdesk.storage.migrations import SCHEMA_VERSION
-from frontdesk.sync.bundle import Bundle, BundleError, BundleMeta, read_bundle, write_bundle
+from frontdesk.sync.bundle import (
+    Bundle,
+    BundleError,
+    BundleMeta,
+    ScannedBundle,
+    read_bundle,
+    scan_bundle,
+    write_bundle,
+)
 from frontdesk.sync.merge import MergeReport
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.context import AppContext
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while an import builds and drops many small objects.
+
+    Decoding and merging create no reference cycles, but each generation-2 pass walks every
+    live object: with the collector on, decoding 100,000 versions took 3.6x longer
+    (BENCHMARKS.md, "Export and sync"). Reference counting still frees everything at once.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 class SyncError(Exception):
@@ -162,7 +189,7 @@ class SyncService:
         except BundleError as exc:
             raise SyncError(exc.code, exc.message) from exc
 
-    def _report(self, bundle: Bundle, merge: MergeReport, path: str, dry_run: bool) -> ImportReport:
+    def _report(self, bundle: Bundle | ScannedBundle, merge: MergeReport, path: str, dry_run: bool) -> ImportReport:
         site = self.ctx.require_site()
         src_id, src_name = bundle.source_site
         warnings = []
@@ -183,18 +210,32 @@ class SyncService:
 
     def import_bundle(self, path: str | os.PathLike[str], dry_run: bool = False,
                       by: str = "") -> ImportReport:
-        """Verify everything, then merge in one transaction (idempotent)."""
+        """Verify everything, then merge in one transaction (idempotent).
+
+        The bundle is verified in full before the write transaction opens; versions the store
+        already holds are recognised by id and skipped undecoded. The kept lines are then
+        merged in chunks inside that one transaction, so a failure at any point rolls all of
+        it back.
+        """
         if dry_run:
             return self.preview(path)
-        bundle = self.read(path)
-        src_id, src_name = bundle.source_site
-        with self.ctx.require_db().write() as conn:
-            merge = store.apply_merge(conn, bundle.versions, bundle.purges)
-            store.note_import(conn, bundle.bundle_id, src_id, src_name,
-                              self.ctx.clock.now().isoformat(), by or self.ctx.session.user, merge)
-            from frontdesk.services.audit import record_import  # same transaction as merge
-            record_import(conn, self.ctx, bundle, merge, path, by)
-        return self._report(bundle, merge, str(path), False)
+        db = self.ctx.require_db()
+        reader = db.read()
+        with _gc_paused():
+            try:
+                scan = scan_bundle(path, max_schema_version=SCHEMA_VERSION,
+                                   known=lambda ids: store.known_ids(reader, ids))
+            except BundleError as exc:
+                raise SyncError(exc.code, exc.message) from exc
+            src_id, src_name = scan.source_site
+            with db.write() as conn:
+                merge = store.import_scanned(conn, scan.lines, scan.purges, scan.known)
+                store.note_import(conn, scan.bundle_id, src_id, src_name,
+                                  self.ctx.clock.now().isoformat(), by or self.ctx.session.user,
+                                  merge)
+                from frontdesk.services.audit import record_import  # same transaction as merge
+                record_import(conn, self.ctx, scan, merge, path, by)
+        return self._report(scan, merge, str(path), False)
 
     # -- conflicts -------------------------------------------------------------------------
     def conflicts(self) -> list[Conflict]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 
 from frontdesk.domain.versioning import Version, canonical_json
@@ -18,6 +18,10 @@ from frontdesk.storage import records
 from frontdesk.sync.merge import MemoryStore, MergeReport, PurgeMarker, RecordKey, merge, preview
 
 CHUNK = 500
+IMPORT_CHUNK = 20000
+# Page cache while an import writes (KiB, negative as SQLite takes it): a larger cache keeps the
+# upper B-tree levels and the pages a sorted batch is filling from spilling to the WAL and back.
+IMPORT_CACHE_KIB = -65536
 
 
 def _chunks(items: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:
@@ -103,17 +107,27 @@ def load_store(conn: sqlite3.Connection, keys: Iterable[RecordKey]) -> MemorySto
 # ------------------------------------------------------------------------------ merging in
 
 
-def _plan(conn: sqlite3.Connection, versions: Sequence[Version],
-          purges: Sequence[PurgeMarker]) -> tuple[MemoryStore, list[Version], list[PurgeMarker], int]:
-    """Load what the merge needs: (partial store, new versions, new markers, already known)."""
-    ids = list(dict.fromkeys(v.version_id for v in versions))
-    known = known_ids(conn, ids)
-    new = list({v.version_id: v for v in versions if v.version_id not in known}.values())
+def _plan(conn: sqlite3.Connection, versions: Sequence[Version], purges: Sequence[PurgeMarker],
+          assume_new: bool = False) -> tuple[MemoryStore, list[Version], list[PurgeMarker], int]:
+    """Load what the merge needs: (partial store, new versions, new markers, already known).
+
+    ``assume_new``: the caller already left out the versions it knew were stored (a scanned
+    bundle), so the stored versions of every record named are loaded without asking first which
+    ids are known; any that turn out to be stored (a concurrent import) are counted as known.
+    """
     stored_markers = {(m.kind, m.record_id, m.before_hlc, m.fields) for m in _markers_for(conn, purges)}
     new_markers = sorted({m for m in purges
                           if (m.kind, m.record_id, m.before_hlc, m.fields) not in stored_markers})
+    unique = list({v.version_id: v for v in versions}.values())
+    if assume_new:
+        keys = {(v.kind, v.record_id) for v in unique} | {m.key for m in new_markers}
+        store = load_store(conn, keys)
+        new = [v for v in unique if v.version_id not in store.versions]
+        return store, new, new_markers, len(unique) - len(new)
+    known = known_ids(conn, [v.version_id for v in unique])
+    new = [v for v in unique if v.version_id not in known]
     keys = {(v.kind, v.record_id) for v in new} | {m.key for m in new_markers}
-    return load_store(conn, keys), new, new_markers, len(ids) - len(new)
+    return load_store(conn, keys), new, new_markers, len(unique) - len(new)
 
 
 def _markers_for(conn: sqlite3.Connection, purges: Sequence[PurgeMarker]) -> list[PurgeMarker]:
@@ -155,14 +169,29 @@ def reproject_record(conn: sqlite3.Connection, kind: str, record_id: str,
 
 
 def apply_merge(conn: sqlite3.Connection, versions: Sequence[Version],
-                purges: Sequence[PurgeMarker]) -> MergeReport:
-    """Merge versions and markers into the store (inside the caller's write transaction)."""
-    store, new, new_markers, known = _plan(conn, versions, purges)
+                purges: Sequence[PurgeMarker], texts: Mapping[str, str] | None = None,
+                assume_new: bool = False) -> MergeReport:
+    """Merge versions and markers into the store (inside the caller's write transaction).
+
+    ``texts`` may give, by version id, the canonical JSON of an incoming version's payload (cut
+    from a verified bundle line), so it is not encoded again; it is used only while that version
+    is stored unchanged (not blanked by a purge). Every batch of rows is written in its index's
+    key order: on a large store that touches each B-tree page once instead of at random.
+    """
+    store, new, new_markers, known = _plan(conn, versions, purges, assume_new)
     before = dict(store.versions)
     report = merge(store, new, new_markers)
     report.already_known = known
     if not new and not new_markers:
         return report
+    incoming = {v.version_id: v for v in new}
+    given = texts or {}
+
+    def text_of(v: Version) -> str:
+        if incoming.get(v.version_id) is v and v.version_id in given:
+            return given[v.version_id]
+        return canonical_json(dict(v.payload))
+
     conn.executemany(
         "INSERT OR IGNORE INTO purges(kind, record_id, before_hlc, fields, at, by, origin)"
         " VALUES (?,?,?,?,?,?,?)",
@@ -172,33 +201,91 @@ def apply_merge(conn: sqlite3.Connection, versions: Sequence[Version],
     conn.executemany(
         "UPDATE versions SET payload = ?, purged = 1 WHERE version_id = ?",
         [(canonical_json(dict(store.versions[vid].payload)), vid)
-         for vid in before if store.versions[vid] is not before[vid]],
+         for vid in sorted(before) if store.versions[vid] is not before[vid]],
     )
     conn.executemany(
         "INSERT OR IGNORE INTO versions(version_id, kind, record_id, parents, hlc, origin,"
         " deleted, payload, purged) VALUES (?,?,?,?,?,?,?,?,?)",
         ((v.version_id, v.kind, v.record_id, json.dumps(list(v.parents)), v.hlc, v.origin,
-          int(v.deleted), canonical_json(dict(v.payload)), int(v.version_id in store.purged))
-         for v in sorted((store.versions[n.version_id] for n in new), key=Version.sort_key)),
+          int(v.deleted), text_of(v), int(v.version_id in store.purged))
+         for v in sorted((store.versions[n.version_id] for n in new),
+                         key=lambda v: v.version_id)),
     )
     touched = sorted({(v.kind, v.record_id) for v in new} | {m.key for m in new_markers})
-    conn.executemany("DELETE FROM heads WHERE kind = ? AND record_id = ?", touched)
+    had = {(v.kind, v.record_id) for v in before.values()}
+    conn.executemany("DELETE FROM heads WHERE kind = ? AND record_id = ?",
+                     [k for k in touched if k in had])
     rows: list[tuple[str, str, str]] = []
     plan: list[tuple[str, str, Version | None, int]] = []
     for kind, record_id in touched:
         hs = store.heads(kind, record_id)
         rows.extend((kind, record_id, h.version_id) for h in hs)
         plan.append((kind, record_id, hs[0] if hs else None, len(hs)))
-    conn.executemany("INSERT INTO heads(kind, record_id, version_id) VALUES (?,?,?)", rows)
+    conn.executemany("INSERT INTO heads(kind, record_id, version_id) VALUES (?,?,?)", sorted(rows))
     stamps = [v.hlc for v in new] + [m.before_hlc for m in new_markers]
     records.observe(conn, [max(stamps)] if stamps else [])
-    visit_rows = [p for p in plan if p[0] == "visit" and _bulk_visits()]
+    bulk = _bulk_visits()
     for kind, record_id, win, n in plan:
-        if not (kind == "visit" and _bulk_visits()):
+        if not (kind == "visit" and bulk):
             reproject_record(conn, kind, record_id, win, n)
-    for start in range(0, len(visit_rows), 2000):
-        project_visits(conn, visit_rows[start:start + 2000])
+    if bulk:
+        project_visits(conn, [p for p in plan if p[0] == "visit"], text_of)
     return report
+
+
+def import_scanned(conn: sqlite3.Connection, lines: Sequence[bytes],
+                   purges: Sequence[PurgeMarker], known: int = 0,
+                   chunk: int | None = None) -> MergeReport:
+    """Merge a scanned bundle's kept lines (see :func:`frontdesk.sync.bundle.scan_bundle`) in
+    chunks of ``chunk`` versions, inside the caller's one write transaction.
+
+    Decoded versions live one chunk at a time, so memory stays flat whatever the bundle's size.
+    Merging in parts gives the same store as merging at once (the merge is a set union: see the
+    property tests); the report is summed over the chunks and then settled against the final
+    store (a record first seen in one chunk is new, not changed, in the next; a conflict one
+    chunk opens may be closed by a later one).
+    """
+    from frontdesk.sync.bundle import parse_line
+
+    chunk = chunk or IMPORT_CHUNK
+    total = MergeReport(already_known=known)
+    new_keys: set[RecordKey] = set()
+    changed: set[RecordKey] = set()
+    conflicts: set[RecordKey] = set()
+    deletions: set[RecordKey] = set()
+    previous = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
+    try:
+        for start in range(0, max(len(lines), 1), chunk):
+            versions, texts = [], {}
+            for line in lines[start:start + chunk]:
+                v, text = parse_line(line)
+                versions.append(v)
+                texts[v.version_id] = text
+            rep = apply_merge(conn, versions, purges if start == 0 else [], texts,
+                              assume_new=True)
+            total.new_versions += rep.new_versions
+            total.already_known += rep.already_known
+            total.new_purges += rep.new_purges
+            total.purged_versions += rep.purged_versions
+            if rep.max_hlc is not None and (total.max_hlc is None or rep.max_hlc > total.max_hlc):
+                total.max_hlc = rep.max_hlc
+            new_keys.update(k for k in rep.new_records if k not in changed)
+            changed.update(k for k in rep.changed_records if k not in new_keys)
+            conflicts.update(rep.conflicts)
+            deletions.update(rep.deletions)
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(previous)}")
+    total.new_records = sorted(new_keys)
+    total.changed_records = sorted(changed)
+    total.conflicts = [k for k in sorted(conflicts) if len(records.head_ids(conn, *k)) > 1]
+    total.deletions = [k for k in sorted(deletions - new_keys) if _reads_deleted(conn, k)]
+    return total
+
+
+def _reads_deleted(conn: sqlite3.Connection, key: RecordKey) -> bool:
+    win, _n = records.current(conn, *key)
+    return win is None or win.deleted
 
 
 def _bulk_visits() -> bool:
@@ -209,30 +296,40 @@ def _bulk_visits() -> bool:
 
 
 def project_visits(conn: sqlite3.Connection,
-                   items: Sequence[tuple[str, str, Version | None, int]]) -> None:
-    """The rows :class:`~frontdesk.storage.visits.VisitProjection` writes, for many visits at once."""
-    from frontdesk.domain.search import visit_terms
-    from frontdesk.storage.visits import _utc
+                   items: Sequence[tuple[str, str, Version | None, int]],
+                   text_of: Callable[[Version], str] | None = None) -> None:
+    """The rows :class:`~frontdesk.storage.visits.VisitProjection` writes, for many visits at once.
 
-    ids = [(rid,) for _k, rid, _w, _n in items]
-    conn.executemany("DELETE FROM visit_terms WHERE visit_id = ?", ids)
-    gone = [(rid,) for _k, rid, win, _n in items if win is None or win.deleted]
-    conn.executemany("DELETE FROM visits WHERE id = ?", gone)
-    rows, terms = [], []
+    Old search keys are recomputed from the stored rows (no index by entry is needed); only the
+    keys that change are deleted or inserted, in key order.
+    """
+    from frontdesk.domain.search import visit_terms
+    from frontdesk.storage.visits import _utc, old_terms
+
+    encode = text_of or (lambda v: canonical_json(dict(v.payload)))
+    old = old_terms(conn, [rid for _k, rid, _w, _n in items])
+    gone = sorted((rid,) for _k, rid, win, _n in items if (win is None or win.deleted) and rid in old)
+    rows, add, drop = [], [], []
     for _k, rid, win, n in items:
+        before = old.get(rid, set())
         if win is None or win.deleted:
+            drop.extend((t, rid) for t in before)
             continue
         p = win.payload
         rows.append((rid, p.get("kind") or "visitor", _utc(p.get("time_in")),
-                     _utc(p.get("time_out")), win.version_id, int(n > 1),
-                     canonical_json(dict(p))))
-        terms.extend((t, rid) for t in visit_terms(p))
+                     _utc(p.get("time_out")), win.version_id, int(n > 1), encode(win)))
+        now = visit_terms(p)
+        drop.extend((t, rid) for t in before - now)
+        add.extend((t, rid) for t in now - before)
+    conn.executemany("DELETE FROM visit_terms WHERE term = ? AND visit_id = ?", sorted(drop))
+    conn.executemany("DELETE FROM visits WHERE id = ?", gone)
+    rows.sort()
     conn.executemany(
         "INSERT INTO visits(id, kind, time_in, time_out, head, conflict, payload)"
         " VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET kind=excluded.kind,"
         " time_in=excluded.time_in, time_out=excluded.time_out, head=excluded.head,"
         " conflict=excluded.conflict, payload=excluded.payload", rows)
-    conn.executemany("INSERT OR IGNORE INTO visit_terms(term, visit_id) VALUES (?, ?)", terms)
+    conn.executemany("INSERT OR IGNORE INTO visit_terms(term, visit_id) VALUES (?, ?)", sorted(add))
 
 
 def store_purge(conn: sqlite3.Connection, marker: PurgeMarker) -> MergeReport:

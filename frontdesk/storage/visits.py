@@ -27,6 +27,7 @@ class VisitProjection:
         head: str, conflict: bool,
     ) -> None:
         """Write the visit row and replace its search keys."""
+        old = old_terms(conn, [record_id]).get(record_id, set())
         conn.execute(
             "INSERT INTO visits(id, kind, time_in, time_out, head, conflict, payload)"
             " VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET kind=excluded.kind,"
@@ -35,16 +36,34 @@ class VisitProjection:
             (record_id, payload.get("kind") or "visitor", _utc(payload.get("time_in")),
              _utc(payload.get("time_out")), head, int(conflict), canonical_json(dict(payload))),
         )
-        conn.execute("DELETE FROM visit_terms WHERE visit_id = ?", (record_id,))
-        conn.executemany(
-            "INSERT OR IGNORE INTO visit_terms(term, visit_id) VALUES (?, ?)",
-            [(t, record_id) for t in visit_terms(payload)],
-        )
+        new = visit_terms(payload)
+        conn.executemany("DELETE FROM visit_terms WHERE term = ? AND visit_id = ?",
+                         [(t, record_id) for t in sorted(old - new)])
+        conn.executemany("INSERT OR IGNORE INTO visit_terms(term, visit_id) VALUES (?, ?)",
+                         [(t, record_id) for t in sorted(new - old)])
 
     def remove(self, conn: sqlite3.Connection, record_id: str) -> None:
         """Drop the visit and its keys."""
-        conn.execute("DELETE FROM visit_terms WHERE visit_id = ?", (record_id,))
+        old = old_terms(conn, [record_id]).get(record_id, set())
+        conn.executemany("DELETE FROM visit_terms WHERE term = ? AND visit_id = ?",
+                         [(t, record_id) for t in sorted(old)])
         conn.execute("DELETE FROM visits WHERE id = ?", (record_id,))
+
+
+def old_terms(conn: sqlite3.Connection, ids: list[str]) -> dict[str, set[str]]:
+    """The search keys stored now for those of ``ids`` that have a row.
+
+    Keys are a pure function of the row's payload (:func:`~frontdesk.domain.search.visit_terms`),
+    so they are recomputed rather than looked up: ``visit_terms`` needs no index by entry.
+    """
+    out: dict[str, set[str]] = {}
+    for start in range(0, len(ids), 500):
+        part = ids[start:start + 500]
+        marks = ",".join("?" * len(part))
+        for rid, payload in conn.execute(
+                f"SELECT id, payload FROM visits WHERE id IN ({marks})", part):
+            out[rid] = visit_terms(json.loads(payload))
+    return out
 
 
 records.register(VisitProjection())

@@ -320,3 +320,47 @@ def test_any_damage_is_refused_or_harmless(bundle_path: Path, data: st.DataObjec
         assert read_bundle(path, max_schema_version=3).versions == expected
     except BundleError as exc:
         assert exc.code and exc.message
+
+
+def test_scan_skips_known_versions_without_decoding_them(
+        bundle_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Re-importing: lines whose ids the store holds are counted, never decoded or kept."""
+    from frontdesk.sync import bundle as bundle_mod
+
+    decoded: list[bytes] = []
+    real = bundle_mod._loads
+
+    def counting(data: bytes) -> object:
+        decoded.append(data)
+        return real(data)
+
+    monkeypatch.setattr(bundle_mod, "_loads", counting)
+    every = set(_store().versions)
+    scan = bundle_mod.scan_bundle(bundle_path, max_schema_version=3,
+                                  known=lambda ids: set(ids) & every)
+    assert (scan.total, scan.known, scan.lines) == (4, 4, [])
+    assert not [d for d in decoded if b'"version_id"' in d and b'"payload"' in d]
+    decoded.clear()
+    one = sorted(every)[0]
+    scan = bundle_mod.scan_bundle(bundle_path, max_schema_version=3,
+                                  known=lambda ids: set(ids) & (every - {one}))
+    assert (scan.total, scan.known, len(scan.lines)) == (4, 3, 1)
+    assert len([d for d in decoded if b'"payload"' in d]) == 1  # only the new one is checked
+    assert bundle_mod.parse_line(scan.lines[0])[0].version_id == one
+
+
+def test_parse_line_gives_the_version_and_its_canonical_payload_text(bundle_path: Path) -> None:
+    from frontdesk.sync.bundle import parse_line
+
+    lines = _members(bundle_path)[VERSIONS].splitlines(keepends=True)
+    store = _store()
+    for line in lines:
+        v, text = parse_line(line)
+        assert v == store.versions[v.version_id]
+        assert text == canonical_json(v.payload)
+    # a valid line that is not canonical (spaces, other key order) still gives canonical text
+    v = next(iter(store.versions.values()))
+    loose = json.dumps({"payload": v.payload, "version_id": v.version_id, "kind": v.kind,
+                        "record_id": v.record_id, "parents": list(v.parents), "hlc": v.hlc,
+                        "origin": v.origin, "deleted": v.deleted}, indent=1).encode()
+    assert parse_line(loose) == (v, canonical_json(v.payload))

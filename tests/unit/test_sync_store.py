@@ -163,8 +163,8 @@ def test_failure_halfway_leaves_the_database_exactly_as_it_was(
     real = sync_store.project_visits
     calls = {"n": 0}
 
-    def flaky(conn: object, items: list[object]) -> None:
-        real(conn, items[:1])  # type: ignore[arg-type]
+    def flaky(conn: object, items: list[object], *rest: object) -> None:
+        real(conn, items[:1], *rest)  # type: ignore[arg-type]
         calls["n"] += 1
         raise RuntimeError("disk pulled out")
 
@@ -174,6 +174,33 @@ def test_failure_halfway_leaves_the_database_exactly_as_it_was(
     assert calls["n"] == 1
     assert dump_hash(office) == before
     monkeypatch.setattr(sync_store, "project_visits", real)
+    assert sync(office).import_bundle(tmp_path / "a.fdb").merge.new_versions == 3
+
+
+def test_failure_in_a_later_chunk_rolls_back_the_earlier_ones(
+    sites: tuple[AppContext, AppContext], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large bundle is merged a chunk at a time, still in one transaction: an error while
+    merging the third chunk leaves nothing of the first two behind."""
+    east, office = sites
+    sync(east).export_bundle(tmp_path / "a.fdb")
+    before = dump_hash(office)
+    monkeypatch.setattr(sync_store, "IMPORT_CHUNK", 1)
+    real = sync_store.apply_merge
+    calls = {"n": 0}
+
+    def flaky(*args: object, **kwargs: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(28, "No space left on device")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sync_store, "apply_merge", flaky)
+    with pytest.raises(OSError):
+        sync(office).import_bundle(tmp_path / "a.fdb")
+    assert calls["n"] == 3
+    assert dump_hash(office) == before
+    monkeypatch.setattr(sync_store, "apply_merge", real)
     assert sync(office).import_bundle(tmp_path / "a.fdb").merge.new_versions == 3
 
 
