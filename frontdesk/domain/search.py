@@ -16,11 +16,15 @@ from typing import Any
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SPACE = re.compile(r"\s+")
+_NOT_DIGIT = re.compile(r"\D")
 MAX_TERM = 64
 
 
 def normalize(text: str) -> str:
     """NFKC, lower case, inner whitespace removed: how keys and queries are compared."""
+    if text.isascii():  # NFKC leaves ASCII as it is; most keys (pinyin, digits) are ASCII
+        low = text.lower()
+        return low if low.isalnum() else _SPACE.sub("", low)
     return _SPACE.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
@@ -63,7 +67,7 @@ def visit_terms(payload: Mapping[str, Any]) -> set[str]:
     add(org)
     org_full, org_initials = pinyin_keys(org)
     add(org_initials)
-    phone = re.sub(r"\D", "", str(payload.get("phone") or ""))
+    phone = _NOT_DIGIT.sub("", str(payload.get("phone") or ""))
     if phone:
         national = phone[2:] if phone.startswith("86") and len(phone) == 13 else phone
         add(national)

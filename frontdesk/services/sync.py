@@ -228,13 +228,16 @@ class SyncService:
             except BundleError as exc:
                 raise SyncError(exc.code, exc.message) from exc
             src_id, src_name = scan.source_site
-            with db.write() as conn:
-                merge = store.import_scanned(conn, scan.lines, scan.purges, scan.known)
-                store.note_import(conn, scan.bundle_id, src_id, src_name,
-                                  self.ctx.clock.now().isoformat(), by or self.ctx.session.user,
-                                  merge)
-                from frontdesk.services.audit import record_import  # same transaction as merge
-                record_import(conn, self.ctx, scan, merge, path, by)
+            try:
+                with db.write() as conn:
+                    merge = store.import_scanned(conn, scan.lines, scan.purges, scan.known)
+                    store.note_import(conn, scan.bundle_id, src_id, src_name,
+                                      self.ctx.clock.now().isoformat(),
+                                      by or self.ctx.session.user, merge)
+                    from frontdesk.services.audit import record_import  # same transaction
+                    record_import(conn, self.ctx, scan, merge, path, by)
+            finally:
+                scan.close()
         return self._report(scan, merge, str(path), False)
 
     # -- conflicts -------------------------------------------------------------------------

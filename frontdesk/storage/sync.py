@@ -18,10 +18,10 @@ from frontdesk.storage import records
 from frontdesk.sync.merge import MemoryStore, MergeReport, PurgeMarker, RecordKey, merge, preview
 
 CHUNK = 500
-IMPORT_CHUNK = 20000
+IMPORT_CHUNK = 5000
 # Page cache while an import writes (KiB, negative as SQLite takes it): a larger cache keeps the
 # upper B-tree levels and the pages a sorted batch is filling from spilling to the WAL and back.
-IMPORT_CACHE_KIB = -65536
+IMPORT_CACHE_KIB = -32768
 
 
 def _chunks(items: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:
@@ -170,13 +170,14 @@ def reproject_record(conn: sqlite3.Connection, kind: str, record_id: str,
 
 def apply_merge(conn: sqlite3.Connection, versions: Sequence[Version],
                 purges: Sequence[PurgeMarker], texts: Mapping[str, str] | None = None,
-                assume_new: bool = False) -> MergeReport:
+                assume_new: bool = False, staged: bool = False) -> MergeReport:
     """Merge versions and markers into the store (inside the caller's write transaction).
 
     ``texts`` may give, by version id, the canonical JSON of an incoming version's payload (cut
     from a verified bundle line), so it is not encoded again; it is used only while that version
     is stored unchanged (not blanked by a purge). Every batch of rows is written in its index's
     key order: on a large store that touches each B-tree page once instead of at random.
+    ``staged``: new search keys go to the import's temporary table (see :func:`_stage_terms`).
     """
     store, new, new_markers, known = _plan(conn, versions, purges, assume_new)
     before = dict(store.versions)
@@ -229,7 +230,7 @@ def apply_merge(conn: sqlite3.Connection, versions: Sequence[Version],
         if not (kind == "visit" and bulk):
             reproject_record(conn, kind, record_id, win, n)
     if bulk:
-        project_visits(conn, [p for p in plan if p[0] == "visit"], text_of)
+        project_visits(conn, [p for p in plan if p[0] == "visit"], text_of, staged)
     return report
 
 
@@ -237,50 +238,99 @@ def import_scanned(conn: sqlite3.Connection, lines: Sequence[bytes],
                    purges: Sequence[PurgeMarker], known: int = 0,
                    chunk: int | None = None) -> MergeReport:
     """Merge a scanned bundle's kept lines (see :func:`frontdesk.sync.bundle.scan_bundle`) in
-    chunks of ``chunk`` versions, inside the caller's one write transaction.
+    chunks of about ``chunk`` versions, inside the caller's one write transaction.
 
     Decoded versions live one chunk at a time, so memory stays flat whatever the bundle's size.
-    Merging in parts gives the same store as merging at once (the merge is a set union: see the
-    property tests); the report is summed over the chunks and then settled against the final
-    store (a record first seen in one chunk is new, not changed, in the next; a conflict one
-    chunk opens may be closed by a later one).
+    The lines come in record order and a chunk ends only between records, so each record (with
+    the purge markers that name it) is merged whole in one chunk and the chunks touch disjoint
+    key ranges of ``heads``, ``visits`` and ``versions_record``: each page of those is written
+    once. New search keys (the largest index, keyed by term) are collected in a temporary table
+    and inserted in one sorted pass at the end. Merging in parts gives the same store as merging
+    at once (the merge is a set union: see the property tests); the report is summed over the
+    chunks and the conflicts and deletions are settled against the final store.
     """
-    from frontdesk.sync.bundle import parse_line
-
     chunk = chunk or IMPORT_CHUNK
     total = MergeReport(already_known=known)
-    new_keys: set[RecordKey] = set()
-    changed: set[RecordKey] = set()
     conflicts: set[RecordKey] = set()
     deletions: set[RecordKey] = set()
+    new_keys: set[RecordKey] = set()
+    markers: dict[RecordKey, list[PurgeMarker]] = {}
+    for m in purges:
+        markers.setdefault(m.key, []).append(m)
     previous = conn.execute("PRAGMA cache_size").fetchone()[0]
     conn.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
+    _stage_terms(conn, start=True)
     try:
-        for start in range(0, max(len(lines), 1), chunk):
-            versions, texts = [], {}
-            for line in lines[start:start + chunk]:
-                v, text = parse_line(line)
-                versions.append(v)
-                texts[v.version_id] = text
-            rep = apply_merge(conn, versions, purges if start == 0 else [], texts,
-                              assume_new=True)
-            total.new_versions += rep.new_versions
-            total.already_known += rep.already_known
-            total.new_purges += rep.new_purges
-            total.purged_versions += rep.purged_versions
-            if rep.max_hlc is not None and (total.max_hlc is None or rep.max_hlc > total.max_hlc):
-                total.max_hlc = rep.max_hlc
-            new_keys.update(k for k in rep.new_records if k not in changed)
-            changed.update(k for k in rep.changed_records if k not in new_keys)
+        for versions, texts in _record_chunks(lines, chunk):
+            keys = {(v.kind, v.record_id) for v in versions}
+            mine = [m for k in sorted(keys & markers.keys()) for m in markers.pop(k)]
+            rep = apply_merge(conn, versions, mine, texts, assume_new=True, staged=True)
+            _add(total, rep)
+            new_keys.update(rep.new_records)
             conflicts.update(rep.conflicts)
             deletions.update(rep.deletions)
+        rest = [m for k in sorted(markers) for m in markers[k]]
+        if rest:  # markers for records with no new version in this bundle
+            rep = apply_merge(conn, [], rest, assume_new=True, staged=True)
+            _add(total, rep)
+            new_keys.update(rep.new_records)
+            conflicts.update(rep.conflicts)
+            deletions.update(rep.deletions)
+        _stage_terms(conn, start=False)
     finally:
         conn.execute(f"PRAGMA cache_size = {int(previous)}")
-    total.new_records = sorted(new_keys)
-    total.changed_records = sorted(changed)
     total.conflicts = [k for k in sorted(conflicts) if len(records.head_ids(conn, *k)) > 1]
     total.deletions = [k for k in sorted(deletions - new_keys) if _reads_deleted(conn, k)]
     return total
+
+
+def _record_chunks(lines: Sequence[bytes], size: int
+                   ) -> Iterator[tuple[list[Version], dict[str, str]]]:
+    """Decoded chunks of about ``size`` versions, cut only where the record changes."""
+    from frontdesk.sync.bundle import parse_line
+
+    versions: list[Version] = []
+    texts: dict[str, str] = {}
+    for line in lines:
+        v, text = parse_line(line)
+        if len(versions) >= size and (v.kind, v.record_id) != (versions[-1].kind,
+                                                                versions[-1].record_id):
+            yield versions, texts
+            versions, texts = [], {}
+        versions.append(v)
+        texts[v.version_id] = text
+    if versions:
+        yield versions, texts
+
+
+def _add(total: MergeReport, rep: MergeReport) -> None:
+    total.new_versions += rep.new_versions
+    total.already_known += rep.already_known
+    total.new_purges += rep.new_purges
+    total.purged_versions += rep.purged_versions
+    if rep.max_hlc is not None and (total.max_hlc is None or rep.max_hlc > total.max_hlc):
+        total.max_hlc = rep.max_hlc
+    total.new_records = sorted(set(total.new_records) | set(rep.new_records))
+    total.changed_records = sorted(set(total.changed_records) | set(rep.changed_records))
+
+
+_STAGE = "import_terms"
+
+
+def _stage_terms(conn: sqlite3.Connection, *, start: bool) -> None:
+    """Open (``start``) or flush the temporary table of search keys to add.
+
+    While it is open, :func:`project_visits` (called with ``staged=True``) collects new keys
+    there instead of inserting them one batch at a time; the flush inserts them all in key
+    order, in one pass over the index.
+    """
+    if start:
+        conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_STAGE}(term TEXT, visit_id TEXT)")
+        conn.execute(f"DELETE FROM temp.{_STAGE}")
+        return
+    conn.execute(f"INSERT OR IGNORE INTO visit_terms(term, visit_id) SELECT term, visit_id"
+                 f" FROM temp.{_STAGE} WHERE true ORDER BY term, visit_id")
+    conn.execute(f"DELETE FROM temp.{_STAGE}")
 
 
 def _reads_deleted(conn: sqlite3.Connection, key: RecordKey) -> bool:
@@ -297,7 +347,8 @@ def _bulk_visits() -> bool:
 
 def project_visits(conn: sqlite3.Connection,
                    items: Sequence[tuple[str, str, Version | None, int]],
-                   text_of: Callable[[Version], str] | None = None) -> None:
+                   text_of: Callable[[Version], str] | None = None,
+                   staged: bool = False) -> None:
     """The rows :class:`~frontdesk.storage.visits.VisitProjection` writes, for many visits at once.
 
     Old search keys are recomputed from the stored rows (no index by entry is needed); only the
@@ -329,7 +380,11 @@ def project_visits(conn: sqlite3.Connection,
         " VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET kind=excluded.kind,"
         " time_in=excluded.time_in, time_out=excluded.time_out, head=excluded.head,"
         " conflict=excluded.conflict, payload=excluded.payload", rows)
-    conn.executemany("INSERT OR IGNORE INTO visit_terms(term, visit_id) VALUES (?, ?)", sorted(add))
+    if staged:
+        conn.executemany(f"INSERT INTO temp.{_STAGE}(term, visit_id) VALUES (?, ?)", add)
+    else:
+        conn.executemany("INSERT OR IGNORE INTO visit_terms(term, visit_id) VALUES (?, ?)",
+                         sorted(add))
 
 
 def store_purge(conn: sqlite3.Connection, marker: PurgeMarker) -> MergeReport:

@@ -28,7 +28,7 @@ import tempfile
 import zipfile
 import zlib
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -184,14 +184,67 @@ class Bundle(_FromManifest):
 @dataclass(frozen=True)
 class ScannedBundle(_FromManifest):
     """A fully verified bundle, holding only the raw lines of versions the store lacked when it
-    was scanned (``lines``; decode with :func:`parse_line`); ``known`` counts the rest."""
+    was scanned (``lines``; decode with :func:`parse_line`); ``known`` counts the rest.
+
+    ``lines`` are in record order (kind, record id, version id), so every version of one record
+    is in one run of lines and a merge in parts can cut between records."""
 
     manifest: Mapping[str, Any]
-    lines: list[bytes]
+    lines: Sequence[bytes]
     purges: list[PurgeMarker]
     purged_version_ids: frozenset[str]
     known: int
     total: int
+
+    def close(self) -> None:
+        """Let go of the kept lines (their spill file) now rather than when collected."""
+        if isinstance(self.lines, SpilledLines):
+            self.lines.close()
+
+
+class SpilledLines(Sequence[bytes]):
+    """Kept bundle lines, written to an anonymous temporary file as they are checked and read
+    back in record order: a large bundle's new lines cost an index entry each in memory, not
+    their bytes. The file has no name (removed on creation where the system allows) and is
+    closed with the scan."""
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] | None = None
+        self._index: list[tuple[str, str, str, int, int]] = []
+        self._end = 0
+
+    def add(self, kind: str, record_id: str, version_id: str, line: bytes) -> None:
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(prefix="frontdesk-import-")  # noqa: SIM115
+        self._file.write(line)
+        self._index.append((kind, record_id, version_id, self._end, len(line)))
+        self._end += len(line)
+
+    def finish(self) -> SpilledLines:
+        """Sort into record order (version ids are unique, so offsets never decide)."""
+        self._index.sort()
+        if self._file is not None:
+            self._file.flush()
+        return self
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __getitem__(self, i: int) -> bytes:  # type: ignore[override]
+        *_key, offset, size = self._index[i]
+        assert self._file is not None
+        self._file.seek(offset)
+        return self._file.read(size)
+
+    def __iter__(self) -> Iterator[bytes]:
+        for i in range(len(self._index)):
+            yield self[i]
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self._index = []
 
 
 def version_to_json(v: Version) -> str:
@@ -416,6 +469,22 @@ def _scan(zf: zipfile.ZipFile, max_schema: int, limits: Limits,
     for m in purges:
         markers.setdefault(m.key, []).append(m)
     scan = _VersionScan(markers, known)
+    try:
+        _check_versions(zf, entries, limits, scan)
+    except BaseException:
+        scan.kept.close()
+        raise
+    counts = manifest["counts"]
+    if (counts.get("versions") != scan.total or counts.get("purges") != len(purges)
+            or counts.get("by_kind", dict(scan.by_kind)) != dict(scan.by_kind)):
+        scan.kept.close()
+        raise _tampered(MANIFEST, "its counts do not match the members")
+    return ScannedBundle(manifest, scan.kept.finish(), purges, frozenset(scan.purged), scan.known,
+                         scan.total)
+
+
+def _check_versions(zf: zipfile.ZipFile, entries: Mapping[str, Any], limits: Limits,
+                    scan: _VersionScan) -> None:
     error: BundleError | None = None
     for n, line in _member_lines(zf, entries[VERSIONS], limits):
         if error is None:
@@ -426,12 +495,6 @@ def _scan(zf: zipfile.ZipFile, max_schema: int, limits: Limits,
         raise error
     for name in entries.keys() - set(REQUIRED_MEMBERS):
         deque(_member_lines(zf, entries[name], limits), maxlen=0)
-    counts = manifest["counts"]
-    if (counts.get("versions") != scan.total or counts.get("purges") != len(purges)
-            or counts.get("by_kind", dict(scan.by_kind)) != dict(scan.by_kind)):
-        raise _tampered(MANIFEST, "its counts do not match the members")
-    return ScannedBundle(manifest, scan.lines, purges, frozenset(scan.purged), scan.known,
-                         scan.total)
 
 
 _TAIL = re.compile(rb',"version_id":"([0-9a-f]{64})"\}\n?\Z')
@@ -448,7 +511,7 @@ class _VersionScan:
         self.markers = markers
         self.known_of = known
         self.pending: list[tuple[int, bytes, str | None, bool]] = []
-        self.lines: list[bytes] = []
+        self.kept = SpilledLines()
         self.seen: set[str] = set()
         self.purged: set[str] = set()
         self.by_kind: Counter[str] = Counter()
@@ -504,7 +567,7 @@ class _VersionScan:
         if v.version_id in have:
             self.known += 1
             return None
-        self.lines.append(line)
+        self.kept.add(v.kind, v.record_id, v.version_id, line)
         return None
 
 

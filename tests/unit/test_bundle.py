@@ -338,7 +338,7 @@ def test_scan_skips_known_versions_without_decoding_them(
     every = set(_store().versions)
     scan = bundle_mod.scan_bundle(bundle_path, max_schema_version=3,
                                   known=lambda ids: set(ids) & every)
-    assert (scan.total, scan.known, scan.lines) == (4, 4, [])
+    assert (scan.total, scan.known, list(scan.lines)) == (4, 4, [])
     assert not [d for d in decoded if b'"version_id"' in d and b'"payload"' in d]
     decoded.clear()
     one = sorted(every)[0]
@@ -364,3 +364,18 @@ def test_parse_line_gives_the_version_and_its_canonical_payload_text(bundle_path
                         "record_id": v.record_id, "parents": list(v.parents), "hlc": v.hlc,
                         "origin": v.origin, "deleted": v.deleted}, indent=1).encode()
     assert parse_line(loose) == (v, canonical_json(v.payload))
+
+
+def test_kept_lines_come_in_record_order_from_a_file_closed_with_the_scan(
+        bundle_path: Path) -> None:
+    """Lines to merge are kept on disk, not in memory, and read back record by record."""
+    from frontdesk.sync.bundle import parse_line, scan_bundle
+
+    scan = scan_bundle(bundle_path, max_schema_version=3, known=lambda ids: set())
+    keys = [(v.kind, v.record_id, v.version_id) for v in map(lambda b: parse_line(b)[0],
+                                                             scan.lines)]
+    assert keys == sorted(keys) and len(keys) == 4
+    spill = scan.lines._file  # type: ignore[attr-defined]
+    assert spill is not None and not spill.closed
+    scan.close()
+    assert spill.closed and len(scan.lines) == 0

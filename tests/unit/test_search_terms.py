@@ -1,7 +1,13 @@
 """Search keys: pinyin full and initials, given name, phone tail, plate without province."""
 from __future__ import annotations
 
-from frontdesk.domain.search import query_key, visit_terms
+import re
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from frontdesk.domain.search import normalize, query_key, visit_terms
 
 
 def test_pinyin_and_initials() -> None:
@@ -18,3 +24,9 @@ def test_query_key_normalises() -> None:
     assert query_key(" ZS ") == "zs"
     assert query_key("+86 138-0013") == "1380013"
     assert query_key("ＺＨＡＮＧ") == "zhang"
+
+
+@given(st.text(max_size=30))
+def test_normalize_is_nfkc_lower_without_whitespace(text: str) -> None:
+    """The ASCII shortcut gives exactly what the full rule gives, for any text."""
+    assert normalize(text) == re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).lower())
