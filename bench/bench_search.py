@@ -24,7 +24,6 @@ import json
 import os
 import random
 import re
-import resource
 import sqlite3
 import statistics
 import subprocess
@@ -88,15 +87,10 @@ def build_queries(db: Path) -> list[tuple[str, str, str | None]]:
 
 
 def _rss_mb() -> float:
-    """Peak RSS of this process so far: VmHWM (``ru_maxrss`` would carry over the parent's
-    peak across fork and exec); ``ru_maxrss`` where /proc is missing."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    """Peak RSS of this process so far (see :func:`bench.peak.peak_rss_mb`)."""
+    from bench.peak import peak_rss_mb  # noqa: PLC0415 - shared with bench_sync
+
+    return peak_rss_mb()
 
 
 def measure(db: Path, queries: list[tuple[str, str, str | None]]) -> dict[str, Any]:

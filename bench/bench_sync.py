@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -95,8 +94,9 @@ def child(task: str, args: list[str]) -> dict[str, Any]:
         extra = {"new_versions": rep.merge.new_versions, "already_known": rep.merge.already_known}
     seconds = time.perf_counter() - started
     ctx.close()
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"task": task, "seconds": round(seconds, 2), "peak_mb": round(rss_mb, 1)} | extra
+    from bench.peak import peak_rss_mb  # noqa: PLC0415 - VmHWM, not the parent's ru_maxrss
+
+    return {"task": task, "seconds": round(seconds, 2), "peak_mb": peak_rss_mb()} | extra
 
 
 def measure(task: str, *args: str) -> dict[str, Any]:

@@ -16,7 +16,8 @@ Following research/anchors-sync-export-security.md §2.2:
   a cell longer than Excel's 32,767 characters is cut with "…";
 * the column-title row is frozen and repeated on every printed page; the page is A4
   landscape, fitted to one page wide, with "第 N 页 / 共 M 页" in the printed footer;
-* a day (up to :data:`CONSTANT_MEMORY_CELLS` cells) is built in memory, which is fastest;
+* a day (up to :data:`CONSTANT_MEMORY_CELLS` cells) is built in memory, XML parts included
+  (``in_memory``), which is fastest; empty cells are not written (the column's format holds);
   bigger exports (a month) use ``constant_memory``, streaming rows to a scratch file so memory
   stays flat (rows are written strictly in order, which this writer always does).
 
@@ -98,10 +99,12 @@ def write_xlsx(sheet: Sheet, path: str | os.PathLike[str]) -> None:
     with atomic_output(path) as tmp, tempfile.TemporaryDirectory(
         prefix="frontdesk-xlsx-", ignore_cleanup_errors=True
     ) as scratch:
+        streamed = len(sheet.rows) * len(sheet.columns) > CONSTANT_MEMORY_CELLS
         workbook = xlsxwriter.Workbook(
             str(tmp),
             {
-                "constant_memory": len(sheet.rows) * len(sheet.columns) > CONSTANT_MEMORY_CELLS,
+                "constant_memory": streamed,
+                "in_memory": not streamed,  # a day's XML parts are assembled in memory
                 "strings_to_formulas": False,
                 "strings_to_numbers": False,
                 "strings_to_urls": False,
@@ -171,6 +174,8 @@ def _fill(workbook: xlsxwriter.Workbook, sheet: Sheet) -> None:
             ws.set_row(row, min(ROW_HEIGHT * lines, MAX_ROW_HEIGHT))
         for col, value in enumerate(cells):
             if type(value) is str:
+                if not value:
+                    continue  # an empty cell keeps its column's text format (set_column)
                 if len(value) > EXCEL_MAX_CELL_CHARS:
                     value = _fit(value)
                 write_string(row, col, value, guarded if guard(value) else text)
