@@ -12,9 +12,9 @@ takes minutes the first time (``bench/gen_db.py``).
 
 Run: ``/work/venv/bin/python bench/bench_sync.py [--entries 1000000] [--bundle-entries 60000]``.
 
-Last figures (2026-11-22, shared 2-CPU VM at load 5-7.5; see BENCHMARKS.md "Export and sync"):
-XLSX day 12.3 s / 47 MB, CSV 3.7 s, PDF 11.9 s / 115 MB; bundle of 101,768 versions written in
-57.9 s; first import into 1M entries 142.8 s / 500 MB; re-import 16.4 s / 306 MB (targets missed).
+Last figures (2026-11-29, 2-CPU VM at load 0.8; see BENCHMARKS.md "Export and sync"):
+XLSX day 1.31 s / 60 MB, CSV 0.35 s, PDF 5.13 s / 116 MB; bundle of 101,802 versions written in
+7.4 s; first import into 1M entries 39.9 s / 266 MB (time target missed); re-import 2.68 s / 34 MB.
 """
 from __future__ import annotations
 

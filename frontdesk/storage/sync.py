@@ -251,9 +251,6 @@ def import_scanned(conn: sqlite3.Connection, lines: Sequence[bytes],
     """
     chunk = chunk or IMPORT_CHUNK
     total = MergeReport(already_known=known)
-    conflicts: set[RecordKey] = set()
-    deletions: set[RecordKey] = set()
-    new_keys: set[RecordKey] = set()
     markers: dict[RecordKey, list[PurgeMarker]] = {}
     for m in purges:
         markers.setdefault(m.key, []).append(m)
@@ -264,23 +261,19 @@ def import_scanned(conn: sqlite3.Connection, lines: Sequence[bytes],
         for versions, texts in _record_chunks(lines, chunk):
             keys = {(v.kind, v.record_id) for v in versions}
             mine = [m for k in sorted(keys & markers.keys()) for m in markers.pop(k)]
-            rep = apply_merge(conn, versions, mine, texts, assume_new=True, staged=True)
-            _add(total, rep)
-            new_keys.update(rep.new_records)
-            conflicts.update(rep.conflicts)
-            deletions.update(rep.deletions)
+            _add(total, apply_merge(conn, versions, mine, texts, assume_new=True, staged=True))
         rest = [m for k in sorted(markers) for m in markers[k]]
         if rest:  # markers for records with no new version in this bundle
-            rep = apply_merge(conn, [], rest, assume_new=True, staged=True)
-            _add(total, rep)
-            new_keys.update(rep.new_records)
-            conflicts.update(rep.conflicts)
-            deletions.update(rep.deletions)
+            _add(total, apply_merge(conn, [], rest, assume_new=True, staged=True))
         _stage_terms(conn, start=False)
     finally:
         conn.execute(f"PRAGMA cache_size = {int(previous)}")
-    total.conflicts = [k for k in sorted(conflicts) if len(records.head_ids(conn, *k)) > 1]
-    total.deletions = [k for k in sorted(deletions - new_keys) if _reads_deleted(conn, k)]
+    total.new_records = sorted(set(total.new_records))
+    total.changed_records = sorted(set(total.changed_records))
+    total.conflicts = [k for k in sorted(set(total.conflicts))
+                       if len(records.head_ids(conn, *k)) > 1]
+    total.deletions = [k for k in sorted(set(total.deletions) - set(total.new_records))
+                       if _reads_deleted(conn, k)]
     return total
 
 
@@ -310,8 +303,11 @@ def _add(total: MergeReport, rep: MergeReport) -> None:
     total.purged_versions += rep.purged_versions
     if rep.max_hlc is not None and (total.max_hlc is None or rep.max_hlc > total.max_hlc):
         total.max_hlc = rep.max_hlc
-    total.new_records = sorted(set(total.new_records) | set(rep.new_records))
-    total.changed_records = sorted(set(total.changed_records) | set(rep.changed_records))
+    # sorted, made unique and checked against the final store once, at the end
+    total.new_records.extend(rep.new_records)
+    total.changed_records.extend(rep.changed_records)
+    total.conflicts.extend(rep.conflicts)
+    total.deletions.extend(rep.deletions)
 
 
 _STAGE = "import_terms"

@@ -500,6 +500,7 @@ def _check_versions(zf: zipfile.ZipFile, entries: Mapping[str, Any], limits: Lim
 _TAIL = re.compile(rb',"version_id":"([0-9a-f]{64})"\}\n?\Z')
 _KIND = re.compile(rb'\{"deleted":(?:true|false),"hlc":"[^"\\]*","kind":"([^"\\]{1,200})",')
 _PAYLOAD_AT = b',"payload":'
+_PLAIN_ID = re.compile(r"[0-9A-Za-z_.:-]*\Z")  # JSON-encodes as itself between quotes
 _SCAN_BATCH = 1000
 
 
@@ -578,7 +579,9 @@ def parse_line(line: bytes) -> tuple[Version, str]:
     v = Version(o["version_id"], o["kind"], o["record_id"], tuple(sorted(o["parents"])),
                 o["hlc"], o["origin"], o["deleted"], o["payload"])
     body = line.rstrip(b"\n")
-    tail = (',"record_id":' + _ENCODER.encode(v.record_id) + ',"version_id":"'
+    rid = v.record_id
+    quoted = f'"{rid}"' if _PLAIN_ID.match(rid) else _ENCODER.encode(rid)
+    tail = (',"record_id":' + quoted + ',"version_id":"'
             + v.version_id + '"}').encode("utf-8")
     at = body.find(_PAYLOAD_AT)
     if at > 0 and body.endswith(tail):
