@@ -46,7 +46,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         svc: ContactService = ctx.service("contacts", ContactService)  # type: ignore[assignment]
         if args.contacts_action == "export":
-            _write(svc.export_csv(), args.out)
+            try:
+                svc.write_csv(args.out, who="cli")
+            except OSError as exc:
+                sys.stderr.write(f"frontdesk: cannot write {args.out}: "
+                                 f"{exc.strerror or exc}\n")
+                return 2
             return 0
         try:
             text = Path(args.file).read_text(encoding="utf-8-sig")

@@ -38,10 +38,12 @@ def run(args: argparse.Namespace) -> int:
             if sys.stdin.readline().strip().lower() not in ("yes", "y"):
                 sys.stdout.write("nothing changed\n")
                 return 1
+        replaced = backup.chain_head(paths.db_file)
         try:
             backup.restore(chosen, paths.db_file)
         except backup.BackupError as exc:
             raise CliError(str(exc), "restore_failed", 1) from exc
+        backup.record_restore(args.db, chosen, replaced)
         sys.stdout.write(f"restored {chosen.name} to {paths.db_file}\n")
     check = backup.integrity(paths.db_file) if paths.db_file.exists() else "no database yet"
     backups = backup.list_backups(paths.backups_dir)

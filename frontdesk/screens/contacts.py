@@ -164,10 +164,21 @@ class ContactsScreen(FrontdeskScreen[None]):
                      lambda: self.app.push_screen(ContactImportScreen(), self._saved))
 
     def action_export(self) -> None:
-        """Write every contact to a CSV file in the data folder."""
+        """Write every contact to a CSV file in the data folder (supervisor, recorded)."""
+        guard_action(self.fd_app, "export", self._export)
+
+    def _export(self) -> None:
+        from frontdesk.storage.db import StorageError
+
         stamp = self.ctx.clock.now().astimezone(ZoneInfo(self.ctx.require_site().timezone))
         path = self.ctx.paths.data_dir / f"contacts-{stamp:%Y%m%d-%H%M}.csv"
-        self._write_file(path, self.service.export_csv(), "con.exported")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.service.write_csv(path, who=self.ctx.session.user)
+        except (OSError, StorageError) as exc:
+            self.app.notify(one_line(str(exc)), severity="error", markup=False)
+            return
+        self.app.notify(t("con.exported", path=str(path)), markup=False, timeout=10)
 
     def action_template(self) -> None:
         """Write the CSV template to the data folder."""

@@ -153,27 +153,35 @@ def file_facts(conn: sqlite3.Connection, path: str | os.PathLike[str],
 
 
 def record_export(ctx: AppContext, record_kind: str, record_id: str,
-                  path: str | os.PathLike[str], details: tuple[str, ...],
+                  path: str | os.PathLike[str] | None, details: tuple[str, ...],
                   sha256: str | None = None, who: str = "") -> AuditEvent:
     """Append an ``export`` event for a file just written (own transaction).
 
     ``sha256`` defaults to the file's own (read back: exports are small); a bundle passes the
-    one it computed while writing.
+    one it computed while writing. ``path`` is ``None`` for data written to standard output
+    (then ``sha256`` is that of the bytes written, and there is no file name to record).
     If the event cannot be stored the file is removed and the error raised: no export leaves
     the site unrecorded.
     """
     from frontdesk.storage import audit as store
 
     try:
-        digest = sha256 or file_sha256(Path(path))
+        digest = sha256 or (file_sha256(Path(path)) if path is not None else None)
         with ctx.require_db().write() as conn:
-            names, after = file_facts(conn, path, digest)
+            if path is None:
+                key = store.db_key(conn)
+                names: tuple[str, ...] = ("to.stdout",)
+                after = (_keyed(key, b"file", digest.encode("ascii"))
+                         if key is not None and digest else None)
+            else:
+                names, after = file_facts(conn, path, digest)
             return store.append(conn, at=ctx.clock.now(), action="export",
                                 record_kind=record_kind, record_id=token_of(record_id),
                                 fields=(*details, *names), after_hash=after,
                                 who=who or ctx.session.user or "cli")
     except BaseException:
-        Path(path).unlink(missing_ok=True)
+        if path is not None:
+            Path(path).unlink(missing_ok=True)
         raise
 
 

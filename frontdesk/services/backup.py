@@ -38,17 +38,25 @@ def _stamp(now: datetime) -> str:
     return now.astimezone(UTC).strftime("%Y%m%d-%H%M%S")
 
 
+def _made_at(path: Path) -> datetime | None:
+    """When a backup was made, from its name (``None`` for a file not named by this module)."""
+    if not (path.name.startswith(PREFIX) and path.name.endswith(SUFFIX)):
+        return None
+    try:
+        return datetime.strptime(path.stem[len(PREFIX):], "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
 def list_backups(backups_dir: Path) -> list[BackupInfo]:
     """The backups in ``backups_dir``, newest first."""
     out: list[BackupInfo] = []
     if not backups_dir.is_dir():
         return out
     for p in backups_dir.glob(f"{PREFIX}*{SUFFIX}"):
-        try:
-            made = datetime.strptime(p.stem[len(PREFIX):], "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
-        except ValueError:
-            continue
-        out.append(BackupInfo(p, made, p.stat().st_size))
+        made = _made_at(p)
+        if made is not None:
+            out.append(BackupInfo(p, made, p.stat().st_size))
     return sorted(out, key=lambda b: b.made_at, reverse=True)
 
 
@@ -127,6 +135,47 @@ def restore(backup: Path, db_file: Path) -> None:
     for suffix in ("-wal", "-shm"):
         db_file.with_name(db_file.name + suffix).unlink(missing_ok=True)
     os.replace(tmp, db_file)
+
+
+def chain_head(db_file: Path) -> str | None:
+    """The hash of the newest audit event in ``db_file`` (read-only), or ``None``."""
+    if not db_file.exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True, timeout=2.0)
+        try:
+            row = conn.execute(
+                "SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return None if row is None else str(row[0])
+
+
+def record_restore(db: str | None, backup_file: Path, replaced_head: str | None,
+                   who: str = "doctor") -> None:
+    """Append a ``restore`` event to the restored database's audit chain.
+
+    ``before_hash`` is the chain head of the file that was replaced (kept beside it as
+    ``.before-restore``), so the events lost with it stay attested; ``backup.<date>`` says which
+    backup came back. Nothing personal is recorded (the backup's name holds only a date).
+    """
+    from frontdesk.context import AppContext
+    from frontdesk.domain.audit import detail
+    from frontdesk.storage import audit as store
+
+    made = _made_at(backup_file)
+    ctx = AppContext.create(db)
+    ctx.open()
+    try:
+        with ctx.require_db().write() as conn:
+            store.append(conn, at=ctx.clock.now(), action="restore", record_kind="database",
+                         record_id="backup",
+                         fields=(detail("backup", made),) if made is not None else (),
+                         before_hash=replaced_head, who=who)
+    finally:
+        ctx.close()
 
 
 def backup_now(ctx: object) -> Path:

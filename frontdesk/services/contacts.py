@@ -120,6 +120,29 @@ class ContactService:
         """Every contact as CSV text."""
         return contacts_to_csv(self.all())
 
+    def write_csv(self, path: str | os.PathLike[str] | None, who: str = "") -> int:
+        """Write every contact as CSV to ``path`` (UTF-8 with BOM), or to standard output when
+        ``path`` is ``None``, and record the export in the audit trail (a file is removed if the
+        event cannot be stored); return the row count. Raises ``OSError`` when the file cannot
+        be written."""
+        import hashlib
+        import sys
+
+        from frontdesk.domain.audit import detail
+        from frontdesk.services.audit import record_export
+
+        contacts = self.all()
+        text = contacts_to_csv(contacts)
+        facts = ("format.csv", detail("rows", len(contacts)))
+        if path is None:
+            sys.stdout.write(text)
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            record_export(self.ctx, "contacts", "all", None, facts, sha256=digest, who=who)
+        else:
+            Path(path).write_text(text, encoding="utf-8-sig", newline="")
+            record_export(self.ctx, "contacts", "all", path, facts, who=who)
+        return len(contacts)
+
     @staticmethod
     def template() -> str:
         """The CSV template with one example row."""

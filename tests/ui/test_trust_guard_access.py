@@ -13,6 +13,7 @@ from frontdesk.context import AppContext
 from frontdesk.domain.roles import Action, requires_supervisor
 from frontdesk.screens import guard
 from frontdesk.screens import signin  # noqa: F401 - installs the step-up hook
+from frontdesk.services.audit import audit_service
 from frontdesk.services.auth import auth_service
 from tests.conftest import TERMINAL
 from tests.ui.helpers import seed, settle
@@ -128,3 +129,6 @@ async def test_no_key_palette_command_or_click_reaches_a_supervisor_screen(ctx: 
         "SELECT COUNT(*) FROM versions WHERE kind NOT IN ('visit', 'script_use')").fetchone()[0]
     assert after <= before
     assert {"RegisterScreen", "DutyBoardScreen", "ContactsScreen"} <= seen
+    # nothing left the site: no export file, no export event (contacts Ctrl+X, files F8)
+    assert not list(ctx.paths.data_dir.glob("contacts-2*.csv"))
+    assert [e for e in audit_service(ctx).events() if e.action == "export"] == []

@@ -57,11 +57,21 @@ def test_doctor_lists_and_restores_after_confirmation(ctx: AppContext) -> None:
     refused = run_doctor(ctx, "--restore", made.name, stdin="no\n")
     assert refused.returncode == 1 and "nothing changed" in refused.stdout
     assert names(ctx) == {"张三", "李四"}
+    replaced = backup.chain_head(ctx.paths.db_file)
+    assert replaced is not None
     done = run_doctor(ctx, "--restore", made.name, "--yes")
     assert done.returncode == 0, done.stderr
     assert names(ctx) == {"张三"}
     ctx.open()
     assert [v.name for v in ctx.register.today()] == ["张三"]
+    # the restore is in the restored chain, naming the head of the history it replaced
+    from frontdesk.services.audit import audit_service
+
+    event = audit_service(ctx).events()[-1]
+    assert (event.action, event.record_kind, event.before_hash) == (
+        "restore", "database", replaced)
+    assert any(f.startswith("backup.") for f in event.fields)
+    assert audit_service(ctx).verify().ok
 
 
 def test_restore_refuses_while_database_is_in_use(ctx: AppContext) -> None:

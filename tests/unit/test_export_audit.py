@@ -209,3 +209,27 @@ def test_cli_audit_verify_passes_after_exports_and_imports(
     assert [(e.action, e.record_kind, e.actor) for e in events
             if e.action in ("import", "export")] == [("import", "sync_bundle", "cli"),
                                                      ("export", "register", "cli")]
+
+
+def test_contacts_export_is_recorded_to_a_file_and_to_stdout(
+        ctx: AppContext, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The duty phone list leaving the site is an export like the register: rows, no names."""
+    from frontdesk.services.contacts import ContactService
+
+    ctx.session.user, ctx.session.role = "陈主管", "supervisor"
+    svc: ContactService = ctx.service("contacts", ContactService)  # type: ignore[assignment]
+    svc.import_csv("name,role,phone\n马工,工程部,13912345678\n", by="陈主管")
+    path = tmp_path / "马工-contacts.csv"
+    assert svc.write_csv(path, who="陈主管") == 1
+    assert "马工" in path.read_text(encoding="utf-8-sig")
+    event = last(ctx)
+    assert (event.action, event.record_kind, event.actor) == ("export", "contacts", "陈主管")
+    assert {"format.csv", "rows.1"} <= set(event.fields)
+    file_token(event)
+    text = json.dumps(event.to_dict(), ensure_ascii=False)
+    assert "马工" not in text and "13912345678" not in text
+    assert svc.write_csv(None, who="cli") == 1
+    assert "马工" in capsys.readouterr().out
+    event = last(ctx)
+    assert event.action == "export" and "to.stdout" in event.fields and event.after_hash
+    assert audit_service(ctx).verify().ok
