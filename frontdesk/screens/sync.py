@@ -42,7 +42,7 @@ class SyncScreen(FrontdeskScreen[None]):
     SyncScreen #sync-date { width: 14; }
     SyncScreen #sync-format { width: 12; }
     SyncScreen .sync-path { width: 1fr; }
-    SyncScreen Button { min-width: 8; }
+    SyncScreen Button { min-width: 11; }
     SyncScreen #sync-preview { height: auto; max-height: 5; color: $text-muted; }
     SyncScreen #sync-status { height: auto; }
     SyncScreen #sync-status.-error { color: $error; }
@@ -52,7 +52,7 @@ class SyncScreen(FrontdeskScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._previewed: str | None = None
-        self._summary = ""
+        self._report: Any = None  # the last preview, shown again in the other language
 
     def compose(self) -> ComposeResult:
         """Three rows of inputs and buttons, a preview line and a status line."""
@@ -92,6 +92,8 @@ class SyncScreen(FrontdeskScreen[None]):
         self.query_one("#sync-preview-btn", Button).label = t("sync.import.preview")
         self.query_one("#sync-import", Button).label = t("sync.import.go")
         self._show_conflicts(getattr(self, "_n_conflicts", 0))
+        if self._report is not None:
+            self._show_preview(self._report)
 
     def reload(self) -> None:
         """Fill sensible defaults once the store is open; count conflicts."""
@@ -186,7 +188,7 @@ class SyncScreen(FrontdeskScreen[None]):
         try:
             res = sync_service(self.ctx).export_bundle(Path(path).expanduser())
         except SyncError as exc:
-            self.post_message(Deliver(self._status, t("sync.error", message=exc.message), False))
+            self.post_message(Deliver(self._status, _failed(exc), False))
             return
         self.post_message(Deliver(self._status, t("sync.bundle.done", n=res.versions,
                                                   path=str(res.path)), True))
@@ -202,20 +204,24 @@ class SyncScreen(FrontdeskScreen[None]):
         try:
             rep = sync_service(self.ctx).preview(Path(path).expanduser())
         except SyncError as exc:
-            self.post_message(Deliver(self._status, t("sync.error", message=exc.message), False))
+            self.post_message(Deliver(self._status, _failed(exc), False))
             return
         self.post_message(Deliver(self._previewed_ok, path, rep))
 
     def _previewed_ok(self, path: str, rep: Any) -> None:
-        m = rep.merge
-        self._summary = t("sync.import.summary", site=f"{rep.source_name} ({rep.source_site})",
-                          new=m.new_versions, records=len(m.new_records),
-                          changed=len(m.changed_records), deleted=len(m.deletions),
-                          conflicts=len(m.conflicts), known=m.already_known)
-        lines = [self._summary, *rep.warnings]
-        self.query_one("#sync-preview", Static).update(ui("\n".join(lines)))
+        self._report = rep
+        self._show_preview(rep)
         self._previewed = path
         self._status("", True)
+
+    def _show_preview(self, rep: Any) -> None:
+        lines = [_summary(rep)]
+        site = self.ctx.site
+        if rep.for_peer and site is not None and rep.for_peer != site.id:
+            lines.append(t("sync.warn.other_peer", peer=rep.for_peer))
+        if site is not None and rep.source_site == site.id:
+            lines.append(t("sync.warn.own"))
+        self.query_one("#sync-preview", Static).update(ui("\n".join(lines)))
 
     def _ask_import(self) -> None:
         path = self.query_one("#sync-import-path", Input).value
@@ -230,8 +236,8 @@ class SyncScreen(FrontdeskScreen[None]):
                 if yes:
                     self._run_import(path)
 
-            self.app.push_screen(ConfirmScreen(t("sync.import.confirm", summary=self._summary)),
-                                 answer)
+            self.app.push_screen(
+                ConfirmScreen(t("sync.import.confirm", summary=_summary(self._report))), answer)
 
         guard_action(self.fd_app, "import_bundle", confirmed)
 
@@ -240,13 +246,33 @@ class SyncScreen(FrontdeskScreen[None]):
         from frontdesk.services.sync import SyncError, sync_service
 
         try:
-            sync_service(self.ctx).import_bundle(Path(path).expanduser(), by=self.ctx.session.user)
+            rep = sync_service(self.ctx).import_bundle(Path(path).expanduser(),
+                                                       by=self.ctx.session.user)
         except SyncError as exc:
-            self.post_message(Deliver(self._status, t("sync.error", message=exc.message), False))
+            self.post_message(Deliver(self._status, _failed(exc), False))
             return
-        self.post_message(Deliver(self._imported))
+        self.post_message(Deliver(self._imported, rep))
 
-    def _imported(self) -> None:
+    def _imported(self, rep: Any) -> None:
         self._previewed = None
-        self._status(t("sync.import.done", summary=self._summary), True)
+        self._report = None
+        self.query_one("#sync-preview", Static).update("")
+        self._status(t("sync.import.done", summary=_summary(rep)), True)  # what was done
         self.app.post_message(DataChanged("sync"))
+
+
+def _summary(rep: Any) -> str:
+    """A merge report (preview or import) in words, in the current language."""
+    m = rep.merge
+    return t("sync.import.summary", site=f"{rep.source_name} ({rep.source_site})",
+             new=m.new_versions, records=len(m.new_records), changed=len(m.changed_records),
+             deleted=len(m.deletions), conflicts=len(m.conflicts), known=m.already_known)
+
+
+def _failed(exc: Any) -> str:
+    """A sync error: the reason in the current language, then the detail (file, line)."""
+    key = f"sync.err.{exc.code}"
+    reason = t(key)
+    if reason == key:  # a code without words of its own
+        return t("sync.error", message=exc.message)
+    return t("sync.error.coded", reason=reason, message=exc.message)

@@ -145,3 +145,39 @@ def test_files_screen_snapshot(ctx: AppContext, clock: FrozenClock, snap_compare
         await settle(pilot)  # type: ignore[arg-type]
 
     assert snap_compare(FrontdeskApp(ctx), terminal_size=SIZE, run_before=run_before)  # type: ignore[operator]
+
+
+async def test_messages_follow_the_language_and_the_import_reports_what_it_did(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    """A refused file is explained in the screen's language; the preview follows F9; after an
+    import the status line tells what the import did, not what the preview expected."""
+    other = make_site(tmp_path, "west")
+    add_visit(other, "欧阳娜")
+    sync_service(other).export_bundle(tmp_path / "west.fdb")
+    other.close()
+    (tmp_path / "junk.fdb").write_text("not a bundle", encoding="utf-8")
+    ctx.session.user, ctx.session.role = "陈主管", "supervisor"
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.set_language("zh")
+        await _open_files(pilot)
+        _set(app, "#sync-import-path", str(tmp_path / "junk.fdb"))
+        app.screen.query_one("#sync-preview-btn", Button).press()
+        await settle(pilot)
+        assert "这不是同步文件" in _text(app, "#sync-status")
+        _set(app, "#sync-import-path", str(tmp_path / "west.fdb"))
+        app.screen.query_one("#sync-preview-btn", Button).press()
+        await settle(pilot)
+        assert "新增 1 个版本" in _text(app, "#sync-preview")
+        await pilot.press("f9")
+        await settle(pilot)
+        assert "1 new versions" in _text(app, "#sync-preview")
+        sync_service(ctx).import_bundle(tmp_path / "west.fdb")  # another hand got there first
+        app.screen.query_one("#sync-import", Button).press()
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        status = _text(app, "#sync-status")
+        assert "Imported" in status and "0 new versions" in status and "1 already here" in status
