@@ -122,6 +122,8 @@ def fill(ctx: AppContext, seed: int = 7) -> int:
         for days_back in (2, 1, 0):
             start, _end = site.day_bounds(now, days_back)
             day_start = start + timedelta(hours=7)
+            if days_back == 0 and now - day_start < timedelta(hours=1):
+                day_start = start  # before 08:00 today's traffic is the night shift's
             last = now if days_back == 0 else start + timedelta(hours=22)
             n = 8 if days_back == 0 else 20
             spacing = (last - day_start) / (n + 1)
@@ -130,8 +132,9 @@ def fill(ctx: AppContext, seed: int = 7) -> int:
                 at = at + spacing
                 payload = visit_payload(rng, site.id, at, None)
                 recent = days_back == 0 and i >= n - 5
-                if not recent and not (days_back == 1 and i == 3):
-                    payload["time_out"] = (at + timedelta(minutes=rng.randint(10, 120))).isoformat()
+                out = at + timedelta(minutes=rng.randint(10, 120))
+                if not recent and not (days_back == 1 and i == 3) and out < now:
+                    payload["time_out"] = out.isoformat()
                 payload["edited_by"] = payload["guard"]
                 payload["edited_at"] = at.isoformat()
                 records.write(conn, KIND, str(uuid.uuid4()), payload, at)
