@@ -30,6 +30,15 @@ def _text(app: FrontdeskApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
+def _west_bundle(tmp_path: Path) -> Path:
+    """``west.fdb``: the bundle of another site whose register holds one visitor, 欧阳娜."""
+    other = make_site(tmp_path, "west")
+    add_visit(other, "欧阳娜")
+    sync_service(other).export_bundle(tmp_path / "west.fdb")
+    other.close()
+    return tmp_path / "west.fdb"
+
+
 async def test_supervisor_exports_the_day_and_writes_a_bundle(
     ctx: AppContext, clock: FrozenClock, tmp_path: Path
 ) -> None:
@@ -53,10 +62,7 @@ async def test_supervisor_exports_the_day_and_writes_a_bundle(
 
 async def test_import_needs_a_preview_then_a_yes(ctx: AppContext, tmp_path: Path) -> None:
     """Preview shows what is new; the import happens only after Yes; a bad file is explained."""
-    other = make_site(tmp_path, "west")
-    add_visit(other, "欧阳娜")
-    sync_service(other).export_bundle(tmp_path / "west.fdb")
-    other.close()
+    _west_bundle(tmp_path)
     (tmp_path / "junk.fdb").write_text("not a bundle", encoding="utf-8")
     ctx.session.user, ctx.session.role = "陈主管", "supervisor"
     app = FrontdeskApp(ctx)
@@ -83,10 +89,7 @@ async def test_import_needs_a_preview_then_a_yes(ctx: AppContext, tmp_path: Path
 
 async def test_a_guard_may_not_import(ctx: AppContext, tmp_path: Path) -> None:
     """The import is refused for a guard even after a preview."""
-    other = make_site(tmp_path, "west")
-    add_visit(other, "欧阳娜")
-    sync_service(other).export_bundle(tmp_path / "west.fdb")
-    other.close()
+    _west_bundle(tmp_path)
     ctx.session.user, ctx.session.role = "王保安", "guard"
     app = FrontdeskApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
@@ -152,10 +155,7 @@ async def test_messages_follow_the_language_and_the_import_reports_what_it_did(
 ) -> None:
     """A refused file is explained in the screen's language; the preview follows F9; after an
     import the status line tells what the import did, not what the preview expected."""
-    other = make_site(tmp_path, "west")
-    add_visit(other, "欧阳娜")
-    sync_service(other).export_bundle(tmp_path / "west.fdb")
-    other.close()
+    _west_bundle(tmp_path)
     (tmp_path / "junk.fdb").write_text("not a bundle", encoding="utf-8")
     ctx.session.user, ctx.session.role = "陈主管", "supervisor"
     app = FrontdeskApp(ctx)
