@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from frontdesk.demo import visit_payload  # noqa: E402
+from frontdesk.domain.retention import SALT  # noqa: E402
 from frontdesk.domain.search import visit_terms  # noqa: E402
 from frontdesk.domain.versioning import HybridClock, canonical_json, make_version  # noqa: E402
 
@@ -104,6 +105,7 @@ def _events(rng: random.Random, site_id: str, n: int, end: datetime,
     """Every change in the order it happened: entries, and sign-outs as later versions."""
     pending: list[_Event] = []
     order = 0
+    salts = random.Random(f"salt-{site_id}")  # its own stream: people and times stay the same
     for record_id, payload, time_in in _entries(rng, site_id, n, end, zone):
         while pending and pending[0].at <= time_in:
             yield heapq.heappop(pending)
@@ -114,6 +116,7 @@ def _events(rng: random.Random, site_id: str, n: int, end: datetime,
             first["time_out"] = None
         first["edited_by"] = first["guard"]
         first["edited_at"] = time_in.isoformat()
+        first[SALT] = f"{salts.getrandbits(128):032x}"  # as records.write adds one
         order += 1
         yield _Event(time_in, order, record_id, first, True)
         if signed_later:

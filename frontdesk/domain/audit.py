@@ -28,6 +28,8 @@ from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
 
+from frontdesk.domain.retention import SALT
+
 GENESIS = "0" * 64
 MIN_PEPPER_BYTES = 16
 
@@ -132,10 +134,10 @@ def diff_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[st
     """The sorted names of fields added, removed or changed between two record states.
 
     Values are compared by canonical JSON, so ``1`` and ``True`` differ and so do ``None`` and a
-    missing key.
+    missing key. The privacy salt (``domain.retention.SALT``) is never reported.
     """
     changed: list[str] = []
-    for key in set(before) | set(after):
+    for key in (set(before) | set(after)) - {SALT}:  # a fresh secret, not a change to report
         old, new = before.get(key, _MISSING), after.get(key, _MISSING)
         if old is _MISSING or new is _MISSING or canonical(old) != canonical(new):
             changed.append(key)

@@ -20,6 +20,13 @@ Which fields are personal, and why
   and phone numbers; for a journalist ``purpose`` is the topic, which §3.1 says not to keep
   beyond need (a leak endangers sources).
 
+* ``_salt``: 128 random bits stored in every version of the record
+  (:func:`with_salt`). A version's id is the SHA-256 of its whole content and stays after a
+  purge, so without a secret in that content anyone holding the database or a bundle could
+  *confirm a guess* of the purged values ("did 张三 with phone 138... come?") or brute-force a
+  version whose only personal field was a phone number. The salt is blanked with the other
+  personal fields, after which the id says nothing about them.
+
 Kept: ``organisation`` (an outlet or company is not a natural person), ``kind``, times,
 ``party_size``, ``credential_type``, ``guided_to``, ``location`` (a place on the site),
 ``notified`` / ``guard`` / ``edited_by`` (staff, kept for accountability), ``incident_id``.
@@ -37,7 +44,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -47,14 +54,29 @@ DEFAULT_RETENTION_DAYS = 180
 VISIT = "visit"
 INCIDENT_PERSON = "incident_person"
 
+SALT = "_salt"
+
 PERSONAL_FIELDS: Mapping[str, frozenset[str]] = {
     VISIT: frozenset(
-        {"name", "phone", "credential_number", "plate", "came_to_see", "purpose", "notes"}
+        {"name", "phone", "credential_number", "plate", "came_to_see", "purpose", "notes", SALT}
     ),
     INCIDENT_PERSON: frozenset(
-        {"name", "phone", "address", "unit", "credential_number", "plate", "notes"}
+        {"name", "phone", "address", "unit", "credential_number", "plate", "notes", SALT}
     ),
 }
+
+
+def with_salt(kind: str, payload: Mapping[str, Any], token: Callable[[], str]
+              ) -> Mapping[str, Any]:
+    """``payload`` with a fresh salt (``token()``) when its kind is salted and it has none.
+
+    A payload that carries the key already keeps it: the same salt, or ``None`` once purged
+    (a purged version must not get a new secret that its marker would not blank).
+    """
+    if SALT in payload or SALT not in PERSONAL_FIELDS.get(kind, ()):
+        return payload
+    return {**payload, SALT: token()}
+
 
 PURGED_FLAG = "purged"
 PURGED_AT = "purged_at"
@@ -122,7 +144,8 @@ def purge_payload(
     """Blank the personal fields of ``payload`` and mark it purged.
 
     Returns the new payload and the sorted names of the personal fields it had (all of them set
-    to ``None``; absent fields stay absent, other fields are untouched). ``purged`` becomes
+    to ``None``; absent fields stay absent, except :data:`SALT`, which is always set to ``None``
+    for a salted kind; other fields are untouched). ``purged`` becomes
     ``True`` and ``purged_at`` the UTC ISO instant of the first purge (kept on a second purge, so
     purging is idempotent). The replicated purge marker should list
     ``personal_fields(kind)``, which also covers fields older versions had.
@@ -131,6 +154,8 @@ def purge_payload(
     names = personal_fields(kind, payload)
     purged = tuple(sorted(k for k in payload if k in names))
     new = {k: (None if k in names else v) for k, v in payload.items()}
+    if SALT in names:
+        new[SALT] = None  # present and blank: no fresh salt is added to a purged version
     new[PURGED_FLAG] = True
     new[PURGED_AT] = payload.get(PURGED_AT) or now.astimezone(UTC).isoformat()
     return new, purged

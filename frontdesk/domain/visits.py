@@ -11,6 +11,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from frontdesk.domain.retention import SALT
+
 
 class VisitKind(StrEnum):
     """The kinds of register entry named in DOMAIN.md."""
@@ -178,6 +180,6 @@ def from_payload(record_id: str, p: dict[str, Any], conflict: bool = False) -> V
 def changed_fields(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
     """Names of payload fields that differ (all non-empty fields for a first version)."""
     if before is None:
-        return [k for k, v in after.items() if v not in (None, "", 0, False)]
-    keys = sorted(set(before) | set(after))
+        return [k for k, v in after.items() if v not in (None, "", 0, False) and k != SALT]
+    keys = sorted((set(before) | set(after)) - {SALT})
     return [k for k in keys if before.get(k) != after.get(k)]

@@ -13,12 +13,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Static
 
+from frontdesk.domain.retention import SALT
 from frontdesk.i18n import catalog, language, t
 from frontdesk.messages import DataChanged, Deliver
 from frontdesk.screens.guard import guard_action
 from frontdesk.text import cell, ui
 
-HIDDEN = ("site", "purged")
+HIDDEN = ("site", "purged", SALT)
 
 
 def field_label(key: str) -> str:

@@ -9,12 +9,14 @@ touch the same way, so a record looks the same whether it was typed here or impo
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from frontdesk.domain.retention import with_salt
 from frontdesk.domain.versioning import HybridClock, Version, canonical_json, make_version
 
 _PROJECTIONS: dict[str, Projection] = {}
@@ -187,6 +189,11 @@ def reproject(conn: sqlite3.Connection, kind: str, record_id: str) -> None:
         proj.upsert(conn, record_id, win.payload, win.version_id, n > 1)
 
 
+def _salt() -> str:
+    """A fresh secret for a version holding personal data (see ``domain.retention.SALT``)."""
+    return secrets.token_hex(16)
+
+
 def write(
     conn: sqlite3.Connection,
     kind: str,
@@ -202,6 +209,7 @@ def write(
     ``parents`` defaults to the current winning head only, so an ordinary edit of a record in
     conflict leaves the conflict for a supervisor; a resolution passes every head.
     """
+    payload = with_salt(kind, payload, _salt)
     clock = _clock(conn)
     hlc = clock.tick(int(now.timestamp() * 1000))
     win, _n = current(conn, kind, record_id)

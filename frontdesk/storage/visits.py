@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from frontdesk.domain.retention import SALT
 from frontdesk.domain.search import query_key, visit_terms
 from frontdesk.domain.visits import Visit, from_payload
 from frontdesk.domain.versioning import canonical_json
@@ -162,7 +163,7 @@ def history(conn: sqlite3.Connection, visit_id: str) -> list[HistoryEntry]:
         payload = dict(v.payload)
         parent = by_id.get(v.parents[0]) if v.parents else None
         base = parent if parent is not None else before
-        meta_keys = {"edited_by", "edited_at"}
+        meta_keys = {"edited_by", "edited_at", SALT}
         if base is None:
             changed = [k for k, val in payload.items() if val not in (None, "", False)
                        and k not in meta_keys]

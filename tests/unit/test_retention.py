@@ -43,6 +43,7 @@ def visit_payload() -> dict[str, object]:
         "notified": "李主管",
         "location": "",
         "notes": "电话 13900139000",
+        "_salt": "5a17" * 8,  # as records.write stores it
         "guard": "guard-1",
         "incident_id": None,
         "purged": False,
@@ -84,7 +85,8 @@ def test_anchor_is_time_out_else_time_in() -> None:
 def test_purge_blanks_exactly_the_personal_fields_of_a_visit() -> None:
     before = visit_payload()
     after, purged = purge_payload(VISIT, before, NOW)
-    expected = ("came_to_see", "credential_number", "name", "notes", "phone", "plate", "purpose")
+    expected = ("_salt", "came_to_see", "credential_number", "name", "notes", "phone", "plate",
+                "purpose")
     assert purged == expected
     for key in expected:
         assert after[key] is None
@@ -101,7 +103,8 @@ def test_purge_blanks_exactly_the_personal_fields_of_a_visit() -> None:
 def test_purge_leaves_no_personal_value_anywhere_in_the_payload() -> None:
     after, _ = purge_payload(VISIT, visit_payload(), NOW)
     text = repr(after)
-    for raw in ("张三", "13800138000", "13900139000", "B110105000123", "粤B12345", "王女士"):
+    for raw in ("张三", "13800138000", "13900139000", "B110105000123", "粤B12345", "王女士",
+                "5a17" * 8):
         assert raw not in text
 
 
@@ -116,7 +119,8 @@ def test_purge_is_idempotent_and_keeps_the_first_purge_time() -> None:
 def test_absent_fields_stay_absent() -> None:
     after, purged = purge_payload(VISIT, {"kind": "visitor", "name": "王五"}, NOW)
     assert purged == ("name",)
-    assert after == {"kind": "visitor", "name": None, "purged": True, "purged_at": NOW.isoformat()}
+    assert after == {"kind": "visitor", "name": None, "purged": True, "purged_at": NOW.isoformat(),
+                     "_salt": None}  # the salt key alone is always there, blank
 
 
 def test_incident_people_purge_non_staff_only() -> None:
@@ -176,3 +180,18 @@ def test_purged_records_no_longer_match() -> None:
 def test_empty_person_key_is_refused() -> None:
     with pytest.raises(ValueError):
         PersonKey(name=" ")
+
+
+def test_salt_is_added_once_and_a_purge_leaves_it_blank() -> None:
+    """Salted kinds get a fresh salt when a payload has none; a purged payload, even one made
+    before salts existed, keeps the key blank so nothing re-salts it."""
+    from frontdesk.domain.retention import SALT, with_salt
+
+    fresh = with_salt(VISIT, {"name": "张三"}, lambda: "f" * 32)
+    assert fresh == {"name": "张三", SALT: "f" * 32}
+    assert with_salt(VISIT, fresh, lambda: "0" * 32) is fresh
+    assert with_salt("contact", {"name": "马工"}, lambda: "0" * 32) == {"name": "马工"}
+    legacy = {k: v for k, v in visit_payload().items() if k != SALT}
+    after, names = purge_payload(VISIT, legacy, NOW)
+    assert SALT not in names and after[SALT] is None
+    assert with_salt(VISIT, after, lambda: "0" * 32) is after

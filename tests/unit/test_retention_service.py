@@ -90,3 +90,42 @@ def test_purge_on_open(ctx: AppContext, clock: FrozenClock) -> None:
     row = ctx.require_db().read().execute("SELECT payload FROM visits WHERE id = ?", (old,)).fetchone()
     payload = json.loads(row[0])
     assert payload["name"] is None and payload["purged"] is True
+
+
+def test_a_purged_entry_cannot_be_confirmed_by_guessing(ctx: AppContext, clock: FrozenClock) -> None:
+    """Version ids are hashes of the content and stay after a purge. Each version holds a
+    random salt that the purge blanks too, so filling the right guesses back into a purged
+    version no longer gives its id: nothing kept says whether 张三 with that phone came."""
+    from frontdesk.domain.versioning import version_hash
+    from frontdesk.storage import records
+
+    start = clock.now()
+    clock.advance(timedelta(days=-181))
+    old = add(ctx, "张三", OLD_ID, "13800138000")
+    clock.set(start)
+    conn = ctx.require_db().read()
+    (stored,) = [r.version for r in records.versions_of(conn, "visit", old)]
+    salt = stored.payload["_salt"]
+    assert isinstance(salt, str) and len(salt) == 32
+    original = dict(stored.payload)
+
+    def rehash(payload: dict[str, object]) -> str:
+        return version_hash(stored.kind, stored.record_id, stored.parents, stored.hlc,
+                            stored.origin, stored.deleted, payload)
+
+    assert rehash(original) == stored.version_id  # before the purge a right guess matches
+    assert retention_service(ctx).run_due() == 1
+    conn = ctx.require_db().read()
+    purged = next(r.version for r in records.versions_of(conn, "visit", old)
+                  if r.version.version_id == stored.version_id)
+    assert purged.payload["name"] is None and purged.payload["_salt"] is None
+    # every personal value guessed right: only the salt is missing, and the id does not match
+    guess = {k: (None if k == "_salt" else original[k]) for k in original}
+    assert guess["name"] == "张三" and guess["credential_number"] == OLD_ID
+    assert rehash(guess) != stored.version_id
+    assert rehash({k: v for k, v in guess.items() if k != "_salt"}) != stored.version_id
+    assert salt.encode() not in file_bytes(ctx)
+    # entries are salted apart: the same person twice gives unrelated ids
+    a, b = add(ctx, "李四", NEW_ID, "13912345678"), add(ctx, "李四", NEW_ID, "13912345678")
+    va, vb = (records.current(conn, "visit", x)[0] for x in (a, b))
+    assert va is not None and vb is not None and va.payload["_salt"] != vb.payload["_salt"]
