@@ -56,6 +56,9 @@ def old_terms(conn: sqlite3.Connection, ids: list[str]) -> dict[str, set[str]]:
 
     Keys are a pure function of the row's payload (:func:`~frontdesk.domain.search.visit_terms`),
     so they are recomputed rather than looked up: ``visit_terms`` needs no index by entry.
+    This holds only while the stored keys were made by today's ``visit_terms``: a change to
+    how keys are made must come with a schema step that rebuilds ``visit_terms``, or the keys
+    the old rule made would never be deleted.
     """
     out: dict[str, set[str]] = {}
     for start in range(0, len(ids), 500):

@@ -166,7 +166,6 @@ class _FromManifest:
         return None if head is None else str(head)
 
 
-
 @dataclass(frozen=True)
 class Bundle(_FromManifest):
     """A fully verified bundle in memory.
@@ -386,19 +385,11 @@ def read_bundle(
     set in zip and manifest; each member's size and SHA-256 (streamed, never fully in memory);
     every line's JSON; counts; every version's content address.
     """
-    source = Path(path)
-    with _open_zip(source) as zf:
-        try:
-            return _read(zf, max_schema_version, limits)
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError,
-                ValueError) as exc:
-            raise BundleError("corrupt", f"{source.name} is damaged or truncated ({exc}); "
-                              "copy the bundle again") from exc
-
-
-def _read(zf: zipfile.ZipFile, max_schema: int, limits: Limits) -> Bundle:
-    scan = _scan(zf, max_schema, limits, None)
-    versions = [parse_line(line)[0] for line in scan.lines]
+    scan = scan_bundle(path, max_schema_version=max_schema_version, limits=limits)
+    try:
+        versions = [parse_line(line)[0] for line in scan.lines]
+    finally:
+        scan.close()
     return Bundle(scan.manifest, versions, scan.purges, scan.purged_version_ids)
 
 

@@ -30,6 +30,13 @@ def _text(app: FrontdeskApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
+async def _preview(pilot: object, app: FrontdeskApp, path: Path) -> None:
+    """Type ``path`` as the file to import and press Preview."""
+    _set(app, "#sync-import-path", str(path))
+    app.screen.query_one("#sync-preview-btn", Button).press()
+    await settle(pilot)  # type: ignore[arg-type]
+
+
 def _west_bundle(tmp_path: Path) -> Path:
     """``west.fdb``: the bundle of another site whose register holds one visitor, 欧阳娜."""
     other = make_site(tmp_path, "west")
@@ -68,9 +75,7 @@ async def test_import_needs_a_preview_then_a_yes(ctx: AppContext, tmp_path: Path
     app = FrontdeskApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
         await _open_files(pilot)
-        _set(app, "#sync-import-path", str(tmp_path / "junk.fdb"))
-        app.screen.query_one("#sync-preview-btn", Button).press()
-        await settle(pilot)
+        await _preview(pilot, app, tmp_path / "junk.fdb")
         assert "not a frontdesk bundle" in _text(app, "#sync-status")
         _set(app, "#sync-import-path", str(tmp_path / "west.fdb"))
         app.screen.query_one("#sync-import", Button).press()
@@ -94,9 +99,7 @@ async def test_a_guard_may_not_import(ctx: AppContext, tmp_path: Path) -> None:
     app = FrontdeskApp(ctx)
     async with app.run_test(size=SIZE) as pilot:
         await _open_files(pilot)
-        _set(app, "#sync-import-path", str(tmp_path / "west.fdb"))
-        app.screen.query_one("#sync-preview-btn", Button).press()
-        await settle(pilot)
+        await _preview(pilot, app, tmp_path / "west.fdb")
         app.screen.query_one("#sync-import", Button).press()
         await settle(pilot)
         assert not isinstance(app.screen, ConflictsScreen)
@@ -163,13 +166,9 @@ async def test_messages_follow_the_language_and_the_import_reports_what_it_did(
         await settle(pilot)
         app.set_language("zh")
         await _open_files(pilot)
-        _set(app, "#sync-import-path", str(tmp_path / "junk.fdb"))
-        app.screen.query_one("#sync-preview-btn", Button).press()
-        await settle(pilot)
+        await _preview(pilot, app, tmp_path / "junk.fdb")
         assert "这不是同步文件" in _text(app, "#sync-status")
-        _set(app, "#sync-import-path", str(tmp_path / "west.fdb"))
-        app.screen.query_one("#sync-preview-btn", Button).press()
-        await settle(pilot)
+        await _preview(pilot, app, tmp_path / "west.fdb")
         assert "新增 1 个版本" in _text(app, "#sync-preview")
         await pilot.press("f9")
         await settle(pilot)
