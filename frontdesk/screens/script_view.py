@@ -6,6 +6,7 @@ Esc pops the card: the screen underneath, with every half-typed character, is as
 """
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
@@ -56,6 +57,9 @@ class ScriptViewScreen(ModalScreen[None]):
         self.situation, self.book = situation, book
         self.visit_id, self.visit_name, self.incident_id = visit_id, visit_name, incident_id
         self.offer_entry = offer_entry
+        # readings on this card that were against no entry: a journalist entry started from
+        # the card gets them attached when it is saved
+        self.unattached: list[str] = []
         self.lang = i18n.language()
         self.both_langs = False
 
@@ -98,10 +102,13 @@ class ScriptViewScreen(ModalScreen[None]):
         lines = list(range(1, len(sit.lines) + 1))
         by, visit_id, incident_id = ctx.session.user, self.visit_id, self.incident_id
         below = app.screen_stack[-2] if len(app.screen_stack) > 1 else None
+        use_id = str(uuid.uuid4())
+        if visit_id is None:
+            self.unattached.append(use_id)
 
         def record() -> None:
             try:
-                scripts(ctx).record_use(sit.id, lines, lang, visit_id, incident_id, by)
+                scripts(ctx).record_use(sit.id, lines, lang, visit_id, incident_id, by, use_id)
             except Exception as exc:  # noqa: BLE001 - said to the guard, not swallowed
                 if below is not None:
                     below.post_message(Deliver(_warn, app, one_line(str(exc), 200)))
@@ -151,7 +158,8 @@ class ScriptViewScreen(ModalScreen[None]):
         values = {"guided_to": self.book.variables.get("meeting_room") or "",
                   "guard": app.ctx.session.user}
         form = VisitForm(kind=VisitKind.JOURNALIST, credential_type=CredentialType.PRESS_CARD,
-                         values={k: v for k, v in values.items() if v})
+                         values={k: v for k, v in values.items() if v},
+                         readings=tuple(self.unattached))
         self.dismiss()
         _open_entry_form(app, form)
 

@@ -143,6 +143,7 @@ class VisitFormScreen(FrontdeskScreen[Visit | None]):
             time_in=self.query_one("#f-time_in", Input).value,
             time_out=self.query_one("#f-time_out", Input).value,
             party_size=self.query_one("#f-party_size", Input).value,
+            readings=self.initial.readings if self.initial is not None else (),
         )
 
     @property

@@ -26,6 +26,9 @@ class VisitForm:
     time_in: str = ""
     time_out: str = ""
     party_size: str = "1"
+    # Script readings (``script_use`` ids) made before this entry existed, attached to it when
+    # it is saved: the journalist script read at the gate, then "start the entry" from its card.
+    readings: tuple[str, ...] = ()
 
 
 class FormInvalid(Exception):
@@ -98,6 +101,10 @@ class RegisterService:
         db = self.ctx.require_db()
         with db.write() as conn:
             records.write(conn, repo.KIND, visit.id, self._payload(visit, by), self.ctx.clock.now())
+            if form.readings:
+                from frontdesk.storage import script_uses
+
+                script_uses.attach(conn, form.readings, visit.id, by, self.ctx.clock.now())
         return visit
 
     def update(self, visit_id: str, form: VisitForm, by: str = "") -> Visit:

@@ -59,13 +59,18 @@ class ScriptService:
 
     # -- readings ---------------------------------------------------------------------------
     def record_use(self, situation_id: str, lines_shown: list[int], lang: str,
-                   visit_id: str | None, incident_id: str | None, by: str) -> ScriptUse:
-        """Store one reading as a synced ``script_use`` record and return it."""
+                   visit_id: str | None, incident_id: str | None, by: str,
+                   use_id: str | None = None) -> ScriptUse:
+        """Store one reading as a synced ``script_use`` record and return it.
+
+        ``use_id`` lets the caller name the record before it is written (the card records in
+        the background and may hand the id on to an entry started from it).
+        """
         from frontdesk.storage import script_uses
 
         now = self.ctx.clock.now()
         use = script_uses.ScriptUse(
-            id=str(uuid.uuid4()), situation_id=situation_id, at=now, by=by,
+            id=use_id or str(uuid.uuid4()), situation_id=situation_id, at=now, by=by,
             lines_shown=tuple(lines_shown), lang=lang, visit_id=visit_id,
             incident_id=incident_id)
         with self.ctx.require_db().write() as conn:

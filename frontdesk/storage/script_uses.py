@@ -84,6 +84,25 @@ def add(conn: sqlite3.Connection, use: ScriptUse, now: datetime) -> None:
     records.write(conn, KIND, use.id, to_payload(use), now)
 
 
+def attach(conn: sqlite3.Connection, use_ids: tuple[str, ...], visit_id: str, by: str,
+           now: datetime) -> int:
+    """Attach readings that were made against no entry to ``visit_id`` (a new version each).
+
+    A reading already against an entry, or one that is gone, is left as it is. Returns how many
+    were attached.
+    """
+    done = 0
+    for use_id in use_ids:
+        win, _n = records.current(conn, KIND, use_id)
+        if win is None or win.deleted or win.payload.get("visit_id"):
+            continue
+        payload = dict(win.payload) | {"visit_id": visit_id, "edited_by": by,
+                                       "edited_at": now.astimezone(UTC).isoformat()}
+        records.write(conn, KIND, use_id, payload, now)
+        done += 1
+    return done
+
+
 def _rows(conn: sqlite3.Connection, where: str, args: tuple[object, ...]) -> list[ScriptUse]:
     rows = conn.execute(f"SELECT id, payload FROM script_uses WHERE {where} ORDER BY at, id",
                         args).fetchall()

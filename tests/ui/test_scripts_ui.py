@@ -112,6 +112,37 @@ async def test_journalist_offer_opens_a_prefilled_entry(ctx: AppContext) -> None
         assert typed.values["guard"] == "王保安"
 
 
+async def test_the_reading_before_the_entry_is_attached_to_the_entry_started_from_it(
+        ctx: AppContext) -> None:
+    """Key 1 at the gate, then start the journalist entry from the card and save it: the
+    reading that came first is in that entry's history (it was made against no entry)."""
+    ctx.session.user = "王保安"
+    app = make_app(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, VisitFormScreen)
+        form.query_one("#f-name", Input).value = "李记者"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, RegisterScreen)
+        saved = [v for v in ctx.register.today() if v.name == "李记者"]
+        assert len(saved) == 1
+        uses = scripts(ctx).uses_for_visit(saved[0].id)
+        assert [(u.situation_id, u.by) for u in uses] == [("media_at_gate", "王保安")]
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        table = app.screen.query_one(DataTable)
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        title = scripts(ctx).book.by_id("media_at_gate").title.zh
+        assert ["王保安", f"宣读话术「{title}」"] in [r[1:] for r in rows]
+
+
 async def test_copy_puts_the_lines_on_the_clipboard(ctx: AppContext) -> None:
     """C copies the numbered lines (what is on the card) and says so."""
     app = make_app(ctx)

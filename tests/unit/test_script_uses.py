@@ -42,6 +42,30 @@ def test_readings_by_entry_incident_and_time(ctx: AppContext, clock: FrozenClock
     assert second.lines_shown == (1, 2) and second.lang == "zh+en"
 
 
+def test_an_entry_saved_from_a_reading_takes_only_the_readings_against_no_entry(
+        ctx: AppContext, clock: FrozenClock) -> None:
+    """A form carrying reading ids attaches those made against no entry, as a new version
+    (the first version, against nothing, stays in the history); one already against another
+    entry keeps it, and an id that names nothing is passed over."""
+    from frontdesk.domain.visits import VisitKind
+    from frontdesk.services.register import VisitForm
+
+    svc = scripts(ctx)
+    free = svc.record_use("media_at_gate", [1], "zh", None, "inc-1", "王保安")
+    taken = svc.record_use("journalist_interview", [1], "zh", "visit-1", None, "王保安")
+    clock.advance(timedelta(minutes=2))
+    form = VisitForm(kind=VisitKind.JOURNALIST, values={"name": "李记者"},
+                     readings=(free.id, taken.id, "no-such-reading"))
+    visit = ctx.register.add(form, by="李保安")
+    assert [u.id for u in svc.uses_for_visit(visit.id)] == [free.id]
+    assert [u.id for u in svc.uses_for_visit("visit-1")] == [taken.id]
+    assert [u.id for u in svc.uses_for_incident("inc-1")] == [free.id]
+    versions = records.versions_of(ctx.require_db().read(), store.KIND, free.id)
+    assert [v.version.payload["visit_id"] for v in versions] == [None, visit.id]
+    assert versions[-1].version.payload["edited_by"] == "李保安"
+    assert svc.uses_for_visit(visit.id)[0].at == T0  # when it was read, not when it was linked
+
+
 def test_readings_travel_to_another_site(ctx: AppContext, tmp_path: Path,
                                          clock: FrozenClock) -> None:
     """Versions stored elsewhere and re-projected give the same reading there."""
