@@ -252,7 +252,13 @@ class FrontdeskApp(App[None]):
             event.input.value = cleaned
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """While the sign-in/lock screen is up, no app key reaches another screen."""
+        """While the sign-in/lock screen is up, no app key reaches another screen.
+
+        The key of the screen one is on (F2 on the register, F3 on the board) is left out of
+        the footer: at 80 columns its place shows a key that goes somewhere.
+        """
+        if action == "switch_mode" and parameters and parameters[0] == self.current_mode:
+            return False
         return not self.ctx.session.locked or action in (
             "quit", "switch_language", "focus_next", "focus_previous", "help_quit", "bell")
 

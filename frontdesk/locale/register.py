@@ -31,6 +31,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "bind.register.new": ("新登记", "New"),
     "bind.register.sign_out": ("签离", "Sign out"),
     "bind.register.edit": ("修改", "Edit"),
+    "bind.register.scripts": ("话术 1-9", "Scripts 1-9"),
     "bind.register.history": ("历史", "History"),
     "bind.register.toggle_on_site": ("在场", "On site"),
     "bind.register.search": ("搜索", "Search"),

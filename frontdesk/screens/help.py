@@ -37,13 +37,15 @@ class HelpScreen(ModalScreen[None]):
         table = self.query_one(DataTable)
         table.add_columns(t("help.key"), t("help.action"))
         seen: set[str] = set()
+        keys: set[str] = set()  # a screen's key hides the app's on the same key: list it once
         for node in (self.target, self.app):
             for bindings in node._bindings.key_to_bindings.values():
                 for b in bindings:
-                    if not b.description or (b.id and b.id in seen):
+                    if not b.description or (b.id and b.id in seen) or b.key in keys:
                         continue
                     if b.id:
                         seen.add(b.id)
+                    keys.add(b.key)
                     key = self.app.get_key_display(b)
                     table.add_row(Text(key), Text(b.description))
         table.focus()

@@ -26,9 +26,12 @@ class RegisterScreen(FrontdeskScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "new_entry", "New", id="register.new", priority=True),
         Binding("ctrl+o", "sign_out", "Sign out", id="register.sign_out", priority=True),
+        # the app's F5, repeated here so that at 80 columns the footer shows it third
+        Binding("f5", "app.script_picker", "Scripts 1-9", id="register.scripts"),
         Binding("ctrl+e", "edit_entry", "Edit", id="register.edit", priority=True),
+        # in F1 and the palette, not the footer (the filter's state shows above the table)
         Binding("ctrl+t", "toggle_on_site", "On site", id="register.toggle_on_site",
-                priority=True),
+                priority=True, show=False),
         Binding("ctrl+r", "history", "History", id="register.history", priority=True),
         Binding("ctrl+g", "open_incident", "To incident", id="register.open_incident",
                 priority=True, show=False),

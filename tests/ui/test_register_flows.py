@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets._footer import FooterKey
 
 from frontdesk.app import FrontdeskApp
 from frontdesk.clock import FrozenClock
@@ -171,8 +174,9 @@ async def test_f1_lists_every_key(ctx: AppContext) -> None:
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         table = app.screen.query_one("#help-table", DataTable)
-        keys = {str(table.get_row_at(i)[0]) for i in range(table.row_count)}
-        assert {"^n", "^o", "^e", "^t", "^r", "f1", "f9"} <= keys
+        listed = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert {"^n", "^o", "^e", "^t", "^r", "f1", "f5", "f9"} <= set(listed)
+        assert listed.count("f5") == 1  # the register's F5 and the app's: one key, one line
 
 
 async def test_palette_offers_every_action(ctx: AppContext) -> None:
@@ -202,3 +206,24 @@ async def test_newer_database_shows_clear_message(closed_ctx: AppContext) -> Non
         assert app.store_error is not None and "newer frontdesk" in app.store_error
         detail = app.screen.query_one("#reg-detail", Static)
         assert "newer frontdesk" in str(detail.render())
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_at_80_columns_the_footer_shows_the_gate_keys(ctx: AppContext, lang: str) -> None:
+    """At 80x24 the register's footer shows new entry, sign out, the scripts, edit and
+    history whole, before the palette key; F2 (the register itself) is not spent on it."""
+    ctx.prefs.language = lang
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, RegisterScreen)
+        keys = list(app.screen.query(FooterKey))
+        palette = [k for k in keys if k.has_class("-command-palette")]
+        edge = palette[0].region.x if palette else TERMINAL[0]
+        shown = {k.key for k in keys if k.region.width and k.region.right <= edge}
+        assert {"ctrl+n", "ctrl+o", "f5", "ctrl+e", "ctrl+r"} <= shown
+        assert "f2" not in {k.key for k in keys}
+        await pilot.press("f3")
+        await settle(pilot)
+        assert "f3" not in {k.key for k in app.screen.query(FooterKey)}
+        assert "f2" in {k.key for k in app.screen.query(FooterKey)}
