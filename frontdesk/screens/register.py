@@ -44,6 +44,7 @@ class RegisterScreen(FrontdeskScreen[None]):
         self.on_site_only = False
         self.query_text = ""
         self.visits: list[Visit] = []
+        self._select_next: str | None = None
 
     def compose(self) -> ComposeResult:
         """Search bar, table, detail line, footer."""
@@ -99,6 +100,9 @@ class RegisterScreen(FrontdeskScreen[None]):
     def _fill(self, visits: list[Visit]) -> None:
         table = self.query_one("#reg-table", DataTable)
         current = self._selected_id()
+        if any(v.id == self._select_next for v in visits):
+            current = self._select_next  # just saved: select it
+        self._select_next = None
         table.clear()
         site = self.ctx.site
         now = self.ctx.clock.now()
@@ -263,6 +267,7 @@ class RegisterScreen(FrontdeskScreen[None]):
 
     def _after_form(self, saved: Visit | None) -> None:
         if saved is not None:
+            self._select_next = saved.id  # the next keys (sign out, history, Ctrl+G) are for it
             self.app.post_message(DataChanged("visit"))
 
     def action_sign_out(self) -> None:

@@ -87,8 +87,13 @@ class ScriptViewScreen(ModalScreen[None]):
     def _offer(self) -> bool:
         return self.offer_entry and self.situation.id == OFFER_ENTRY
 
+    def _against(self) -> str | None:
+        """The entry a reading goes against: none while the card offers to start a journalist
+        entry (the selected row is somebody else; the reading waits for the new entry)."""
+        return None if self._offer() else self.visit_id
+
     def _status(self) -> str:
-        if self.visit_id:
+        if self._against():
             return t("scripts.against_visit", name=self.visit_name or t("reg.no_name"))
         return t("scripts.against_incident") if self.incident_id else ""
 
@@ -100,7 +105,7 @@ class ScriptViewScreen(ModalScreen[None]):
             return
         sit, lang = self.situation, ("zh+en" if self.both_langs else self.lang)
         lines = list(range(1, len(sit.lines) + 1))
-        by, visit_id, incident_id = ctx.session.user, self.visit_id, self.incident_id
+        by, visit_id, incident_id = ctx.session.user, self._against(), self.incident_id
         below = app.screen_stack[-2] if len(app.screen_stack) > 1 else None
         use_id = str(uuid.uuid4())
         if visit_id is None:
@@ -124,7 +129,7 @@ class ScriptViewScreen(ModalScreen[None]):
             return
         if sit.id != self.situation.id:
             self.situation = sit
-            self.card.show(sit, offer=self._offer())
+            self.card.show(sit, offer=self._offer(), status=self._status())
             self._record()
 
     def action_toggle_both(self) -> None:

@@ -114,14 +114,21 @@ async def test_journalist_offer_opens_a_prefilled_entry(ctx: AppContext) -> None
 
 async def test_the_reading_before_the_entry_is_attached_to_the_entry_started_from_it(
         ctx: AppContext) -> None:
-    """Key 1 at the gate, then start the journalist entry from the card and save it: the
-    reading that came first is in that entry's history (it was made against no entry)."""
+    """Key 1 at the gate with a visitor's row selected, then start the journalist entry from
+    the card and save it: the reading is in the new entry's history, not the visitor's (the
+    card does not claim it for the selected row while it offers the entry)."""
+    from frontdesk.services.register import VisitForm
+
+    visitor = ctx.register.add(VisitForm(kind=VisitKind.VISITOR, values={"name": "王访客"}))
     ctx.session.user = "王保安"
     app = make_app(ctx)
     async with app.run_test(size=TERMINAL) as pilot:
         await settle(pilot)
+        register = app.screen
+        assert isinstance(register, RegisterScreen) and register.selected() == visitor
         await pilot.press("1")
         await settle(pilot)
+        assert "王访客" not in card_text(app)
         await pilot.press("enter")
         await settle(pilot)
         form = app.screen
@@ -134,6 +141,8 @@ async def test_the_reading_before_the_entry_is_attached_to_the_entry_started_fro
         assert len(saved) == 1
         uses = scripts(ctx).uses_for_visit(saved[0].id)
         assert [(u.situation_id, u.by) for u in uses] == [("media_at_gate", "王保安")]
+        assert scripts(ctx).uses_for_visit(visitor.id) == []
+        assert register.selected() == saved[0]  # the entry just saved is the selected row
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert isinstance(app.screen, HistoryScreen)
