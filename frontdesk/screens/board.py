@@ -153,6 +153,9 @@ class DutyBoardScreen(FrontdeskScreen[None]):
         self.rows: list[BoardRow] = []
         self.escs: dict[str, EscLine] = {}
         self.announced: set[tuple[str, str, str, str]] = set()
+        # crossings rung while the sign-in screen was up, shown after sign-in (see _announce)
+        self.held: list[str] = []
+        self.held_worst = ""
         self.ticker: Timer | None = None
 
     @property
@@ -301,6 +304,9 @@ class DutyBoardScreen(FrontdeskScreen[None]):
                     self.announced.add(key)
                     crossed.append(self._what(row, "escalation", t("inc.col.escalation")))
                     worst = "breach" if esc_state == "breach" else worst or "warning"
+        if announce and self.held and not self.ctx.session.locked:
+            crossed, worst = self.held + crossed, _worse(self.held_worst, worst)
+            self.held, self.held_worst = [], ""  # _announce rings again: someone is there now
         if crossed and announce:
             self._announce(crossed, worst)
 
@@ -310,7 +316,17 @@ class DutyBoardScreen(FrontdeskScreen[None]):
         return f"{one_line(name, 16)} · {label}"
 
     def _announce(self, crossed: list[str], worst: str) -> None:
-        """One bell and one notification for everything that crossed in this tick."""
+        """One bell and one notification for everything that crossed in this tick.
+
+        While the sign-in (or first-start) screen is up the bell rings but the notice waits: it
+        would cover the PIN field, and nobody signed in is there to act on it. It is shown with
+        the first tick after sign-in, with what crossed in between.
+        """
+        if self.ctx.session.locked:
+            self.app.bell()
+            self.held += crossed
+            self.held_worst = _worse(self.held_worst, worst)
+            return
         self.app.bell()
         head = t("inc.alert.breach" if worst == "breach" else "inc.alert.warning",
                  what="; ".join(crossed[:3]))
@@ -344,3 +360,9 @@ class DutyBoardScreen(FrontdeskScreen[None]):
         from frontdesk.screens.incident_handover import HandoverScreen
 
         self.app.push_screen(HandoverScreen())
+
+
+def _worse(a: str, b: str) -> str:
+    """The worse of two alert levels ("breach" > "warning" > "")."""
+    order = {"": 0, "warning": 1, "breach": 2}
+    return a if order.get(a, 0) >= order.get(b, 0) else b

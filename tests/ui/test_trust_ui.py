@@ -169,3 +169,34 @@ def test_users_screen_snapshot_zh(ctx: AppContext, snap_compare: object) -> None
         await settle(pilot)  # type: ignore[arg-type]
 
     assert snap_compare(FrontdeskApp(ctx), terminal_size=TERMINAL, run_before=run_before)  # type: ignore[operator]
+
+
+async def test_an_overdue_notice_waits_for_sign_in_instead_of_covering_the_pin_field(
+        ctx: AppContext, clock: FrozenClock) -> None:
+    """An incident already overdue at start: the bell rings under the sign-in screen, but the
+    notice (which would cover the PIN field at 80x24) is shown once somebody has signed in."""
+    from frontdesk.services.incidents import IncidentService
+
+    with_supervisor(ctx)
+    svc: IncidentService = ctx.service("incidents", IncidentService)  # type: ignore[assignment]
+    svc.open("theft", "general", place="5栋", summary="电动车被盗", by="王保安")
+    clock.advance(timedelta(hours=30))  # its written report is overdue
+    app = FrontdeskApp(ctx)
+    bells: list[int] = []
+    app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        await pilot.pause(1.5)
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        assert bells, "the bell rings even with nobody signed in"
+        assert [n for n in app._notifications if n.severity == "error"] == []
+        await type_into(pilot, "#signin-name", "王保安")
+        await type_into(pilot, "#signin-pin", "739184")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.pause(1.5)
+        await settle(pilot)
+        assert not isinstance(app.screen, SignInScreen)
+        shown = [n.message for n in app._notifications if n.severity == "error"]
+        assert len(shown) == 1 and ("已超时" in shown[0] or "Overdue" in shown[0])
