@@ -42,3 +42,35 @@ def test_bad_files_and_paths_exit_2_with_the_file_named(
     code, _out, err = run(capsys, "sync", "export", "--db", db, "--out",
                           str(tmp_path / "no" / "a.fdb"))
     assert code == 2 and "--out" in err
+
+
+def test_an_inbox_of_bundles_imports_every_good_one_and_names_the_refused_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``sync import a.fdb x.fdb b.fdb``: the two good bundles are merged, the broken one in
+    the middle is named with its reason and holds nothing up; exit 2 because one was refused.
+    With --json: one object per file, in order, each with its file."""
+    office = str(tmp_path / "office.db")
+    bundles = []
+    for gate, name in (("a", "王五"), ("b", "赵六")):
+        db, out = str(tmp_path / f"{gate}.db"), str(tmp_path / f"{gate}.fdb")
+        run(capsys, "visit", "add", "--db", db, "--kind", "visitor", "--name", name)
+        run(capsys, "sync", "export", "--db", db, "--out", out)
+        bundles.append(out)
+    broken = tmp_path / "x.fdb"
+    broken.write_bytes(Path(bundles[0]).read_bytes()[:200])  # cut short in transit
+    code, out, err = run(capsys, "sync", "import", bundles[0], str(broken), bundles[1],
+                         "--db", office)
+    assert code == 2
+    assert "x.fdb" in err and "nothing was imported" in err
+    assert "a.fdb: " in out and "b.fdb: " in out and "3 files: 2 imported, 1 refused" in out
+    code, listed, _ = run(capsys, "visit", "list", "--db", office, "--json")
+    assert sorted(r["name"] for r in json.loads(listed)) == ["王五", "赵六"]
+    code, out, _ = run(capsys, "sync", "import", *bundles, str(broken), "--db", office, "--json")
+    rows = json.loads(out)
+    assert code == 2 and [Path(str(r["file"])).name for r in rows] == ["a.fdb", "b.fdb", "x.fdb"]
+    assert [r.get("new_versions") for r in rows[:2]] == [0, 0]
+    assert [r.get("already_known") for r in rows[:2]] == [1, 1]
+    assert rows[2]["error"] and "x.fdb" in str(rows[2]["message"])
+    code, out, _ = run(capsys, "sync", "import", *bundles, "--db", office, "--dry-run")
+    assert code == 0 and "2 files: 2 checked, 0 refused" in out
