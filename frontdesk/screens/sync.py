@@ -1,7 +1,9 @@
 """The files screen (F8): the day's register out, sync bundles out and in, and conflicts.
 
 Exporting and importing are supervisor actions (``guard_action``); an import always shows a
-preview first (what is new, what changed, what conflicts) and asks before writing.
+preview first (what is new, what changed, what conflicts) and asks before writing. The path to
+import may be a folder (the office's inbox from many gates): every ``.fdb`` in it is previewed,
+the refused ones are named with their reasons, and the others are imported one by one.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from typing import Any, ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Select, Static
 
 from frontdesk.i18n import t
@@ -43,7 +45,8 @@ class SyncScreen(FrontdeskScreen[None]):
     SyncScreen #sync-format { width: 12; }
     SyncScreen .sync-path { width: 1fr; }
     SyncScreen Button { min-width: 11; }
-    SyncScreen #sync-preview { height: auto; max-height: 5; color: $text-muted; }
+    SyncScreen #sync-preview-box { height: auto; max-height: 6; }
+    SyncScreen #sync-preview { height: auto; color: $text-muted; }
     SyncScreen #sync-status { height: auto; }
     SyncScreen #sync-status.-error { color: $error; }
     SyncScreen #sync-status.-ok { color: $success; }
@@ -73,7 +76,8 @@ class SyncScreen(FrontdeskScreen[None]):
                 yield Input(id="sync-import-path", classes="sync-path", compact=True)
                 yield Button("", id="sync-preview-btn", compact=True)
                 yield Button("", id="sync-import", compact=True, variant="warning")
-            yield Static(id="sync-preview")
+            with VerticalScroll(id="sync-preview-box"):
+                yield Static(id="sync-preview")
             yield Button("", id="sync-conflicts", compact=True)
             yield Static(id="sync-status")
         yield Footer()
@@ -199,10 +203,25 @@ class SyncScreen(FrontdeskScreen[None]):
 
     @work(thread=True, exclusive=True, group="sync-preview")
     def _run_preview(self, path: str) -> None:
-        from frontdesk.services.sync import SyncError, sync_service
+        from frontdesk.services.sync import SyncError, bundles_in, sync_service
 
+        where = Path(path).expanduser()
+        if where.is_dir():
+            files = bundles_in(where)
+            if not files:
+                self.post_message(Deliver(self._status, t("sync.folder.empty", path=str(where)),
+                                          False))
+                return
+            outcomes: list[Outcome] = []
+            for f in files:
+                try:
+                    outcomes.append((f, sync_service(self.ctx).preview(f), None))
+                except SyncError as exc:
+                    outcomes.append((f, None, exc))
+            self.post_message(Deliver(self._previewed_ok, path, outcomes))
+            return
         try:
-            rep = sync_service(self.ctx).preview(Path(path).expanduser())
+            rep = sync_service(self.ctx).preview(where)
         except SyncError as exc:
             self.post_message(Deliver(self._status, _failed(exc), False))
             return
@@ -215,6 +234,9 @@ class SyncScreen(FrontdeskScreen[None]):
         self._status("", True)
 
     def _show_preview(self, rep: Any) -> None:
+        if isinstance(rep, list):  # a folder
+            self.query_one("#sync-preview", Static).update(ui("\n".join(_folder_lines(rep))))
+            return
         lines = [_summary(rep)]
         site = self.ctx.site
         if rep.for_peer and site is not None and rep.for_peer != site.id:
@@ -229,15 +251,26 @@ class SyncScreen(FrontdeskScreen[None]):
             self._status(t("sync.import.need_preview"), False)
             return
 
+        report = self._report
+        if isinstance(report, list) and not any(r is not None for _f, r, _e in report):
+            self._status(t("sync.folder.none_ok"), False)
+            return
+
         def confirmed() -> None:
             from frontdesk.screens.confirm import ConfirmScreen
 
             def answer(yes: bool | None) -> None:
-                if yes:
+                if yes and isinstance(report, list):
+                    self._run_import_many(report)
+                elif yes:
                     self._run_import(path)
 
-            self.app.push_screen(
-                ConfirmScreen(t("sync.import.confirm", summary=_summary(self._report))), answer)
+            if isinstance(report, list):
+                ok = [r for _f, r, _e in report if r is not None]
+                question = t("sync.folder.confirm", n=len(ok), summary=_folder_summary(ok))
+            else:
+                question = t("sync.import.confirm", summary=_summary(report))
+            self.app.push_screen(ConfirmScreen(question), answer)
 
         guard_action(self.fd_app, "import_bundle", confirmed)
 
@@ -253,6 +286,31 @@ class SyncScreen(FrontdeskScreen[None]):
             return
         self.post_message(Deliver(self._imported, rep))
 
+    @work(thread=True, group="sync-write")
+    def _run_import_many(self, previewed: list[Outcome]) -> None:
+        """Import a folder's files that passed the preview, one by one (each in its own
+        transaction); those refused at the preview stay named in the result."""
+        from frontdesk.services.sync import SyncError, sync_service
+
+        outcomes: list[Outcome] = [o for o in previewed if o[1] is None]
+        for f, _r, _e in [o for o in previewed if o[1] is not None]:
+            try:
+                outcomes.append((f, sync_service(self.ctx).import_bundle(
+                    f, by=self.ctx.session.user), None))
+            except SyncError as exc:  # changed since the preview: named, the others go on
+                outcomes.append((f, None, exc))
+        self.post_message(Deliver(self._imported_many, outcomes))
+
+    def _imported_many(self, outcomes: list[Outcome]) -> None:
+        self._previewed = None
+        self._report = None
+        done = [r for _f, r, _e in outcomes if r is not None]
+        refused = _refused_lines(outcomes)
+        self.query_one("#sync-preview", Static).update(ui("\n".join(refused)))
+        self._status(t("sync.folder.done", n=len(done), summary=_folder_summary(done)),
+                     not refused)
+        self.app.post_message(DataChanged("sync"))
+
     def _imported(self, rep: Any) -> None:
         self._previewed = None
         self._report = None
@@ -267,6 +325,38 @@ def _summary(rep: Any) -> str:
     return t("sync.import.summary", site=f"{rep.source_name} ({rep.source_site})",
              new=m.new_versions, records=len(m.new_records), changed=len(m.changed_records),
              deleted=len(m.deletions), conflicts=len(m.conflicts), known=m.already_known)
+
+
+Outcome = tuple[Path, Any, Any]  # (file, its report or None, its SyncError or None)
+
+
+def _folder_summary(reports: list[Any]) -> str:
+    """Several previews or imports added up, in words (a version two files both bring is
+    counted in each preview; the import counts it once)."""
+    ms = [r.merge for r in reports]
+    return t("sync.folder.summary", files=len(reports), new=sum(m.new_versions for m in ms),
+             records=sum(len(m.new_records) for m in ms),
+             changed=sum(len(m.changed_records) for m in ms),
+             deleted=sum(len(m.deletions) for m in ms),
+             conflicts=sum(len(m.conflicts) for m in ms), known=sum(m.already_known for m in ms))
+
+
+def _folder_lines(outcomes: list[Outcome]) -> list[str]:
+    """The total first, then each refused file with its reason, then each file's summary."""
+    ok = [(f, r) for f, r, _e in outcomes if r is not None]
+    return [_folder_summary([r for _f, r in ok]), *_refused_lines(outcomes),
+            *(f"{f.name}: {_summary(r)}" for f, r in ok)]
+
+
+def _refused_lines(outcomes: list[Outcome]) -> list[str]:
+    return [f"✗ {f.name}: {_reason(e)}" for f, r, e in outcomes if r is None]
+
+
+def _reason(exc: Any) -> str:
+    """A refusal's reason in the current language (the detail if the code has no words)."""
+    key = f"sync.err.{exc.code}"
+    reason = t(key)
+    return exc.message if reason == key else reason
 
 
 def _failed(exc: Any) -> str:

@@ -290,6 +290,12 @@ class SyncService:
         return store.peers(self.ctx.require_db().read())
 
 
+def bundles_in(folder: str | os.PathLike[str]) -> list[Path]:
+    """The sync files (``*.fdb``, any case) directly in ``folder``, by name: an office inbox."""
+    return sorted((p for p in Path(folder).iterdir()
+                   if p.suffix.lower() == ".fdb" and p.is_file()), key=lambda p: p.name)
+
+
 def sync_service(ctx: AppContext) -> SyncService:
     """The context's sync service (built once)."""
     return ctx.service("sync", SyncService)  # type: ignore[return-value]

@@ -180,3 +180,43 @@ async def test_messages_follow_the_language_and_the_import_reports_what_it_did(
         await settle(pilot)
         status = _text(app, "#sync-status")
         assert "Imported" in status and "0 new versions" in status and "1 already here" in status
+
+
+async def test_a_folder_of_bundles_is_previewed_and_imported_file_by_file(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    """The office's inbox: a folder holding two gates' bundles, a damaged one and a note. The
+    preview adds up the two, names the damaged one with its reason and ignores the note; Yes
+    imports the two; an empty folder says there is nothing to import."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    _west_bundle(tmp_path).rename(inbox / "west.fdb")
+    east = make_site(tmp_path, "east")
+    add_visit(east, "张伟")
+    sync_service(east).export_bundle(inbox / "east.FDB")
+    east.close()
+    (inbox / "gate7.fdb").write_bytes((inbox / "west.fdb").read_bytes()[:300])
+    (inbox / "notes.txt").write_text("see you", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    ctx.session.user, ctx.session.role = "陈主管", "supervisor"
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.set_language("en")
+        await _open_files(pilot)
+        await _preview(pilot, app, tmp_path / "empty")
+        assert "No sync files" in _text(app, "#sync-status")
+        await _preview(pilot, app, inbox)
+        preview = _text(app, "#sync-preview")
+        assert preview.startswith("2 files: 2 new versions")
+        assert "✗ gate7.fdb: the file is damaged or incomplete" in preview
+        assert "east.FDB: From" in preview and "west.fdb: From" in preview
+        assert "notes.txt" not in preview
+        app.screen.query_one("#sync-import", Button).press()
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert sorted(v.name for v in ctx.register.today()) == ["张伟", "欧阳娜"]
+        status = _text(app, "#sync-status")
+        assert status.startswith("Imported 2 files. 2 files: 2 new versions")
+        assert "✗ gate7.fdb" in _text(app, "#sync-preview")
