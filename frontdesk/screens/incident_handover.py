@@ -50,7 +50,9 @@ class HandoverScreen(FrontdeskScreen[None]):
     def relabel(self) -> None:
         """Labels in the current language."""
         self.query_one("#ho-who", Input).placeholder = t("inc.handover.who")
-        self.query_one("#ho-accept", Button).label = ui(t("inc.handover.accept"))
+        accept = self.query_one("#ho-accept", Button)
+        accept.label = ui(t("inc.handover.accept"))
+        accept.refresh(layout=True)  # Textual keeps the old width otherwise
         self._show()
 
     def reload(self) -> None:

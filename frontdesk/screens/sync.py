@@ -96,6 +96,8 @@ class SyncScreen(FrontdeskScreen[None]):
         self.query_one("#sync-preview-btn", Button).label = t("sync.import.preview")
         self.query_one("#sync-import", Button).label = t("sync.import.go")
         self._show_conflicts(getattr(self, "_n_conflicts", 0))
+        for button in self.query(Button):  # a label of another length needs a new width
+            button.refresh(layout=True)
         if self._report is not None:
             self._show_preview(self._report)
 
@@ -135,7 +137,9 @@ class SyncScreen(FrontdeskScreen[None]):
 
     def _show_conflicts(self, n: int) -> None:
         self._n_conflicts = n
-        self.query_one("#sync-conflicts", Button).label = t("sync.conflicts.button", n=n)
+        button = self.query_one("#sync-conflicts", Button)
+        button.label = t("sync.conflicts.button", n=n)
+        button.refresh(layout=True)
 
     def _status(self, text: str, ok: bool) -> None:
         status = self.query_one("#sync-status", Static)

@@ -105,7 +105,9 @@ class EscalationPanel(VerticalScroll):
         localize(self)
         for key, outcome in (*OUTCOME_KEYS.items(), ("k", None)):
             label = t(f"esc.btn.{outcome.value}") if outcome else t("esc.btn.skip")
-            self.query_one(f"#esc-btn-{key}", Button).label = f"{key} {label}"
+            button = self.query_one(f"#esc-btn-{key}", Button)
+            button.label = f"{key} {label}"
+            button.refresh(layout=True)  # Textual keeps the old width otherwise
         self._shown.clear()
         self.refresh_state()
 

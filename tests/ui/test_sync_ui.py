@@ -220,3 +220,19 @@ async def test_a_folder_of_bundles_is_previewed_and_imported_file_by_file(
         status = _text(app, "#sync-status")
         assert status.startswith("Imported 2 files. 2 files: 2 new versions")
         assert "✗ gate7.fdb" in _text(app, "#sync-preview")
+
+
+async def test_buttons_grow_to_their_label_after_a_language_switch(ctx: AppContext) -> None:
+    """Opened in Chinese, switched to English with F9: the conflicts button shows its whole
+    label (Textual kept the Chinese width and cut it to "Conflicts")."""
+    ctx.session.user, ctx.session.role = "陈主管", "supervisor"
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.set_language("zh")
+        await _open_files(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        for button in app.screen.query(Button):
+            assert button.region.width >= len(str(button.label)), str(button.label)
+        assert str(app.screen.query_one("#sync-conflicts", Button).label) == "Conflicts (0)"
