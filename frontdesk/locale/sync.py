@@ -4,7 +4,7 @@ from __future__ import annotations
 STRINGS: dict[str, tuple[str, str]] = {
     "sync.title": ("文件：导出与同步", "Files: export and sync"),
     "sync.export.heading": ("导出登记簿（交办公室打印、签字、归档）", "Export the register (for the office to print, sign and file)"),
-    "sync.export.date": ("日期 YYYY-MM-DD", "Date YYYY-MM-DD"),
+    "sync.export.date": ("日期，或 起~止", "Date, or from~to"),
     "sync.export.path": ("保存为…", "Save as…"),
     "sync.export.go": ("导出", "Export"),
     "sync.export.done": ("已导出 {n} 条：{path}", "Exported {n} entries: {path}"),

@@ -7,11 +7,12 @@ the refused ones are named with their reasons, and the others are imported one b
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -41,7 +42,7 @@ class SyncScreen(FrontdeskScreen[None]):
     SyncScreen #sync-body { padding: 0 1; }
     SyncScreen .sync-heading { text-style: bold; margin-top: 1; }
     SyncScreen .sync-row { height: auto; }
-    SyncScreen #sync-date { width: 14; }
+    SyncScreen #sync-date { width: 24; }
     SyncScreen #sync-format { width: 12; }
     SyncScreen .sync-path { width: 1fr; }
     SyncScreen Button { min-width: 11; }
@@ -56,6 +57,7 @@ class SyncScreen(FrontdeskScreen[None]):
         super().__init__()
         self._previewed: str | None = None
         self._report: Any = None  # the last preview, shown again in the other language
+        self._auto_path = ""  # the export file name proposed (it follows the date until edited)
 
     def compose(self) -> ComposeResult:
         """Three rows of inputs and buttons, a preview line and a status line."""
@@ -117,16 +119,27 @@ class SyncScreen(FrontdeskScreen[None]):
 
     def _default_export_path(self) -> None:
         fmt = str(self.query_one("#sync-format", Select).value)
-        day = self.query_one("#sync-date", Input).value.strip() or "today"
-        self.query_one("#sync-export-path", Input).value = str(
-            documents_dir() / f"register-{day}.{fmt}")
+        typed = self.query_one("#sync-date", Input).value
+        day = "_".join(re.findall(r"\d{4}-\d{2}-\d{2}", typed)) or "today"
+        self._auto_path = str(documents_dir() / f"register-{day}.{fmt}")
+        self.query_one("#sync-export-path", Input).value = self._auto_path
+
+    @on(Input.Changed, "#sync-date")
+    def _date_changed(self, _event: Input.Changed) -> None:
+        """A new day or range: the file name follows while it is still the one we proposed."""
+        path_in = self.query_one("#sync-export-path", Input)
+        if path_in.value and path_in.value == self._auto_path:
+            self._default_export_path()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         """A new format: change the default file's extension."""
         path_in = self.query_one("#sync-export-path", Input)
         fmt = str(event.value)
         if path_in.value:
+            auto = path_in.value == self._auto_path
             path_in.value = str(Path(path_in.value).with_suffix("." + fmt))
+            if auto:
+                self._auto_path = path_in.value
 
     @work(thread=True, exclusive=True, group="sync-count")
     def _count_conflicts(self) -> None:
@@ -168,18 +181,24 @@ class SyncScreen(FrontdeskScreen[None]):
         self.app.push_screen(ConflictsScreen(), lambda _r: self._count_conflicts())
 
     def _export(self) -> None:
-        self._run_export(self.query_one("#sync-date", Input).value,
-                         str(self.query_one("#sync-format", Select).value),
-                         self.query_one("#sync-export-path", Input).value)
+        from frontdesk.services.export import FORMATS
+
+        path = self.query_one("#sync-export-path", Input).value
+        fmt_select = self.query_one("#sync-format", Select)
+        typed = Path(path).suffix.lower().lstrip(".")
+        if typed in FORMATS and typed != fmt_select.value:
+            fmt_select.value = typed  # a file typed as .csv is written as CSV, not XLSX
+        self._run_export(self.query_one("#sync-date", Input).value, typed if typed in FORMATS
+                         else str(fmt_select.value), path)
 
     @work(thread=True, group="sync-write")
     def _run_export(self, day_text: str, fmt: str, path: str) -> None:
         from frontdesk.export import ExportError
-        from frontdesk.services.export import ExportInputError, export_service, parse_day
+        from frontdesk.services.export import ExportInputError, export_service, parse_days
 
         try:
-            day = parse_day(day_text, t("sync.export.date"))
-            out = export_service(self.ctx).write(fmt, Path(path).expanduser(), day)
+            first, last = parse_days(day_text, t("sync.export.date"))
+            out = export_service(self.ctx).write(fmt, Path(path).expanduser(), first, last)
         except (ExportInputError, ExportError) as exc:
             self.post_message(Deliver(self._status, t("sync.error", message=str(exc)), False))
             return

@@ -10,6 +10,7 @@ Every export written is an audit event (who, range, format, rows; never a name).
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -68,6 +69,33 @@ def parse_day(text: str, what: str = "date") -> date:
         raise ExportInputError(f"{what}: {text!r} is not a date like 2026-11-22") from None
 
 
+_DAYS = re.compile(r"\s*(\d{4}-\d{2}-\d{2})\s*(?:(?:~|～|\.\.|至|到|to)\s*(\d{4}-\d{2}-\d{2}))?\s*")
+
+
+def parse_days(text: str, what: str = "date") -> tuple[date, date]:
+    """One site day, or a range ``FIRST~LAST`` (also ``..``, ``至``, ``到``, ``to``), inclusive.
+
+    Raises :class:`ExportInputError` naming ``what`` for anything else, a range that runs
+    backwards or one longer than a year.
+    """
+    m = _DAYS.fullmatch(text.replace("\u3000", " "))
+    if m is None:
+        raise ExportInputError(f"{what}: {text!r} is not a date like 2026-11-22"
+                               " or a range like 2026-11-20~2026-11-22")
+    first = parse_day(m.group(1), what)
+    last = parse_day(m.group(2), what) if m.group(2) else first
+    check_span(first, last, what)
+    return first, last
+
+
+def check_span(first: date, last: date, what: str) -> None:
+    """Refuse a range that runs backwards or spans more than a year (naming ``what``)."""
+    if last < first:
+        raise ExportInputError(f"{what}: {last} is before {first}")
+    if (last - first).days > 366:
+        raise ExportInputError(f"{what}: a range of more than one year; export it in parts")
+
+
 def _bilingual(zh: str, en: str) -> str:
     return f"{zh} {en}"
 
@@ -85,10 +113,7 @@ class ExportService:
 
     def bounds(self, first: date, last: date) -> tuple[datetime, datetime]:
         """UTC [start, end) of site-local days ``first``..``last`` inclusive."""
-        if last < first:
-            raise ExportInputError(f"--to: {last} is before {first}")
-        if (last - first).days > 366:
-            raise ExportInputError("--to: a range of more than one year; export it in parts")
+        check_span(first, last, "--to")
         zone = ZoneInfo(self.ctx.require_site().timezone)
         start = datetime(first.year, first.month, first.day, tzinfo=zone)
         nxt = last + timedelta(days=1)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Button, DataTable, Input, Static
+from textual.widgets import Button, DataTable, Input, Select, Static
 
 from frontdesk.app import FrontdeskApp
 from frontdesk.clock import FrozenClock
@@ -65,6 +65,48 @@ async def test_supervisor_exports_the_day_and_writes_a_bundle(
         app.screen.query_one("#sync-bundle", Button).press()
         await settle(pilot)
         assert (tmp_path / "east.fdb").exists()
+
+
+async def test_a_range_of_days_is_exported_from_the_one_date_field(
+    ctx: AppContext, clock: FrozenClock, tmp_path: Path, monkeypatch: object
+) -> None:
+    """Typing 2026-11-20~2026-11-22 exports the three days, and the proposed file name follows
+    the range; a backwards range is refused in the field's own words and writes nothing; a
+    file name typed as .csv is written as CSV whatever the format box said."""
+    import csv
+    from datetime import timedelta
+
+    from frontdesk.services.register import VisitForm
+
+    monkeypatch.setattr("frontdesk.screens.sync.documents_dir", lambda: tmp_path)  # type: ignore[attr-defined]
+    for days_ago, name in ((2, "前天的人"), (3, "四天前的人")):
+        clock.advance(timedelta(days=-days_ago))
+        ctx.register.add(VisitForm(values={"name": name}))
+        clock.advance(timedelta(days=days_ago))
+    ctx.register.add(VisitForm(values={"name": "今天的人"}))
+    ctx.session.user, ctx.session.role = "陈主管", "supervisor"
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.set_language("en")
+        await _open_files(pilot)
+        _set(app, "#sync-date", "2026-11-22~2026-11-20")
+        app.screen.query_one("#sync-export", Button).press()
+        await settle(pilot)
+        assert "Date, or from~to: 2026-11-20 is before 2026-11-22" in _text(app, "#sync-status")
+        assert not list(tmp_path.glob("register-*"))
+        _set(app, "#sync-date", "2026-11-20~2026-11-22")
+        await settle(pilot)
+        path = app.screen.query_one("#sync-export-path", Input).value
+        assert path == str(tmp_path / "register-2026-11-20_2026-11-22.xlsx")
+        _set(app, "#sync-export-path", str(tmp_path / "three-days.csv"))
+        app.screen.query_one("#sync-export", Button).press()
+        await settle(pilot)
+        assert "Exported 2 entries" in _text(app, "#sync-status")
+        assert app.screen.query_one("#sync-format", Select).value == "csv"  # as the name says
+    text = (tmp_path / "three-days.csv").read_text(encoding="utf-8-sig")
+    names = {row[2] for row in csv.reader(text.splitlines()) if len(row) > 2}
+    assert {"前天的人", "今天的人"} <= names and "四天前的人" not in names
 
 
 async def test_import_needs_a_preview_then_a_yes(ctx: AppContext, tmp_path: Path) -> None:

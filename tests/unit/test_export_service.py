@@ -111,3 +111,34 @@ def test_bad_format_date_range_and_path_are_clear_errors(filled: AppContext, tmp
         svc.write("xlsx", tmp_path / "missing" / "r.xlsx", DAY)
     assert "missing" in str(info.value)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home"]
+
+
+@pytest.mark.parametrize(("typed", "first", "last"), [
+    ("2026-11-22", DAY, DAY),
+    (" 2026-11-20 ~ 2026-11-22 ", date(2026, 11, 20), DAY),
+    ("2026-11-20～2026-11-22", date(2026, 11, 20), DAY),
+    ("2026-11-20..2026-11-22", date(2026, 11, 20), DAY),
+    ("2026-11-20 至 2026-11-22", date(2026, 11, 20), DAY),
+    ("2026-11-20到2026-11-22", date(2026, 11, 20), DAY),
+    ("2026-11-20 to 2026-11-22", date(2026, 11, 20), DAY),
+])
+def test_a_day_or_a_range_as_typed_in_the_files_screen(typed: str, first: date, last: date) -> None:
+    """The files screen's one date field takes a day or a range, with the usual separators."""
+    from frontdesk.services.export import parse_days
+
+    assert parse_days(typed, "日期") == (first, last)
+
+
+@pytest.mark.parametrize(("typed", "why"), [
+    ("22/11/2026", "not a date like"),
+    ("2026-11-22~", "not a date like"),
+    ("2026-11-22~2026-11-20", "is before"),
+    ("2025-01-01~2026-11-22", "more than one year"),
+    ("2026-02-30", "not a date like"),
+])
+def test_a_bad_day_or_range_names_the_field(typed: str, why: str) -> None:
+    from frontdesk.services.export import parse_days
+
+    with pytest.raises(ExportInputError, match=why) as info:
+        parse_days(typed, "日期")
+    assert str(info.value).startswith("日期: ")
