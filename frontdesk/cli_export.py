@@ -14,7 +14,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     esub = p.add_subparsers(dest="export_command", metavar="WHAT", required=True)
     reg = esub.add_parser("register", help="the register of a site day (or range)")
     common_db(reg)
-    reg.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="first site day")
+    reg.add_argument("--date", required=True, metavar="YYYY-MM-DD",
+                     help="first site day (or a range FIRST~LAST)")
     reg.add_argument("--to", default=None, metavar="YYYY-MM-DD", help="last site day (inclusive)")
     reg.add_argument("--format", required=True, metavar="xlsx|csv|pdf")
     reg.add_argument("--out", required=True, metavar="FILE")
@@ -26,13 +27,21 @@ def run_register(args: argparse.Namespace) -> int:
     from frontdesk.cli import CliError
     from frontdesk.context import AppContext
     from frontdesk.export import ExportError
-    from frontdesk.services.export import FORMATS, ExportInputError, export_service, parse_day
+    from frontdesk.services.export import (
+        FORMATS,
+        ExportInputError,
+        export_service,
+        parse_day,
+        parse_days,
+    )
 
     if args.format not in FORMATS:
         raise CliError(f"--format: {args.format!r} is not one of {', '.join(FORMATS)}", "bad_format")
     try:
-        first = parse_day(args.date, "--date")
-        last = parse_day(args.to, "--to") if args.to else first
+        if args.to:
+            first, last = parse_day(args.date, "--date"), parse_day(args.to, "--to")
+        else:  # one day, or a range typed as in the files screen (2026-11-20~2026-11-22)
+            first, last = parse_days(args.date, "--date")
     except ExportInputError as exc:
         raise CliError(str(exc), "bad_date") from None
     ctx = AppContext.create(getattr(args, "db", None))

@@ -42,3 +42,22 @@ def test_bad_date_format_and_path(tmp_path: Path, capsys: pytest.CaptureFixture[
                         "--out", str(tmp_path / "no" / "x.pdf"))
     assert code == 2 and "--out" in err
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_range_may_be_given_in_date_as_in_the_files_screen(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--date FIRST~LAST`` is the same as ``--date FIRST --to LAST``; backwards names --date."""
+    from datetime import timedelta
+
+    db = str(tmp_path / "a.db")
+    run(capsys, "visit", "add", "--db", db, "--kind", "visitor", "--name", "王五")
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    span = f"{today - timedelta(days=2)}~{today}"
+    code, out, _ = run(capsys, "export", "register", "--db", db, "--date", span,
+                       "--format", "csv", "--out", str(tmp_path / "r.csv"), "--json")
+    assert code == 0 and json.loads(out)["rows"] == 1
+    code, _o, err = run(capsys, "export", "register", "--db", db, "--date", f"{today}~{today - timedelta(days=1)}",
+                        "--format", "csv", "--out", str(tmp_path / "x.csv"))
+    assert code == 2 and "--date" in err and "before" in err
+    assert not (tmp_path / "x.csv").exists()
