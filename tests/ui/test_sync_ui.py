@@ -1,8 +1,11 @@
 """The files screen (F8): export the day, write a bundle, preview then import, resolve conflicts."""
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Input, Select, Static
 
 from frontdesk.app import FrontdeskApp
@@ -20,6 +23,18 @@ async def _open_files(pilot: object) -> None:
     await settle(pilot)  # type: ignore[arg-type]
     await pilot.press("f8")  # type: ignore[attr-defined]
     await settle(pilot)  # type: ignore[arg-type]
+
+
+@contextlib.asynccontextmanager
+async def _files_screen(ctx: AppContext, lang: str) -> AsyncIterator[tuple[FrontdeskApp, Pilot]]:
+    """The files screen, a supervisor signed in, in ``lang``."""
+    ctx.session.user, ctx.session.role = "陈主管", "supervisor"
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.set_language(lang)
+        await _open_files(pilot)
+        yield app, pilot
 
 
 def _set(app: FrontdeskApp, selector: str, value: str) -> None:
@@ -84,12 +99,7 @@ async def test_a_range_of_days_is_exported_from_the_one_date_field(
         ctx.register.add(VisitForm(values={"name": name}))
         clock.advance(timedelta(days=days_ago))
     ctx.register.add(VisitForm(values={"name": "今天的人"}))
-    ctx.session.user, ctx.session.role = "陈主管", "supervisor"
-    app = FrontdeskApp(ctx)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.set_language("en")
-        await _open_files(pilot)
+    async with _files_screen(ctx, "en") as (app, pilot):
         _set(app, "#sync-date", "2026-11-22~2026-11-20")
         app.screen.query_one("#sync-export", Button).press()
         await settle(pilot)
@@ -202,12 +212,7 @@ async def test_messages_follow_the_language_and_the_import_reports_what_it_did(
     import the status line tells what the import did, not what the preview expected."""
     _west_bundle(tmp_path)
     (tmp_path / "junk.fdb").write_text("not a bundle", encoding="utf-8")
-    ctx.session.user, ctx.session.role = "陈主管", "supervisor"
-    app = FrontdeskApp(ctx)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.set_language("zh")
-        await _open_files(pilot)
+    async with _files_screen(ctx, "zh") as (app, pilot):
         await _preview(pilot, app, tmp_path / "junk.fdb")
         assert "这不是同步文件" in _text(app, "#sync-status")
         await _preview(pilot, app, tmp_path / "west.fdb")
@@ -240,12 +245,7 @@ async def test_a_folder_of_bundles_is_previewed_and_imported_file_by_file(
     (inbox / "gate7.fdb").write_bytes((inbox / "west.fdb").read_bytes()[:300])
     (inbox / "notes.txt").write_text("see you", encoding="utf-8")
     (tmp_path / "empty").mkdir()
-    ctx.session.user, ctx.session.role = "陈主管", "supervisor"
-    app = FrontdeskApp(ctx)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.set_language("en")
-        await _open_files(pilot)
+    async with _files_screen(ctx, "en") as (app, pilot):
         await _preview(pilot, app, tmp_path / "empty")
         assert "No sync files" in _text(app, "#sync-status")
         await _preview(pilot, app, inbox)
@@ -267,12 +267,7 @@ async def test_a_folder_of_bundles_is_previewed_and_imported_file_by_file(
 async def test_buttons_grow_to_their_label_after_a_language_switch(ctx: AppContext) -> None:
     """Opened in Chinese, switched to English with F9: the conflicts button shows its whole
     label (Textual kept the Chinese width and cut it to "Conflicts")."""
-    ctx.session.user, ctx.session.role = "陈主管", "supervisor"
-    app = FrontdeskApp(ctx)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.set_language("zh")
-        await _open_files(pilot)
+    async with _files_screen(ctx, "zh") as (app, pilot):
         await pilot.press("f9")
         await settle(pilot)
         for button in app.screen.query(Button):
