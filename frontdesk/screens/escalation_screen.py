@@ -34,8 +34,7 @@ class EscalationScreen(FrontdeskScreen[None]):
         self.query_one(EscalationPanel).focus()
 
     def relabel(self) -> None:
-        """The panel's labels follow the language."""
-        self.title = ""
+        """The panel's labels follow the language (the header keeps the app's title)."""
         panel = self.query(EscalationPanel)
         if panel and panel.first().is_mounted:
             panel.first().relabel()
