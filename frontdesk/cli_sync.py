@@ -97,7 +97,7 @@ def run_import(args: argparse.Namespace) -> int:
     finally:
         ctx.close()
     if as_json:
-        out = results if several else {k: v for k, v in results[0].items() if k != "file"}
+        out = results if several else results[0]
         sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
     elif several:
         verb = "checked" if args.dry_run else "imported"

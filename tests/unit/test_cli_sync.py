@@ -19,6 +19,7 @@ def test_export_then_import_dry_run_then_real_then_again(
     assert code == 0 and json.loads(out)["versions"] == 1
     code, out, _ = run(capsys, "sync", "import", bundle, "--db", b, "--dry-run", "--json")
     assert json.loads(out)["new_versions"] == 1 and json.loads(out)["dry_run"] is True
+    assert json.loads(out)["file"] == bundle  # the documented field, as before
     code, out, _ = run(capsys, "visit", "list", "--db", b, "--json")
     assert json.loads(out) == []
     code, out, _ = run(capsys, "sync", "import", bundle, "--db", b)
