@@ -91,7 +91,7 @@ def run_import(args: argparse.Namespace) -> int:
                 if not as_json:
                     sys.stderr.write(f"frontdesk: {err}\n")
                 continue
-            results.append({"file": path, **rep.to_json()})
+            results.append(rep.to_json())  # it names its file
             if not as_json:
                 sys.stdout.write((f"{name}: " if several else "") + _report_text(rep) + "\n")
     finally:

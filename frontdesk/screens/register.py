@@ -100,9 +100,10 @@ class RegisterScreen(FrontdeskScreen[None]):
     def _fill(self, visits: list[Visit]) -> None:
         table = self.query_one("#reg-table", DataTable)
         current = self._selected_id()
-        if any(v.id == self._select_next for v in visits):
-            current = self._select_next  # just saved: select it
-        self._select_next = None
+        if self._select_next is not None:
+            if any(v.id == self._select_next for v in visits):
+                current = self._select_next  # just saved: select it
+            self._select_next = None
         table.clear()
         site = self.ctx.site
         now = self.ctx.clock.now()

@@ -273,7 +273,6 @@ class SyncScreen(FrontdeskScreen[None]):
         if self._previewed is None or self._previewed != path:
             self._status(t("sync.import.need_preview"), False)
             return
-
         report = self._report
         if isinstance(report, list) and not any(r is not None for _f, r, _e in report):
             self._status(t("sync.folder.none_ok"), False)
@@ -372,20 +371,19 @@ def _folder_lines(outcomes: list[Outcome]) -> list[str]:
 
 
 def _refused_lines(outcomes: list[Outcome]) -> list[str]:
-    return [f"✗ {f.name}: {_reason(e)}" for f, r, e in outcomes if r is None]
+    return [f"✗ {f.name}: {_reason(e) or e.message}" for f, r, e in outcomes if r is None]
 
 
-def _reason(exc: Any) -> str:
-    """A refusal's reason in the current language (the detail if the code has no words)."""
+def _reason(exc: Any) -> str | None:
+    """A sync error's reason in the current language (None for a code without words)."""
     key = f"sync.err.{exc.code}"
     reason = t(key)
-    return exc.message if reason == key else reason
+    return None if reason == key else reason
 
 
 def _failed(exc: Any) -> str:
     """A sync error: the reason in the current language, then the detail (file, line)."""
-    key = f"sync.err.{exc.code}"
-    reason = t(key)
-    if reason == key:  # a code without words of its own
+    reason = _reason(exc)
+    if reason is None:
         return t("sync.error", message=exc.message)
     return t("sync.error.coded", reason=reason, message=exc.message)
