@@ -42,7 +42,7 @@ def make_context(home: str) -> object:
     """A context with 50 open incidents of assorted kinds, opened over the last hours."""
     from frontdesk.context import AppContext
     from frontdesk.paths import resolve_paths
-    from frontdesk.services.incidents import IncidentService
+    from frontdesk.services.incidents.service import IncidentService
 
     ctx = AppContext.create(paths=resolve_paths(home=home))
     ctx.open()

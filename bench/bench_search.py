@@ -73,7 +73,7 @@ def build_queries(db: Path) -> list[tuple[str, str, str | None]]:
     Made in the parent process, so that the measured process loads only what the app loads
     to search (the pinyin dictionary is needed to save an entry, not to find one).
     """
-    from frontdesk.domain.search import pinyin_keys
+    from frontdesk.domain.register.search import pinyin_keys
 
     queries: list[tuple[str, str, str | None]] = [("fixed", q, None) for q in FIXED]
     for person in _people(db, random.Random(7), 8):
@@ -157,7 +157,7 @@ async def _app_typing(db: Path, text: str) -> dict[str, Any]:
     from frontdesk.app import FrontdeskApp
     from frontdesk.clock import FrozenClock
     from frontdesk.context import AppContext
-    from frontdesk.screens.register import RegisterScreen
+    from frontdesk.screens.register.register import RegisterScreen
     from textual.widgets import DataTable, Input
 
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)

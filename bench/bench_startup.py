@@ -15,7 +15,7 @@ a shared, loaded machine the CPU figure is the steadier one.
 Frame: the apps run headless at 80x24 (``App.run(headless=True)``): layout and every widget's
 rendering happen as on a terminal; only the final write of escape codes is skipped, for both.
 
-* frontdesk: the real command path (``frontdesk.cli.main([...])``, argparse with every
+* frontdesk: the real command path (``frontdesk.cli.main.main([...])``, argparse with every
   subcommand module, ``FrontdeskApp``), a fresh temporary ``FRONTDESK_HOME`` and a database
   filled once by ``frontdesk demo``. The database opens in a worker, as in real use.
 * bare: ``textual.app.App`` with Header, a one-line Input, a DataTable with the same 7 columns,
@@ -69,7 +69,7 @@ App.run = _run
 
 FRONTDESK = _HOOK + r"""
 import sys
-from frontdesk.cli import main
+from frontdesk.cli.main import main
 main(["--db", sys.argv[1], "--lang", "zh"])
 """
 

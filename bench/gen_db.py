@@ -36,9 +36,9 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from frontdesk.demo import visit_payload  # noqa: E402
-from frontdesk.domain.retention import SALT  # noqa: E402
-from frontdesk.domain.search import visit_terms  # noqa: E402
-from frontdesk.domain.versioning import HybridClock, canonical_json, make_version  # noqa: E402
+from frontdesk.domain.trust.retention import SALT  # noqa: E402
+from frontdesk.domain.register.search import visit_terms  # noqa: E402
+from frontdesk.domain.sync.versioning import HybridClock, canonical_json, make_version  # noqa: E402
 
 KIND = "visit"
 BATCH = 10_000

@@ -1,6 +1,6 @@
 """``python -m frontdesk``."""
 from __future__ import annotations
 
-from frontdesk.cli import main
+from frontdesk.cli.main import main
 
 raise SystemExit(main())

@@ -32,10 +32,10 @@ from frontdesk.text import drop_unsafe, term_safe
 
 # Main screens by mode name: "module:Class", imported only when first shown.
 MAIN_SCREENS: dict[str, str] = {
-    "register": "frontdesk.screens.register:RegisterScreen",
-    "board": "frontdesk.screens.board:DutyBoardScreen",
-    "contacts": "frontdesk.screens.contacts:ContactsScreen",
-    "sync": "frontdesk.screens.sync:SyncScreen",
+    "register": "frontdesk.screens.register.register:RegisterScreen",
+    "board": "frontdesk.screens.incidents.board:DutyBoardScreen",
+    "contacts": "frontdesk.screens.escalation.contacts:ContactsScreen",
+    "sync": "frontdesk.screens.sync.files:SyncScreen",
 }
 
 
@@ -116,14 +116,14 @@ class FrontdeskApp(App[None]):
         self._update_title()
         for screen in self._every_screen():
             screen.post_message(StoreReady())
-        from frontdesk.screens.script_view import preload_scripts
+        from frontdesk.screens.scripts.view import preload_scripts
 
         preload_scripts(self)
         # The duty board watches the clocks (bell and notification on a crossing) from the
         # start, whichever screen is shown: its mode is built in the background, not switched to.
         self.set_timer(0.5, self._start_board)
         try:
-            from frontdesk.screens.signin import require_sign_in
+            from frontdesk.screens.trust.signin import require_sign_in
         except ImportError:
             return
         require_sign_in(self)
@@ -165,19 +165,19 @@ class FrontdeskApp(App[None]):
     # -- scripts (one key from anywhere) ------------------------------------------------------
     def action_read_script(self, key: str) -> None:
         """Put the script on digit ``key`` up, large (digits typed into a field stay there)."""
-        from frontdesk.screens.script_view import show_script_by_key
+        from frontdesk.screens.scripts.view import show_script_by_key
 
         show_script_by_key(self, key)
 
     def action_script_picker(self) -> None:
         """Choose among all scripts."""
-        from frontdesk.screens.script_view import show_script_picker
+        from frontdesk.screens.scripts.view import show_script_picker
 
         show_script_picker(self)
 
     def action_script_manager(self) -> None:
         """List, preview and (supervisor) edit the scripts."""
-        from frontdesk.screens.script_manager import ScriptManagerScreen
+        from frontdesk.screens.scripts.manager import ScriptManagerScreen
 
         self.push_screen(ScriptManagerScreen())
 
@@ -240,7 +240,7 @@ class FrontdeskApp(App[None]):
 
     # -- trust: activity stamp for the idle auto-lock; only quit/language while locked ------
     async def on_event(self, event: events.Event) -> None:
-        """Note keyboard and mouse activity (frontdesk.screens.signin locks after idle time)."""
+        """Note keyboard and mouse activity (frontdesk.screens.trust.signin locks after idle time)."""
         if isinstance(event, (events.Key, events.MouseDown)) and self.ctx.session.user:
             self.ctx.session.last_activity = self.ctx.clock.now()
         await super().on_event(event)

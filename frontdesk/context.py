@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from frontdesk.clock import Clock, SystemClock
 from frontdesk.paths import Paths, resolve_paths
 from frontdesk.prefs import Prefs
-from frontdesk.services.session import Session
+from frontdesk.services.trust.session import Session
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.domain.site import Site

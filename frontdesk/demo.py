@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from frontdesk.domain.visits import CredentialType, VisitKind
+from frontdesk.domain.register.visits import CredentialType, VisitKind
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.context import AppContext
@@ -147,7 +147,7 @@ def fill(ctx: AppContext, seed: int = 7) -> int:
 
 def _incident_demo(ctx: AppContext, rng: random.Random) -> None:
     """Sample incidents (the incidents feature)."""
-    from frontdesk.services.incident_demo import add_demo_incidents
+    from frontdesk.services.incidents.demo import add_demo_incidents
 
     add_demo_incidents(ctx, rng)
 
@@ -157,7 +157,7 @@ DEMO_HOOKS.append(_incident_demo)
 
 def _contacts_demo(ctx: AppContext, rng: random.Random) -> None:
     """Sample contact list (the escalation feature)."""
-    from frontdesk.services.contacts_demo import add_demo_contacts
+    from frontdesk.services.escalation.contacts_demo import add_demo_contacts
 
     add_demo_contacts(ctx, rng)
 

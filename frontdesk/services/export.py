@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from frontdesk.domain.validation import mask_id
-from frontdesk.domain.visits import Visit
+from frontdesk.domain.register.validation import mask_id
+from frontdesk.domain.register.visits import Visit
 from frontdesk.export import Column, ExportError, Sheet, write_csv, write_pdf, write_xlsx
 from frontdesk.i18n import catalog
 
@@ -205,8 +205,8 @@ class ExportService:
     def _record(self, fmt: str, target: Path, first: date, last: date, rows: int) -> None:
         """The audit event of the export: format, date range, row count, masked or not (the
         file is removed if the event cannot be stored; see services.audit.record_export)."""
-        from frontdesk.domain.audit import detail
-        from frontdesk.services.audit import record_export
+        from frontdesk.domain.trust.audit import detail
+        from frontdesk.services.trust.audit import record_export
 
         ids = "unmasked" if self.ctx.session.can("unmask_id") else "masked"
         record_export(self.ctx, "register", f"{first}..{last}", target,

@@ -5,10 +5,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from frontdesk.domain import validation
+from frontdesk.domain.register import validation
 from frontdesk.domain.ids import time_ordered_id
 from frontdesk.domain.timeparse import format_full, parse_site_time
-from frontdesk.domain.visits import TEXT_FIELDS, CredentialType, Visit, VisitKind, to_payload
+from frontdesk.domain.register.visits import TEXT_FIELDS, CredentialType, Visit, VisitKind, to_payload
 from frontdesk.storage import records
 from frontdesk.storage import visits as repo
 

@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from frontdesk.domain.scripts import (
+from frontdesk.domain.scripts.book import (
     ScriptBook,
     ScriptError,
     ScriptFileError,

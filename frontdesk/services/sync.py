@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from frontdesk.domain.versioning import Version
+from frontdesk.domain.sync.versioning import Version
 from frontdesk.storage import records
 from frontdesk.storage import sync as store
 from frontdesk.storage.migrations import SCHEMA_VERSION
@@ -121,7 +121,7 @@ class Conflict:
 def audit_head(ctx: AppContext) -> str | None:
     """The audit-chain head hash if the trust feature provides one, else ``None``."""
     try:
-        from frontdesk.services import audit  # type: ignore[attr-defined]
+        from frontdesk.services.trust import audit  # type: ignore[attr-defined]
     except ImportError:
         return None
     func = getattr(audit, "chain_head", None)
@@ -174,7 +174,7 @@ class SyncService:
             conn.execute("COMMIT")
         # Recorded before note_sent: if the event cannot be stored the file is removed, and
         # the peer must not count its versions as sent.
-        from frontdesk.services.audit import record_bundle_export
+        from frontdesk.services.trust.audit import record_bundle_export
         record_bundle_export(self.ctx, summary, count, len(markers), for_peer)
         if for_peer:
             with db.write() as w:
@@ -236,7 +236,7 @@ class SyncService:
                     store.note_import(conn, scan.bundle_id, src_id, src_name,
                                       self.ctx.clock.now().isoformat(),
                                       by or self.ctx.session.user, merge)
-                    from frontdesk.services.audit import record_import  # same transaction
+                    from frontdesk.services.trust.audit import record_import  # same transaction
                     record_import(conn, self.ctx, scan, merge, path, by)
             finally:
                 scan.close()

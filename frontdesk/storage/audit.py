@@ -1,7 +1,7 @@
 """The ``audit_events`` table: append, read, and the write hook that records every local change.
 
 Rows are appended only; SQLite triggers refuse UPDATE and DELETE (:func:`ensure_triggers`), so
-editing the trail needs a tool outside the app, and then :func:`frontdesk.domain.audit.verify_chain`
+editing the trail needs a tool outside the app, and then :func:`frontdesk.domain.trust.audit.verify_chain`
 names the first broken link. The hook stores field *names* and keyed digests, never values.
 
 The digest key and the person at the keyboard are process state, set by the services when a
@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from frontdesk.domain import audit as chain
-from frontdesk.domain.versioning import Version
+from frontdesk.domain.trust import audit as chain
+from frontdesk.domain.sync.versioning import Version
 from frontdesk.storage import records
 
 # Keyed by the database file's resolved path: the site key that digests record states.
@@ -140,8 +140,8 @@ if on_write not in records.WRITE_HOOKS:
 
 def _open_hook() -> None:
     from frontdesk import context
-    from frontdesk.services import audit as service
-    from frontdesk.services import retention
+    from frontdesk.services.trust import audit as service
+    from frontdesk.services.trust import retention
 
     for hook in (service.on_context_open, retention.on_context_open):
         if hook not in context._OPEN_HOOKS:

@@ -6,8 +6,8 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
-from frontdesk.domain.contacts import Contact, default_branch
-from frontdesk.domain.versioning import canonical_json
+from frontdesk.domain.escalation.contacts import Contact, default_branch
+from frontdesk.domain.sync.versioning import canonical_json
 from frontdesk.storage import records
 
 KIND = "contact"
@@ -81,7 +81,7 @@ def _register_start_check() -> None:
     from frontdesk import context
 
     def start_check(ctx: Any) -> None:
-        from frontdesk.services.contacts import start_check as run
+        from frontdesk.services.escalation.contacts import start_check as run
 
         run(ctx)
 

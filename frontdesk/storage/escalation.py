@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from frontdesk.domain.versioning import canonical_json
+from frontdesk.domain.sync.versioning import canonical_json
 from frontdesk.storage import records
 
 PLAN = "escalation_plan"

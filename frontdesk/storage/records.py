@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from frontdesk.domain.retention import with_salt
-from frontdesk.domain.versioning import HybridClock, Version, canonical_json, make_version
+from frontdesk.domain.trust.retention import with_salt
+from frontdesk.domain.sync.versioning import HybridClock, Version, canonical_json, make_version
 
 _PROJECTIONS: dict[str, Projection] = {}
 # Called after every local write with (conn, version, previous winning payload or None):

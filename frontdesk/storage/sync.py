@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 
-from frontdesk.domain.versioning import Version, canonical_json
+from frontdesk.domain.sync.versioning import Version, canonical_json
 from frontdesk.storage import records
 from frontdesk.sync.merge import MemoryStore, MergeReport, PurgeMarker, RecordKey, merge, preview
 
@@ -350,7 +350,7 @@ def project_visits(conn: sqlite3.Connection,
     Old search keys are recomputed from the stored rows (no index by entry is needed); only the
     keys that change are deleted or inserted, in key order.
     """
-    from frontdesk.domain.search import visit_terms
+    from frontdesk.domain.register.search import visit_terms
     from frontdesk.storage.visits import _utc, old_terms
 
     encode = text_of or (lambda v: canonical_json(dict(v.payload)))

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from frontdesk.domain.retention import SALT
-from frontdesk.domain.search import query_key, visit_terms
-from frontdesk.domain.visits import Visit, from_payload
-from frontdesk.domain.versioning import canonical_json
+from frontdesk.domain.trust.retention import SALT
+from frontdesk.domain.register.search import query_key, visit_terms
+from frontdesk.domain.register.visits import Visit, from_payload
+from frontdesk.domain.sync.versioning import canonical_json
 from frontdesk.storage import records
 
 KIND = "visit"
@@ -54,7 +54,7 @@ class VisitProjection:
 def old_terms(conn: sqlite3.Connection, ids: list[str]) -> dict[str, set[str]]:
     """The search keys stored now for those of ``ids`` that have a row.
 
-    Keys are a pure function of the row's payload (:func:`~frontdesk.domain.search.visit_terms`),
+    Keys are a pure function of the row's payload (:func:`~frontdesk.domain.register.search.visit_terms`),
     so they are recomputed rather than looked up: ``visit_terms`` needs no index by entry.
     This holds only while the stored keys were made by today's ``visit_terms``: a change to
     how keys are made must come with a schema step that rebuilds ``visit_terms``, or the keys

@@ -1,7 +1,7 @@
 """The ``frontdesk-bundle`` v1 file: how sites hand each other their versions (USB stick, e-mail).
 
 A bundle is a ZIP holding ``manifest.json`` (canonical JSON), ``versions.jsonl`` (one canonical
-JSON object per :class:`~frontdesk.domain.versioning.Version`, payload included) and
+JSON object per :class:`~frontdesk.domain.sync.versioning.Version`, payload included) and
 ``purges.jsonl`` (one :class:`~frontdesk.sync.merge.PurgeMarker` per line). The manifest names
 every other member with its byte size and SHA-256.
 
@@ -38,7 +38,7 @@ from uuid import uuid4
 import orjson
 
 from frontdesk import __version__
-from frontdesk.domain.versioning import (
+from frontdesk.domain.sync.versioning import (
     HLC_WIDTH_COUNTER,
     HLC_WIDTH_MS,
     Version,
@@ -733,7 +733,7 @@ def _parse_purge(n: int, _line: bytes, o: dict[str, Any]) -> PurgeMarker:
 
 
 def _content_hash(v: Version) -> str:
-    """:func:`~frontdesk.domain.versioning.version_hash` with a reused encoder (the same bytes;
+    """:func:`~frontdesk.domain.sync.versioning.version_hash` with a reused encoder (the same bytes;
     ``test_bundle`` checks they agree); building a new encoder per call doubles import time."""
     body = {"kind": v.kind, "record_id": v.record_id, "parents": sorted(v.parents), "hlc": v.hlc,
             "origin": v.origin, "deleted": v.deleted, "payload": v.payload}

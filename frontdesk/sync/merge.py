@@ -11,7 +11,7 @@ Rules
 * **Heads** of a record are its versions that no other version of it names as a parent.
   More than one head is a **conflict**, kept until a supervisor resolves it.
 * **Winner** (what the app shows) is the head with the highest ``(hlc, version_id)``
-  (:func:`frontdesk.domain.versioning.winner`). A tombstone can win: then the record reads as
+  (:func:`frontdesk.domain.sync.versioning.winner`). A tombstone can win: then the record reads as
   deleted (``current`` gives ``None``) and, if there are other heads, the delete-vs-edit
   conflict stays listed for the supervisor. The winner depends only on the version set, never
   on the order of imports, so every site shows the same winner.
@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from frontdesk.domain.versioning import Version, heads, make_version, winner
+from frontdesk.domain.sync.versioning import Version, heads, make_version, winner
 
 RecordKey = tuple[str, str]
 """A record's identity: ``(kind, record_id)``."""

@@ -8,8 +8,8 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from frontdesk.domain.contacts import EMERGENCY_NUMBERS, ROLES, Contact, display_phone, on_duty_now
-from frontdesk.domain.escalation_check import PolicyWarning
+from frontdesk.domain.escalation.contacts import EMERGENCY_NUMBERS, ROLES, Contact, display_phone, on_duty_now
+from frontdesk.domain.escalation.check import PolicyWarning
 from frontdesk.i18n import language, pick, t
 from frontdesk.text import cell
 

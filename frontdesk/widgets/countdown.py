@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from textual.widgets import Static
 
-from frontdesk.domain.deadlines import Clock, ClockState, humanize_remaining
+from frontdesk.domain.incidents.deadlines import Clock, ClockState, humanize_remaining
 from frontdesk.text import ui
 
 #: CSS class for each clock state (none for ok/done).

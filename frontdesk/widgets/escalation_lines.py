@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 
 from textual.content import Content
 
-from frontdesk.domain.contacts import Contact, display_phone
-from frontdesk.domain.escalation import CallAttempt, ChainKind, StepKind
-from frontdesk.domain.escalation_state import (
+from frontdesk.domain.escalation.contacts import Contact, display_phone
+from frontdesk.domain.escalation.model import CallAttempt, ChainKind, StepKind
+from frontdesk.domain.escalation.state import (
     ChainState,
     ClockState,
     ReportStatus,
@@ -21,7 +21,7 @@ from frontdesk.domain.escalation_state import (
 )
 from frontdesk.domain.timeparse import format_site_time
 from frontdesk.i18n import pick, t
-from frontdesk.services.escalation import role_label
+from frontdesk.services.escalation.service import role_label
 from frontdesk.text import one_line
 
 CLOCK_STYLE = {ClockState.OK: "", ClockState.WARNING: "$warning bold",

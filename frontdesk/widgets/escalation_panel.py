@@ -1,7 +1,7 @@
 """The mid-escalation view: whom to call now, the clocks, reports owed, the call log.
 
 ``EscalationPanel(incident_id)`` is embedded by the incident screen and by
-:class:`frontdesk.screens.escalation_screen.EscalationScreen`. It loads the stored plan, log
+:class:`frontdesk.screens.escalation.escalation_screen.EscalationScreen`. It loads the stored plan, log
 and contacts in a worker (on mount and on :meth:`reload`), then recomputes the chain state
 from them and the clock once a second. One letter key per call outcome logs an attempt
 against the slot shown after "Now:"; ``t`` moves to the next slot (responder targets, then
@@ -18,12 +18,12 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Static
 
 from frontdesk.bindings import localize
-from frontdesk.domain.contacts import Contact
-from frontdesk.domain.escalation import CallOutcome
-from frontdesk.domain.escalation_state import ChainState
+from frontdesk.domain.escalation.contacts import Contact
+from frontdesk.domain.escalation.model import CallOutcome
+from frontdesk.domain.escalation.state import ChainState
 from frontdesk.i18n import t
 from frontdesk.messages import DataChanged, Deliver
-from frontdesk.services.escalation import Escalation, EscalationService
+from frontdesk.services.escalation.service import Escalation, EscalationService
 from frontdesk.widgets.escalation_lines import (
     Slot,
     head_line,
@@ -207,7 +207,7 @@ class EscalationPanel(VerticalScroll):
         if slot is None:
             self.app.notify(t("esc.panel.nothing_to_log"), severity="warning", markup=False)
             return
-        from frontdesk.screens.escalation_skip import EscalationSkipScreen
+        from frontdesk.screens.escalation.skip import EscalationSkipScreen
 
         def answered(reason: str | None) -> None:
             if reason:
@@ -237,7 +237,7 @@ class EscalationPanel(VerticalScroll):
         slot = self.current_slot()
         script_id = (slot.script if slot else None) or "report_to_superior"
         try:
-            from frontdesk.screens.script_view import show_situation
+            from frontdesk.screens.scripts.view import show_situation
             from frontdesk.services.scripts import scripts
         except ImportError:
             return

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from frontdesk.domain.scripts import ScriptBook, Situation, render
+from frontdesk.domain.scripts.book import ScriptBook, Situation, render
 from frontdesk.i18n import both, t
 from frontdesk.text import term_safe, ui
 

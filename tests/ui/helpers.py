@@ -9,7 +9,7 @@ from textual.worker import WorkerCancelled
 
 from frontdesk.clock import FrozenClock
 from frontdesk.context import AppContext
-from frontdesk.domain.visits import CredentialType, VisitKind
+from frontdesk.domain.register.visits import CredentialType, VisitKind
 from frontdesk.services.register import VisitForm
 
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 from frontdesk.app import FrontdeskApp
 from frontdesk.clock import FrozenClock
 from frontdesk.context import AppContext
-from frontdesk.screens.board import BoardRow, DutyBoardScreen
-from frontdesk.services.incidents import IncidentService
+from frontdesk.screens.incidents.board import BoardRow, DutyBoardScreen
+from frontdesk.services.incidents.service import IncidentService
 from tests.ui.helpers import settle
 
 
@@ -98,7 +98,7 @@ async def test_board_watches_clocks_before_it_is_ever_shown(ctx: AppContext, clo
     """A guard on the register still gets the bell when an incident clock is breached."""
     from datetime import timedelta as _td
 
-    from frontdesk.services.incidents import IncidentService
+    from frontdesk.services.incidents.service import IncidentService
 
     svc: IncidentService = ctx.service("incidents", IncidentService)  # type: ignore[assignment]
     svc.open("theft", "general", place="5栋", summary="电动车被盗", by="王保安")

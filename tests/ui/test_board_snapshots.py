@@ -9,7 +9,7 @@ from textual.pilot import Pilot
 from frontdesk.app import FrontdeskApp
 from frontdesk.clock import FrozenClock
 from frontdesk.context import AppContext
-from frontdesk.services.incidents import IncidentService
+from frontdesk.services.incidents.service import IncidentService
 from tests.ui.helpers import settle
 
 

@@ -9,11 +9,11 @@ from textual.widgets import Input, Static
 from frontdesk.app import FrontdeskApp
 from frontdesk.clock import FrozenClock
 from frontdesk.context import AppContext
-from frontdesk.domain.contacts import Contact
-from frontdesk.screens.contact_form import ContactFormScreen
-from frontdesk.screens.contact_import import ContactImportScreen
-from frontdesk.screens.contacts import ContactsScreen
-from frontdesk.services.contacts import ContactService
+from frontdesk.domain.escalation.contacts import Contact
+from frontdesk.screens.escalation.contact_form import ContactFormScreen
+from frontdesk.screens.escalation.contact_import import ContactImportScreen
+from frontdesk.screens.escalation.contacts import ContactsScreen
+from frontdesk.services.escalation.contacts import ContactService
 from frontdesk.widgets.contact_tree import ContactTree
 from tests.ui.helpers import settle
 
@@ -166,8 +166,8 @@ async def test_policy_step_edit_is_validated_and_saved(ctx: AppContext) -> None:
     """A supervisor edits a step: an invalid value is shown and not written; a valid one is."""
     import json
 
-    from frontdesk.screens.contact_policy import PolicyScreen
-    from frontdesk.screens.contact_policy_edit import StepEditScreen
+    from frontdesk.screens.escalation.policy import PolicyScreen
+    from frontdesk.screens.escalation.policy_edit import StepEditScreen
 
     fill(ctx)
     ctx.session.role = "supervisor"
@@ -199,7 +199,7 @@ async def test_policy_step_edit_is_validated_and_saved(ctx: AppContext) -> None:
 
 async def test_guard_cannot_edit_the_policy(ctx: AppContext) -> None:
     """A guard may read the policy but Enter on a step opens no editor."""
-    from frontdesk.screens.contact_policy import PolicyScreen
+    from frontdesk.screens.escalation.policy import PolicyScreen
 
     ctx.session.role = "guard"
     app = FrontdeskApp(ctx)

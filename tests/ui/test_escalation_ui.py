@@ -10,11 +10,11 @@ from textual.widgets import Input, Static
 from frontdesk.app import FrontdeskApp
 from frontdesk.clock import FrozenClock
 from frontdesk.context import AppContext
-from frontdesk.domain.contacts import Contact
-from frontdesk.domain.escalation_state import ResponderStatus
-from frontdesk.screens.escalation_screen import EscalationScreen
-from frontdesk.services.contacts import ContactService
-from frontdesk.services.escalation import EscalationService
+from frontdesk.domain.escalation.contacts import Contact
+from frontdesk.domain.escalation.state import ResponderStatus
+from frontdesk.screens.escalation.escalation_screen import EscalationScreen
+from frontdesk.services.escalation.contacts import ContactService
+from frontdesk.services.escalation.service import EscalationService
 from frontdesk.widgets.escalation_panel import EscalationPanel
 from tests.ui.helpers import settle
 

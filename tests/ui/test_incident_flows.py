@@ -8,8 +8,8 @@ from textual.widgets import Input
 from frontdesk.app import FrontdeskApp
 from frontdesk.clock import FrozenClock
 from frontdesk.context import AppContext
-from frontdesk.screens.incident_detail import IncidentScreen
-from frontdesk.services.incidents import IncidentService
+from frontdesk.screens.incidents.detail import IncidentScreen
+from frontdesk.services.incidents.service import IncidentService
 from tests.ui.helpers import seed, settle
 
 
@@ -77,8 +77,8 @@ async def test_note_with_earlier_time_and_close_refused(ctx: AppContext, clock: 
 
 async def test_incident_key_opens_its_escalation(ctx: AppContext, clock: FrozenClock) -> None:
     """From an incident, `e` shows its calls; a missed call logged by key is stored."""
-    from frontdesk.screens.escalation_screen import EscalationScreen
-    from frontdesk.services.escalation import EscalationService
+    from frontdesk.screens.escalation.escalation_screen import EscalationScreen
+    from frontdesk.services.escalation.service import EscalationService
 
     inc = svc(ctx).open("lift_entrapment", "serious", place="3栋2号梯", summary="困2人", by="王保安")
     app = FrontdeskApp(ctx)

@@ -6,9 +6,9 @@ from textual.widgets import Button, Input, Label, Static
 from frontdesk.app import FrontdeskApp
 from frontdesk.clock import FrozenClock
 from frontdesk.context import AppContext
-from frontdesk.domain.report import ReportState
-from frontdesk.screens.incident_detail import IncidentScreen
-from frontdesk.services.incidents import IncidentService
+from frontdesk.domain.incidents.report import ReportState
+from frontdesk.screens.incidents.detail import IncidentScreen
+from frontdesk.services.incidents.service import IncidentService
 from tests.ui.helpers import settle
 
 

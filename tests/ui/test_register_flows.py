@@ -11,10 +11,10 @@ from textual.widgets._footer import FooterKey
 from frontdesk.app import FrontdeskApp
 from frontdesk.clock import FrozenClock
 from frontdesk.context import AppContext
-from frontdesk.domain.visits import VisitKind
+from frontdesk.domain.register.visits import VisitKind
 from frontdesk.screens.help import HelpScreen
-from frontdesk.screens.register import RegisterScreen
-from frontdesk.screens.visit_form import VisitFormScreen
+from frontdesk.screens.register.register import RegisterScreen
+from frontdesk.screens.register.visit_form import VisitFormScreen
 from tests.conftest import TERMINAL
 from tests.ui.helpers import seed, settle
 

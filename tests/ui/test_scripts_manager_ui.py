@@ -7,10 +7,10 @@ import pytest
 from textual.widgets import DataTable, Input, Static, TextArea
 
 from frontdesk.context import AppContext
-from frontdesk.screens import guard
-from frontdesk.screens.script_editor import ScriptEditScreen
-from frontdesk.screens.script_manager import ScriptManagerScreen
-from frontdesk.screens.script_view import show_situation
+from frontdesk.screens.trust import guard
+from frontdesk.screens.scripts.editor import ScriptEditScreen
+from frontdesk.screens.scripts.manager import ScriptManagerScreen
+from frontdesk.screens.scripts.view import show_situation
 from frontdesk.services.scripts import scripts
 from frontdesk.widgets.script_card import ScriptCard
 from tests.conftest import TERMINAL

@@ -8,13 +8,13 @@ from textual.widgets import DataTable, Input, OptionList, Static
 from frontdesk.app import FrontdeskApp
 from frontdesk.clock import FrozenClock
 from frontdesk.context import AppContext
-from frontdesk.domain.visits import CredentialType, VisitKind
+from frontdesk.domain.register.visits import CredentialType, VisitKind
 from frontdesk.screens.base import FrontdeskScreen
-from frontdesk.screens.history import HistoryScreen
-from frontdesk.screens.register import RegisterScreen
-from frontdesk.screens.script_picker import ScriptPickerScreen
-from frontdesk.screens.script_view import ScriptViewScreen, show_situation
-from frontdesk.screens.visit_form import VisitFormScreen
+from frontdesk.screens.register.history import HistoryScreen
+from frontdesk.screens.register.register import RegisterScreen
+from frontdesk.screens.scripts.picker import ScriptPickerScreen
+from frontdesk.screens.scripts.view import ScriptViewScreen, show_situation
+from frontdesk.screens.register.visit_form import VisitFormScreen
 from frontdesk.services.scripts import scripts
 from frontdesk.widgets.script_card import ScriptCard
 from tests.conftest import T0, TERMINAL

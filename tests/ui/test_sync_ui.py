@@ -11,7 +11,7 @@ from textual.widgets import Button, DataTable, Input, Select, Static
 from frontdesk.app import FrontdeskApp
 from frontdesk.clock import FrozenClock
 from frontdesk.context import AppContext
-from frontdesk.screens.conflicts import ConflictsScreen
+from frontdesk.screens.sync.conflicts import ConflictsScreen
 from frontdesk.services.sync import sync_service
 from tests.ui.helpers import seed, settle
 from tests.unit.sync_sites import add_visit, make_site
@@ -93,7 +93,7 @@ async def test_a_range_of_days_is_exported_from_the_one_date_field(
 
     from frontdesk.services.register import VisitForm
 
-    monkeypatch.setattr("frontdesk.screens.sync.documents_dir", lambda: tmp_path)  # type: ignore[attr-defined]
+    monkeypatch.setattr("frontdesk.screens.sync.files.documents_dir", lambda: tmp_path)  # type: ignore[attr-defined]
     for days_ago, name in ((2, "前天的人"), (3, "四天前的人")):
         clock.advance(timedelta(days=-days_ago))
         ctx.register.add(VisitForm(values={"name": name}))

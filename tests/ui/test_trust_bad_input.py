@@ -13,7 +13,7 @@ from textual.widgets import Input
 
 from frontdesk.app import FrontdeskApp
 from frontdesk.context import AppContext
-from frontdesk.services.incidents import IncidentService
+from frontdesk.services.incidents.service import IncidentService
 from frontdesk.storage import records
 from tests.conftest import TERMINAL
 from tests.ui.helpers import settle
@@ -96,8 +96,8 @@ async def test_long_and_blank_values_typed_in_the_form_are_kept(ctx: AppContext)
 
 async def test_hostile_text_on_board_incident_contacts_and_scripts(ctx: AppContext) -> None:
     """Incidents (board and detail), contacts and the script picker with hostile text."""
-    from frontdesk.domain.contacts import Contact
-    from frontdesk.services.contacts import ContactService
+    from frontdesk.domain.escalation.contacts import Contact
+    from frontdesk.services.escalation.contacts import ContactService
 
     incidents: IncidentService = ctx.service("incidents", IncidentService)  # type: ignore[assignment]
     for value in (CLICK, TITLE + BIDI, LONG):

@@ -10,27 +10,25 @@ from textual.widgets import Button
 
 from frontdesk.app import FrontdeskApp
 from frontdesk.context import AppContext
-from frontdesk.domain.roles import Action, requires_supervisor
-from frontdesk.screens import guard
-from frontdesk.screens import signin  # noqa: F401 - installs the step-up hook
-from frontdesk.services.audit import audit_service
-from frontdesk.services.auth import auth_service
+from frontdesk.domain.trust.roles import Action, requires_supervisor
+from frontdesk.screens.trust import guard
+from frontdesk.screens.trust import signin  # noqa: F401 - installs the step-up hook
+from frontdesk.services.trust.audit import audit_service
+from frontdesk.services.trust.auth import auth_service
 from tests.conftest import TERMINAL
 from tests.ui.helpers import seed, settle
 
 # Screens that only exist behind a supervisor action (each module's Screen classes).
-SUPERVISOR_MODULES = ("users", "erase_person", "pin_prompt", "script_editor", "contact_form",
-                      "contact_import", "contact_policy_edit", "conflicts")
+SUPERVISOR_MODULES = ("trust.users", "trust.erase_person", "trust.pin_prompt", "scripts.editor",
+                      "escalation.contact_form", "escalation.contact_import",
+                      "escalation.policy_edit", "sync.conflicts")
 
 
 def supervisor_screens() -> tuple[type, ...]:
-    """Every Screen class defined in the supervisor-only modules present in this tree."""
+    """Every Screen class defined in the supervisor-only modules."""
     found: list[type] = []
     for name in SUPERVISOR_MODULES:
-        try:
-            mod = importlib.import_module(f"frontdesk.screens.{name}")
-        except ImportError:
-            continue
+        mod = importlib.import_module(f"frontdesk.screens.{name}")
         found += [c for _n, c in inspect.getmembers(mod, inspect.isclass)
                   if issubclass(c, Screen) and c.__module__ == mod.__name__]
     return tuple(found)

@@ -8,12 +8,12 @@ from textual.widgets import Input, Static
 from frontdesk.app import FrontdeskApp
 from frontdesk.clock import FrozenClock
 from frontdesk.context import AppContext
-from frontdesk.screens import guard
-from frontdesk.screens.pin_prompt import PinPromptScreen
-from frontdesk.screens.setup_supervisor import SetupSupervisorScreen
-from frontdesk.screens.signin import SignInScreen, check_idle
-from frontdesk.screens.visit_form import VisitFormScreen
-from frontdesk.services.auth import auth_service
+from frontdesk.screens.trust import guard
+from frontdesk.screens.trust.pin_prompt import PinPromptScreen
+from frontdesk.screens.trust.setup_supervisor import SetupSupervisorScreen
+from frontdesk.screens.trust.signin import SignInScreen, check_idle
+from frontdesk.screens.register.visit_form import VisitFormScreen
+from frontdesk.services.trust.auth import auth_service
 from tests.conftest import TERMINAL
 from tests.ui.helpers import settle
 
@@ -156,7 +156,7 @@ def test_users_screen_snapshot_zh(ctx: AppContext, snap_compare: object) -> None
     assert auth_service(ctx).sign_in("陈主管", PIN).ok
 
     async def run_before(pilot: object) -> None:
-        from frontdesk.screens.users import UsersScreen
+        from frontdesk.screens.trust.users import UsersScreen
 
         app = pilot.app  # type: ignore[attr-defined]
         await settle(pilot)  # type: ignore[arg-type]
@@ -175,7 +175,7 @@ async def test_an_overdue_notice_waits_for_sign_in_instead_of_covering_the_pin_f
         ctx: AppContext, clock: FrozenClock) -> None:
     """An incident already overdue at start: the bell rings under the sign-in screen, but the
     notice (which would cover the PIN field at 80x24) is shown once somebody has signed in."""
-    from frontdesk.services.incidents import IncidentService
+    from frontdesk.services.incidents.service import IncidentService
 
     with_supervisor(ctx)
     svc: IncidentService = ctx.service("incidents", IncidentService)  # type: ignore[assignment]

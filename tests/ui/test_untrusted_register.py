@@ -5,8 +5,8 @@ from textual.widgets import DataTable, Static
 
 from frontdesk.app import FrontdeskApp
 from frontdesk.context import AppContext
-from frontdesk.domain.visits import VisitKind
-from frontdesk.screens.history import HistoryScreen
+from frontdesk.domain.register.visits import VisitKind
+from frontdesk.screens.register.history import HistoryScreen
 from frontdesk.services.register import VisitForm
 from tests.conftest import TERMINAL
 from tests.ui.helpers import settle

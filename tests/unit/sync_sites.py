@@ -7,7 +7,7 @@ from pathlib import Path
 
 from frontdesk.clock import FrozenClock
 from frontdesk.context import AppContext
-from frontdesk.domain.visits import VisitKind
+from frontdesk.domain.register.visits import VisitKind
 from frontdesk.paths import resolve_paths
 from frontdesk.services.register import VisitForm
 from frontdesk.services.sync import SyncService

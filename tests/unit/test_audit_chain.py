@@ -8,7 +8,7 @@ from itertools import pairwise
 
 import pytest
 
-from frontdesk.domain.audit import (
+from frontdesk.domain.trust.audit import (
     GENESIS,
     AuditEvent,
     append,

@@ -9,8 +9,8 @@ import sys
 import pytest
 
 from frontdesk.context import AppContext
-from frontdesk.domain.audit import GENESIS
-from frontdesk.services.audit import KEY_FILE, audit_service
+from frontdesk.domain.trust.audit import GENESIS
+from frontdesk.services.trust.audit import KEY_FILE, audit_service
 from frontdesk.services.register import VisitForm
 
 

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from frontdesk.clock import FrozenClock
 from frontdesk.context import AppContext
-from frontdesk.services.audit import audit_service
-from frontdesk.services.auth import auth_service
+from frontdesk.services.trust.audit import audit_service
+from frontdesk.services.trust.auth import auth_service
 
 PIN = "582913"
 

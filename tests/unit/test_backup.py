@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from frontdesk.clock import FrozenClock
 from frontdesk.context import AppContext
-from frontdesk.services import backup
+from frontdesk.services.trust import backup
 from frontdesk.services.register import VisitForm
 
 
@@ -65,7 +65,7 @@ def test_doctor_lists_and_restores_after_confirmation(ctx: AppContext) -> None:
     ctx.open()
     assert [v.name for v in ctx.register.today()] == ["张三"]
     # the restore is in the restored chain, naming the head of the history it replaced
-    from frontdesk.services.audit import audit_service
+    from frontdesk.services.trust.audit import audit_service
 
     event = audit_service(ctx).events()[-1]
     assert (event.action, event.record_kind, event.before_hash) == (

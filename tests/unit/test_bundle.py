@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from frontdesk.domain.versioning import (
+from frontdesk.domain.sync.versioning import (
     HybridClock,
     Version,
     canonical_json,

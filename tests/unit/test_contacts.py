@@ -7,7 +7,7 @@ from datetime import time
 
 import pytest
 
-from frontdesk.domain.contacts import (
+from frontdesk.domain.escalation.contacts import (
     CSV_COLUMNS,
     ROLES,
     Contact,

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from frontdesk.domain.deadlines import (
+from frontdesk.domain.incidents.deadlines import (
     DEFAULT_REPORT_RULE,
     ClockFacts,
     ClockState,

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from frontdesk.domain.contacts import Contact
-from frontdesk.domain.escalation import (
+from frontdesk.domain.escalation.contacts import Contact
+from frontdesk.domain.escalation.model import (
     CallAttempt,
     CallOutcome,
     ChainKind,
@@ -26,9 +26,9 @@ from frontdesk.domain.escalation import (
     Skip,
     StepKind,
 )
-from frontdesk.domain.escalation_check import WarningCode, check_policies
-from frontdesk.domain.escalation_engine import chain_state
-from frontdesk.domain.escalation_policy import (
+from frontdesk.domain.escalation.check import WarningCode, check_policies
+from frontdesk.domain.escalation.engine import chain_state
+from frontdesk.domain.escalation.policy import (
     PolicyError,
     load_policy_doc,
     plan_differs,
@@ -38,7 +38,7 @@ from frontdesk.domain.escalation_policy import (
     policy_kinds,
     validate_policy_doc,
 )
-from frontdesk.domain.escalation_state import (
+from frontdesk.domain.escalation.state import (
     ChainState,
     ClockState,
     ReportStatus,

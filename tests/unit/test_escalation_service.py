@@ -7,12 +7,12 @@ from datetime import timedelta
 
 from frontdesk.clock import FrozenClock
 from frontdesk.context import AppContext
-from frontdesk.domain.contacts import Contact
-from frontdesk.domain.escalation import ChainKind, Level
-from frontdesk.domain.escalation_state import ClockState, ReportStatus, ResponderStatus
+from frontdesk.domain.escalation.contacts import Contact
+from frontdesk.domain.escalation.model import ChainKind, Level
+from frontdesk.domain.escalation.state import ClockState, ReportStatus, ResponderStatus
 from frontdesk.paths import shipped_data_dir
-from frontdesk.services.contacts import ContactService
-from frontdesk.services.escalation import EscalationService
+from frontdesk.services.escalation.contacts import ContactService
+from frontdesk.services.escalation.service import EscalationService
 
 PEOPLE = [
     ("陈主管", "security_supervisor", "13800138001"),
@@ -186,7 +186,7 @@ def test_check_warns_of_unfilled_roles(ctx: AppContext) -> None:
 def test_start_check_tells_the_app_the_count_and_first_warnings(ctx: AppContext) -> None:
     """At start, with contacts listed, the warnings go to a notification with the count."""
     from frontdesk.i18n import language, set_language
-    from frontdesk.services.contacts import notify_warnings, start_check
+    from frontdesk.services.escalation.contacts import notify_warnings, start_check
 
     svc: ContactService = ctx.service("contacts", ContactService)  # type: ignore[assignment]
     start_check(ctx)
@@ -218,7 +218,7 @@ def test_start_check_tells_the_app_the_count_and_first_warnings(ctx: AppContext)
 
 def test_cli_import_refuses_a_bad_file_and_exports(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     """``frontdesk contacts import`` names the row and column and writes nothing."""
-    from frontdesk.cli import main
+    from frontdesk.cli.main import main
 
     db = str(tmp_path / "cli.db")
     bad = tmp_path / "bad.csv"

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from frontdesk.context import AppContext
-from frontdesk.domain.audit import AuditEvent, detail
-from frontdesk.domain.report import revise
-from frontdesk.domain.visits import CredentialType, VisitKind
+from frontdesk.domain.trust.audit import AuditEvent, detail
+from frontdesk.domain.incidents.report import revise
+from frontdesk.domain.register.visits import CredentialType, VisitKind
 from frontdesk.export import ExportError
-from frontdesk.services.audit import audit_service, file_facts, file_sha256
+from frontdesk.services.trust.audit import audit_service, file_facts, file_sha256
 from frontdesk.services.export import export_service
-from frontdesk.services.incidents import IncidentService
+from frontdesk.services.incidents.service import IncidentService
 from frontdesk.services.register import VisitForm
 from frontdesk.services.sync import SyncError
 
@@ -214,7 +214,7 @@ def test_cli_audit_verify_passes_after_exports_and_imports(
 def test_contacts_export_is_recorded_to_a_file_and_to_stdout(
         ctx: AppContext, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The duty phone list leaving the site is an export like the register: rows, no names."""
-    from frontdesk.services.contacts import ContactService
+    from frontdesk.services.escalation.contacts import ContactService
 
     ctx.session.user, ctx.session.role = "陈主管", "supervisor"
     svc: ContactService = ctx.service("contacts", ContactService)  # type: ignore[assignment]

@@ -11,7 +11,7 @@ import pytest
 
 from frontdesk.clock import FrozenClock
 from frontdesk.context import AppContext
-from frontdesk.domain.visits import CredentialType, VisitKind
+from frontdesk.domain.register.visits import CredentialType, VisitKind
 from frontdesk.export import ExportError
 from frontdesk.services.export import ExportInputError, export_service
 from frontdesk.services.register import VisitForm

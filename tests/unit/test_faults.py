@@ -22,7 +22,7 @@ from pathlib import Path
 
 from frontdesk.context import AppContext
 from frontdesk.paths import resolve_paths
-from frontdesk.services.audit import audit_service
+from frontdesk.services.trust.audit import audit_service
 
 PRELUDE = """
 import sys, os
@@ -60,7 +60,7 @@ while True:
 """
 
 BACKUPS = PRELUDE + """
-from frontdesk.services import backup
+from frontdesk.services.trust import backup
 from datetime import timedelta
 for i in range(300):
     ctx.register.add(VisitForm(values={"name": f"访客{i}", "notes": "x" * 2000}), by="g")
@@ -165,7 +165,7 @@ def test_kill_9_during_backup(tmp_path: Path) -> None:
     proc.wait()
     ctx = app_still_starts(tmp_path)
     assert len(visit_ids(ctx)) == 300
-    from frontdesk.services import backup
+    from frontdesk.services.trust import backup
 
     made = backup.list_backups(ctx.paths.backups_dir)
     assert made and all(backup.integrity(b.path) == "ok" for b in made)

@@ -13,8 +13,8 @@ import pytest
 
 from frontdesk.clock import FrozenClock
 from frontdesk.context import AppContext
-from frontdesk.domain.search import pinyin_keys
-from frontdesk.domain.visits import from_payload, to_payload
+from frontdesk.domain.register.search import pinyin_keys
+from frontdesk.domain.register.visits import from_payload, to_payload
 from frontdesk.storage import records
 from frontdesk.storage import site as site_store
 from frontdesk.storage.db import Database

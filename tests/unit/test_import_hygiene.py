@@ -13,14 +13,14 @@ def loaded_after(statement: str) -> set[str]:
 
 def test_domain_imports_no_ui_and_no_storage() -> None:
     mods = loaded_after(
-        "import frontdesk.domain.visits, frontdesk.domain.validation, frontdesk.domain.search,"
-        " frontdesk.domain.versioning, frontdesk.domain.timeparse, frontdesk.domain.site"
+        "import frontdesk.domain.register.visits, frontdesk.domain.register.validation, frontdesk.domain.register.search,"
+        " frontdesk.domain.sync.versioning, frontdesk.domain.timeparse, frontdesk.domain.site"
     )
     assert not any(m.startswith(("textual", "rich", "sqlite3", "frontdesk.storage")) for m in mods)
 
 
 def test_app_import_loads_no_storage_or_heavy_libraries() -> None:
-    mods = loaded_after("import frontdesk.app, frontdesk.screens.register")
+    mods = loaded_after("import frontdesk.app, frontdesk.screens.register.register")
     heavy = ("sqlite3", "frontdesk.storage", "pypinyin", "phonenumbers", "openpyxl", "fpdf",
              "sqlalchemy", "sqlmodel", "arrow")
     assert not any(m.startswith(heavy) for m in mods), sorted(m for m in mods if m.startswith(heavy))

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from frontdesk.domain.deadlines import StatementRule
-from frontdesk.domain.incidents import (
+from frontdesk.domain.incidents.deadlines import StatementRule
+from frontdesk.domain.incidents.model import (
     TRANSITIONS,
     Bilingual,
     ChecklistItem,
@@ -33,7 +33,7 @@ from frontdesk.domain.incidents import (
     transition,
     versions_of,
 )
-from frontdesk.domain.report import ReportState
+from frontdesk.domain.incidents.report import ReportState
 
 SHIPPED = Path(__file__).resolve().parents[2] / "data" / "incident_kinds.json"
 T0 = datetime(2026, 3, 10, 6, 0, tzinfo=UTC)  # 14:00 in Shanghai

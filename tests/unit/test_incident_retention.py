@@ -9,7 +9,7 @@ import pytest
 
 from frontdesk.clock import FrozenClock
 from frontdesk.context import AppContext
-from frontdesk.domain.incident_retention import (
+from frontdesk.domain.trust.incident_retention import (
     ENTRY,
     HANDOVER,
     INCIDENT,
@@ -19,16 +19,16 @@ from frontdesk.domain.incident_retention import (
     removal,
     scrub,
 )
-from frontdesk.domain.incidents import State
-from frontdesk.domain.report import revise
-from frontdesk.domain.retention import PersonKey
-from frontdesk.domain.visits import VisitKind
-from frontdesk.services.audit import audit_service
-from frontdesk.services.escalation import EscalationService
-from frontdesk.services.incident_retention import removed_mark
-from frontdesk.services.incidents import IncidentService
+from frontdesk.domain.incidents.model import State
+from frontdesk.domain.incidents.report import revise
+from frontdesk.domain.trust.retention import PersonKey
+from frontdesk.domain.register.visits import VisitKind
+from frontdesk.services.trust.audit import audit_service
+from frontdesk.services.escalation.service import EscalationService
+from frontdesk.services.incidents.retention import removed_mark
+from frontdesk.services.incidents.service import IncidentService
 from frontdesk.services.register import VisitForm
-from frontdesk.services.retention import retention_service
+from frontdesk.services.trust.retention import retention_service
 from frontdesk.storage import escalation as esc_store
 
 from .sync_sites import make_site, sync
@@ -51,7 +51,7 @@ class _Chain:
 
 @pytest.fixture(autouse=True)
 def _chain_complete(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("frontdesk.services.incidents.escalation", lambda _ctx: _Chain())
+    monkeypatch.setattr("frontdesk.services.incidents.service.escalation", lambda _ctx: _Chain())
 
 
 def svc(ctx: AppContext) -> IncidentService:

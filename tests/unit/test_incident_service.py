@@ -11,12 +11,12 @@ import pytest
 
 from frontdesk.clock import FrozenClock
 from frontdesk.context import AppContext
-from frontdesk.domain.deadlines import ClockState
-from frontdesk.domain.incidents import Level, State, TransitionError
-from frontdesk.domain.report import ReportError, ReportState, revise
-from frontdesk.domain.visits import VisitKind
+from frontdesk.domain.incidents.deadlines import ClockState
+from frontdesk.domain.incidents.model import Level, State, TransitionError
+from frontdesk.domain.incidents.report import ReportError, ReportState, revise
+from frontdesk.domain.register.visits import VisitKind
 from frontdesk.paths import resolve_paths
-from frontdesk.services.incidents import IncidentError, IncidentService
+from frontdesk.services.incidents.service import IncidentError, IncidentService
 from frontdesk.services.register import VisitForm
 
 
@@ -71,7 +71,7 @@ def test_close_refused_with_reasons_until_gates_met(ctx: AppContext,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Closing names every blocker; once report, statement and checklist are settled it closes
     (reporting chain gate met: escalation reports it complete)."""
-    monkeypatch.setattr("frontdesk.services.incidents.escalation", lambda _ctx: _Chain(True))
+    monkeypatch.setattr("frontdesk.services.incidents.service.escalation", lambda _ctx: _Chain(True))
     s = svc(ctx)
     inc = s.open("media_at_gate", "general", place="南门", by="王保安")
     s.set_state(inc.id, "resolved", "王保安")
@@ -111,7 +111,7 @@ class _Chain:
 def test_incomplete_reporting_chain_blocks_close(ctx: AppContext,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """While escalation says the chain is incomplete, closing is refused for that reason."""
-    monkeypatch.setattr("frontdesk.services.incidents.escalation", lambda _ctx: _Chain(False))
+    monkeypatch.setattr("frontdesk.services.incidents.service.escalation", lambda _ctx: _Chain(False))
     inc = svc(ctx).open("theft", "general", by="王保安")
     assert "reporting_chain_incomplete" in {b.code for b in svc(ctx).blockers(inc.id)}
 
@@ -217,7 +217,7 @@ def test_report_pdf_contains_chinese(ctx: AppContext, tmp_path: Path) -> None:
     """The printed report carries the Chinese account text (font embedded)."""
     from pypdf import PdfReader
 
-    from frontdesk.services.incident_pdf import write_report_pdf
+    from frontdesk.services.incidents.pdf import write_report_pdf
 
     s = svc(ctx)
     inc = s.open("lift_entrapment", "serious", place="3栋2号电梯", summary="电梯困人两名",

@@ -16,7 +16,7 @@ from typing import Any
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from frontdesk.domain.versioning import HybridClock, Version, canonical_json
+from frontdesk.domain.sync.versioning import HybridClock, Version, canonical_json
 from frontdesk.sync.bundle import BundleMeta, read_bundle, write_bundle
 from frontdesk.sync.merge import (
     MemoryStore,

@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from frontdesk.domain import pins
-from frontdesk.domain.pins import (
+from frontdesk.domain.trust import pins
+from frontdesk.domain.trust.pins import (
     LockoutPolicy,
     hash_pin,
     idle_locked,
@@ -15,7 +15,7 @@ from frontdesk.domain.pins import (
     validate_pin,
     verify_pin,
 )
-from frontdesk.domain.roles import Action, Role, can, requires_step_up, requires_supervisor
+from frontdesk.domain.trust.roles import Action, Role, can, requires_step_up, requires_supervisor
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 MIN = timedelta(minutes=1)

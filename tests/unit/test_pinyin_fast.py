@@ -6,7 +6,7 @@ import random
 from pypinyin import Style, lazy_pinyin
 
 from frontdesk.demo import COMPANIES, GIVEN, OUTLETS, SURNAMES, person_name
-from frontdesk.domain.pinyin_fast import syllables
+from frontdesk.domain.register.pinyin_fast import syllables
 
 
 def _slow(text: str) -> list[str]:

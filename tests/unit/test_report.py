@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from frontdesk.domain.incidents import (
+from frontdesk.domain.incidents.model import (
     ChecklistStatus,
     EntryKind,
     Incident,
@@ -20,7 +20,7 @@ from frontdesk.domain.incidents import (
     correction,
     load_kinds,
 )
-from frontdesk.domain.report import (
+from frontdesk.domain.incidents.report import (
     REQUIRED_FIELDS,
     AccountLine,
     Report,

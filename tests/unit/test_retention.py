@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from frontdesk.domain.retention import (
+from frontdesk.domain.trust.retention import (
     DEFAULT_RETENTION_DAYS,
     INCIDENT_PERSON,
     PERSONAL_FIELDS,
@@ -185,7 +185,7 @@ def test_empty_person_key_is_refused() -> None:
 def test_salt_is_added_once_and_a_purge_leaves_it_blank() -> None:
     """Salted kinds get a fresh salt when a payload has none; a purged payload, even one made
     before salts existed, keeps the key blank so nothing re-salts it."""
-    from frontdesk.domain.retention import SALT, with_salt
+    from frontdesk.domain.trust.retention import SALT, with_salt
 
     fresh = with_salt(VISIT, {"name": "张三"}, lambda: "f" * 32)
     assert fresh == {"name": "张三", SALT: "f" * 32}

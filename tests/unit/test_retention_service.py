@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from frontdesk.clock import FrozenClock
 from frontdesk.context import AppContext
-from frontdesk.domain.retention import PersonKey
-from frontdesk.services.audit import audit_service
+from frontdesk.domain.trust.retention import PersonKey
+from frontdesk.services.trust.audit import audit_service
 from frontdesk.services.register import VisitForm
-from frontdesk.services.retention import retention_service
+from frontdesk.services.trust.retention import retention_service
 
 OLD_ID = "E90011234"
 NEW_ID = "E90025678"
@@ -17,7 +17,7 @@ NEW_ID = "E90025678"
 
 def add(ctx: AppContext, name: str, cred: str, phone: str) -> str:
     """A visitor with an ID card."""
-    from frontdesk.domain.visits import CredentialType
+    from frontdesk.domain.register.visits import CredentialType
 
     return ctx.register.add(VisitForm(credential_type=CredentialType.PASSPORT, values={
         "name": name, "phone": phone, "credential_number": cred})).id
@@ -96,7 +96,7 @@ def test_a_purged_entry_cannot_be_confirmed_by_guessing(ctx: AppContext, clock: 
     """Version ids are hashes of the content and stay after a purge. Each version holds a
     random salt that the purge blanks too, so filling the right guesses back into a purged
     version no longer gives its id: nothing kept says whether 张三 with that phone came."""
-    from frontdesk.domain.versioning import version_hash
+    from frontdesk.domain.sync.versioning import version_hash
     from frontdesk.storage import records
 
     start = clock.now()

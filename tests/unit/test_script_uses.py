@@ -47,7 +47,7 @@ def test_an_entry_saved_from_a_reading_takes_only_the_readings_against_no_entry(
     """A form carrying reading ids attaches those made against no entry, as a new version
     (the first version, against nothing, stays in the history); one already against another
     entry keeps it, and an id that names nothing is passed over."""
-    from frontdesk.domain.visits import VisitKind
+    from frontdesk.domain.register.visits import VisitKind
     from frontdesk.services.register import VisitForm
 
     svc = scripts(ctx)

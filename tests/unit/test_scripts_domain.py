@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from frontdesk.domain.scripts import (
+from frontdesk.domain.scripts.book import (
     Line,
     ScriptBook,
     ScriptError,
@@ -512,7 +512,7 @@ def test_read_site_data_raises_on_a_broken_file(tmp_path: Path) -> None:
 # --- purity ---------------------------------------------------------------------------------
 
 def test_module_is_pure_stdlib() -> None:
-    code = ("import sys, frontdesk.domain.scripts; "
+    code = ("import sys, frontdesk.domain.scripts.book; "
             "sys.stdout.write(repr(sorted(m for m in ('textual', 'sqlite3', 'sqlmodel', 'rich') "
             "if m in sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,

@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from frontdesk.domain.search import normalize, query_key, visit_terms
+from frontdesk.domain.register.search import normalize, query_key, visit_terms
 
 
 def test_pinyin_and_initials() -> None:

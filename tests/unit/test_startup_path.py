@@ -4,7 +4,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from frontdesk.cli import _names_subcommand, build_parser
+from frontdesk.cli.main import _names_subcommand, build_parser
 
 
 def test_only_app_options_need_no_subcommands() -> None:
@@ -25,9 +25,9 @@ def test_plain_parser_reads_app_options_and_full_one_has_subcommands() -> None:
 
 
 def test_starting_the_app_imports_no_subcommand_module() -> None:
-    """Parsing ``--db X --lang zh`` as ``frontdesk`` does loads no ``frontdesk.cli_*`` module."""
-    code = ("import sys, frontdesk.cli as c; words = ['--db', 'x.db', '--lang', 'zh'];"
+    """Parsing ``--db X --lang zh`` as ``frontdesk`` does loads no subcommand module."""
+    code = ("import sys, frontdesk.cli.main as c; words = ['--db', 'x.db', '--lang', 'zh'];"
             " c.build_parser(c._names_subcommand(words)).parse_args(words);"
-            " print([m for m in sys.modules if m.startswith('frontdesk.cli_')])")
+            " print([m for m in sys.modules if m.startswith('frontdesk.cli.') and m != 'frontdesk.cli.main'])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -83,7 +83,7 @@ def test_edit_makes_a_new_version_with_parent(ctx: AppContext) -> None:
 
 
 def test_every_record_has_uuid_and_origin(ctx: AppContext) -> None:
-    from frontdesk.domain.visits import VisitKind
+    from frontdesk.domain.register.visits import VisitKind
     from frontdesk.services.register import VisitForm
 
     v = ctx.register.add(VisitForm(kind=VisitKind.VISITOR, values={"name": "王五"}), by="g")
@@ -99,7 +99,7 @@ WRITER = textwrap.dedent(
     from frontdesk.context import AppContext
     from frontdesk.paths import resolve_paths
     from frontdesk.services.register import VisitForm
-    from frontdesk.domain.visits import VisitKind
+    from frontdesk.domain.register.visits import VisitKind
     ctx = AppContext.create(paths=resolve_paths(db=sys.argv[1], home=sys.argv[2]))
     ctx.open()
     i = 0

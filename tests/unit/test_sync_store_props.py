@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from frontdesk.context import AppContext
-from frontdesk.domain.versioning import winner
+from frontdesk.domain.sync.versioning import winner
 from frontdesk.storage import records
 from frontdesk.storage import sync as sync_store
 from frontdesk.storage.migrations import SCHEMA_VERSION

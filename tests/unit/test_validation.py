@@ -1,7 +1,7 @@
 """Register validation: what blocks a save, what only warns, how values are normalised."""
 from __future__ import annotations
 
-from frontdesk.domain.validation import (
+from frontdesk.domain.register.validation import (
     check_visit,
     display_phone,
     mask_id,
@@ -9,7 +9,7 @@ from frontdesk.domain.validation import (
     normalize_plate,
     resident_id_problem,
 )
-from frontdesk.domain.visits import CredentialType, VisitKind
+from frontdesk.domain.register.visits import CredentialType, VisitKind
 
 GOOD_ID = "11010519491231002X"
 

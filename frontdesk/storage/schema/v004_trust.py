@@ -25,7 +25,7 @@ CREATE TABLE auth_failures (
 );
 CREATE INDEX auth_failures_name ON auth_failures(name, at);
 
--- The hash-chained audit trail (frontdesk.domain.audit): names and keyed digests only.
+-- The hash-chained audit trail (frontdesk.domain.trust.audit): names and keyed digests only.
 CREATE TABLE audit_events (
     seq INTEGER PRIMARY KEY,
     at TEXT NOT NULL,

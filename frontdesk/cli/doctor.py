@@ -1,0 +1,71 @@
+"""``frontdesk doctor``: check the database, list backups, restore one after confirmation."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register the subcommand."""
+    from frontdesk.cli.main import common_db
+
+    p = sub.add_parser("doctor", help="integrity check, backups, restore a backup")
+    p.add_argument("--restore", metavar="BACKUP",
+                   help="replace the database with this backup (file name or path)")
+    p.add_argument("--yes", action="store_true", help="do not ask before restoring (scripts)")
+    common_db(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Report, and restore when asked; exit 0 when the database is sound."""
+    from frontdesk.cli.main import CliError
+    from frontdesk.paths import resolve_paths
+    from frontdesk.services.trust import backup
+
+    paths = resolve_paths(args.db)
+    as_json = getattr(args, "json", False)
+    if args.restore:
+        chosen = _find(args.restore, paths.backups_dir)
+        if chosen is None:
+            raise CliError(f"no backup called {args.restore} in {paths.backups_dir}", "no_backup")
+        if not args.yes:
+            sys.stdout.write(f"Replace {paths.db_file}\n   with {chosen}?\n"
+                             "Everything saved since that backup will be lost (the current "
+                             "file is kept as .before-restore). Type yes to go on: ")
+            sys.stdout.flush()
+            if sys.stdin.readline().strip().lower() not in ("yes", "y"):
+                sys.stdout.write("nothing changed\n")
+                return 1
+        replaced = backup.chain_head(paths.db_file)
+        try:
+            backup.restore(chosen, paths.db_file)
+        except backup.BackupError as exc:
+            raise CliError(str(exc), "restore_failed", 1) from exc
+        backup.record_restore(args.db, chosen, replaced)
+        sys.stdout.write(f"restored {chosen.name} to {paths.db_file}\n")
+    check = backup.integrity(paths.db_file) if paths.db_file.exists() else "no database yet"
+    backups = backup.list_backups(paths.backups_dir)
+    if as_json:
+        sys.stdout.write(json.dumps({
+            "database": str(paths.db_file), "integrity": check,
+            "backups": [{"file": str(b.path), "made_at": b.made_at.isoformat(), "bytes": b.size}
+                        for b in backups]}) + "\n")
+    else:
+        sys.stdout.write(f"database   {paths.db_file}\nintegrity  {check}\n")
+        sys.stdout.write(f"backups    {len(backups)} in {paths.backups_dir}\n")
+        for b in backups:
+            sys.stdout.write(f"  {b.path.name}  {b.made_at:%Y-%m-%d %H:%M} UTC  "
+                             f"{b.size // 1024} KiB\n")
+    return 0 if check in ("ok", "no database yet") else 1
+
+
+def _find(name: str, backups_dir: object) -> object:
+    from pathlib import Path
+
+    p = Path(name)
+    if p.is_file():
+        return p
+    q = Path(str(backups_dir)) / name
+    return q if q.is_file() else None

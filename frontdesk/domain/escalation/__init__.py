@@ -1,0 +1,1 @@
+"""Escalation: contacts, policies, the chain engine and the reporting chain."""

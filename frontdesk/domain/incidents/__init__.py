@@ -1,0 +1,1 @@
+"""Incidents: kinds, levels, lifecycle, clocks and the written report."""

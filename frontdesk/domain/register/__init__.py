@@ -1,0 +1,1 @@
+"""The register's rules: entries, what a guard types, search keys."""

@@ -1,0 +1,1 @@
+"""Scripted replies: the book and the file format's checks."""

@@ -1,0 +1,1 @@
+"""Sync: record versions and the hybrid logical clock."""

@@ -1,0 +1,1 @@
+"""Trust: PINs, roles, the audit chain, retention and erasure."""

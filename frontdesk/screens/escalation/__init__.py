@@ -1,0 +1,1 @@
+"""Escalation screens: contacts, the policy per kind and level, one incident's chain."""

@@ -1,0 +1,1 @@
+"""Duty-room screens: the board, one incident, new incident, the report, the handover."""

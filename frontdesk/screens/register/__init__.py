@@ -1,0 +1,1 @@
+"""Register screens: the day's entries, the entry form, an entry's history."""

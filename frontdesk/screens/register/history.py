@@ -1,0 +1,69 @@
+"""An entry's history: every version (who, when, which fields) and other recorded events."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from frontdesk.domain.timeparse import format_full
+from frontdesk.domain.register.visits import Visit
+from frontdesk.i18n import t
+from frontdesk.text import cell, ui
+
+if TYPE_CHECKING:  # pragma: no cover
+    from frontdesk.context import AppContext
+
+# Other features add events to an entry's history (script readings, incidents...):
+# each source returns (instant, by, text) rows for a visit id.
+HistorySource = Callable[["AppContext", str], list[tuple[datetime, str, str]]]
+HISTORY_SOURCES: list[HistorySource] = []
+
+
+class HistoryScreen(ModalScreen[None]):
+    """Read-only list of what happened to one entry."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "dismiss", "Close", id="history.close"),
+    ]
+
+    def __init__(self, visit: Visit) -> None:
+        super().__init__()
+        self.visit = visit
+
+    def compose(self) -> ComposeResult:
+        """Title, table, hint."""
+        with Vertical(id="history-box"):
+            yield Static(ui(t("hist.title", name=self.visit.name or t("reg.no_name"))),
+                         id="history-title")
+            yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+            yield Static(ui(t("help.close")), id="history-hint")
+
+    def on_mount(self) -> None:
+        """Load versions and other events, oldest first."""
+        ctx: AppContext = self.app.ctx  # type: ignore[attr-defined]
+        tz = ctx.require_site().timezone
+        table = self.query_one(DataTable)
+        table.add_columns(t("hist.when"), t("hist.by"), t("hist.what"))
+        rows: list[tuple[datetime, str, str]] = []
+        for h in ctx.register.history(self.visit.id):
+            at = datetime.fromisoformat(h.at) if h.at else self.visit.time_in
+            if h.deleted:
+                what = t("hist.deleted")
+            elif len(rows) == 0:
+                what = t("hist.created")
+            else:
+                what = ", ".join(t(f"field.{f}") for f in h.fields)
+            rows.append((at, h.by, what))
+        for source in HISTORY_SOURCES:
+            rows.extend(source(ctx, self.visit.id))
+        rows.sort(key=lambda r: r[0])
+        for at, by, what in rows:
+            table.add_row(Text(format_full(at, tz)), cell(by, 16), cell(what, 200))
+        table.focus()

@@ -1,0 +1,1 @@
+"""File screens: the register out, bundles in and out, and conflicts."""

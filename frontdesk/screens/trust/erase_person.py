@@ -1,0 +1,115 @@
+"""Erase one person on request (supervisor): search, see every matching entry, confirm, purge."""
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Static
+
+from frontdesk.bindings import localize
+from frontdesk.i18n import t
+from frontdesk.messages import DataChanged, Deliver
+from frontdesk.text import cell, ui
+
+
+class ErasePersonScreen(ModalScreen[None]):
+    """Name / phone / ID → matches (what matched) → confirm → erased and recorded."""
+
+    DEFAULT_CSS = """
+    ErasePersonScreen { align: center middle; background: $background; }
+    #erase-box { width: 100%; height: 100%; padding: 0 1; }
+    #erase-table { height: 1fr; }
+    #erase-form Input { width: 1fr; }
+    #erase-msg { height: auto; color: $warning; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Cancel", id="trust.cancel"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.matches: list[object] = []
+
+    def compose(self) -> ComposeResult:
+        """Search fields, results, erase button."""
+        with Vertical(id="erase-box"):
+            yield Static(ui(t("trust.erase.title")))
+            with Horizontal(id="erase-form"):
+                yield Input(placeholder=t("trust.name"), id="erase-name", max_length=60)
+                yield Input(placeholder=t("trust.erase.phone"), id="erase-phone", max_length=30)
+                yield Input(placeholder=t("trust.erase.cred"), id="erase-cred", max_length=40)
+                yield Button(ui(t("trust.erase.search")), id="erase-search")
+            yield DataTable(id="erase-table", cursor_type="row")
+            yield Static("", id="erase-msg")
+            yield Button(ui(t("trust.erase.go")), id="erase-go", variant="error", disabled=True)
+
+    def on_mount(self) -> None:
+        """Columns."""
+        localize(self)
+        self.query_one("#erase-table", DataTable).add_columns("", "")
+        self.query_one("#erase-name", Input).focus()
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        """Enter searches."""
+        self._search()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Search or erase."""
+        if event.button.id == "erase-search":
+            self._search()
+        elif event.button.id == "erase-go" and self.matches:
+            from frontdesk.screens.confirm import ConfirmScreen
+
+            n = len(self.matches)
+            self.app.push_screen(ConfirmScreen(t("trust.erase.confirm", n=n)),
+                                 lambda ok: self._erase() if ok else None)
+
+    def _search(self) -> None:
+        from frontdesk.domain.trust.retention import PersonKey
+
+        try:
+            key = PersonKey(name=self.query_one("#erase-name", Input).value,
+                            phone=self.query_one("#erase-phone", Input).value,
+                            credential_number=self.query_one("#erase-cred", Input).value)
+        except ValueError:
+            self.query_one("#erase-msg", Static).update(ui(t("trust.erase.need_key")))
+            return
+        from frontdesk.services.trust.retention import retention_service
+
+        self._show(retention_service(self.app.ctx).find_person(key))  # type: ignore[attr-defined]
+
+    def _show(self, matches: list[object]) -> None:
+        self.matches = matches
+        table = self.query_one("#erase-table", DataTable)
+        table.clear()
+        for m in matches:
+            table.add_row(cell(m.summary, 60), cell(", ".join(m.matched)))  # type: ignore[attr-defined]
+        self.query_one("#erase-msg", Static).update(
+            ui(t("trust.erase.found", n=len(matches)) if matches else t("trust.erase.none")))
+        self.query_one("#erase-go", Button).disabled = not matches
+
+    @work(thread=True, exclusive=True, group="trust-erase")
+    def _erase(self) -> None:
+        from frontdesk.services.trust.retention import retention_service
+
+        ctx = self.app.ctx  # type: ignore[attr-defined]
+        n = retention_service(ctx).erase(self.matches, by=ctx.session.user)  # type: ignore[arg-type]
+        self.post_message(Deliver(self._erased, n))
+
+    def on_deliver(self, message: Deliver) -> None:
+        """A worker's result."""
+        if self.is_attached:
+            message.callback(*message.args)  # type: ignore[operator]
+
+    def _erased(self, n: int) -> None:
+        self._show([])
+        self.query_one("#erase-msg", Static).update(ui(t("trust.erase.done", n=n)))
+        self.app.post_message(DataChanged("erase"))
+
+    def action_close(self) -> None:
+        """Esc."""
+        self.dismiss(None)

@@ -1,0 +1,31 @@
+"""The one door to every supervisor-only action in the UI.
+
+Screens never check roles themselves: they call :func:`guard_action` with the action's name
+(``frontdesk.domain.trust.roles.Action``) and what to do once allowed. A guard is refused with a
+message; a supervisor is asked for the PIN again where the trust rules say so (step-up).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from frontdesk.i18n import t
+
+if TYPE_CHECKING:  # pragma: no cover
+    from frontdesk.app import FrontdeskApp
+
+# The trust feature installs the PIN prompt here: (app, action, then) -> None.
+STEP_UP: list[Callable[[FrontdeskApp, str, Callable[[], None]], None]] = []
+
+
+def guard_action(app: FrontdeskApp, action: str, then: Callable[[], None]) -> None:
+    """Run ``then`` if the person signed in may do ``action`` (after step-up if required)."""
+    from frontdesk.domain.trust import roles
+
+    if not app.ctx.session.can(action):
+        app.notify(t("guard.refused"), severity="error", markup=False)
+        return
+    if roles.requires_step_up(roles.Action(action)) and STEP_UP:
+        STEP_UP[0](app, action, then)
+        return
+    then()

@@ -1,0 +1,115 @@
+"""Step-up: the supervisor types the PIN again right before a sensitive action.
+
+Installed into :data:`frontdesk.screens.trust.guard.STEP_UP` by :mod:`frontdesk.screens.trust.signin`. A
+correct PIN within the last two minutes covers the next action too. The PIN is checked in a
+thread worker (argon2 is slow on purpose); a wrong PIN counts towards the lockout.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from frontdesk.bindings import localize
+from frontdesk.i18n import t
+from frontdesk.messages import Deliver
+from frontdesk.text import ui
+
+if TYPE_CHECKING:  # pragma: no cover
+    from frontdesk.app import FrontdeskApp
+    from frontdesk.services.trust.auth import AuthResult
+
+
+def error_text(result: AuthResult, tz: str, now: datetime) -> str:
+    """What to tell the person after a refused PIN (tries left, or the lock's end in site time)."""
+    if result.error == "locked" and result.locked_until is not None:
+        from zoneinfo import ZoneInfo
+
+        until = result.locked_until
+        minutes = max(1, int((until - now).total_seconds() // 60) + 1)
+        return t("trust.err.locked", until=until.astimezone(ZoneInfo(tz)).strftime("%H:%M"),
+                 minutes=minutes)
+    return t("trust.err.wrong_pin", n=result.remaining_attempts)
+
+
+class PinPromptScreen(ModalScreen[bool]):
+    """Ask the signed-in supervisor's PIN; dismiss True when it is right, False on Esc."""
+
+    DEFAULT_CSS = """
+    PinPromptScreen { align: center middle; }
+    #pin-box { width: 60; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
+    #pin-error { color: $error; height: auto; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="trust.cancel"),
+    ]
+
+    def __init__(self, action: str) -> None:
+        super().__init__()
+        self.action_name = action
+
+    def compose(self) -> ComposeResult:
+        """Title, PIN field, error line."""
+        with Vertical(id="pin-box"):
+            yield Static(ui(t("trust.stepup.title", action=t(f"trust.action.{self.action_name}"))),
+                         id="pin-title")
+            yield Input(password=True, placeholder=t("trust.pin"), id="pin-input", max_length=32)
+            yield Static("", id="pin-error")
+
+    def on_mount(self) -> None:
+        """Focus the PIN field."""
+        localize(self)
+        self.query_one("#pin-input", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Check the PIN off the UI thread."""
+        self.query_one("#pin-error", Static).update(ui(t("trust.checking")))
+        self._check(event.value)
+
+    @work(thread=True, exclusive=True, group="trust-stepup")
+    def _check(self, pin: str) -> None:
+        from frontdesk.services.trust.auth import auth_service
+
+        result = auth_service(self.app.ctx).step_up(pin, self.action_name)  # type: ignore[attr-defined]
+        self.post_message(Deliver(self._checked, result))
+
+    def on_deliver(self, message: Deliver) -> None:
+        """A worker's result."""
+        if self.is_attached:
+            message.callback(*message.args)  # type: ignore[operator]
+
+    def _checked(self, result: AuthResult) -> None:
+        if result.ok:
+            self.dismiss(True)
+            return
+        field = self.query_one("#pin-input", Input)
+        field.value = ""
+        ctx = self.app.ctx  # type: ignore[attr-defined]
+        self.query_one("#pin-error", Static).update(
+            ui(error_text(result, ctx.require_site().timezone, ctx.clock.now())))
+
+    def action_cancel(self) -> None:
+        """Esc: the action does not run."""
+        self.dismiss(False)
+
+
+def step_up(app: FrontdeskApp, action: str, then: Callable[[], None]) -> None:
+    """The :data:`frontdesk.screens.trust.guard.STEP_UP` hook."""
+    from frontdesk.services.trust.auth import auth_service
+
+    if not app.ctx.auth_required or auth_service(app.ctx).step_up_fresh():
+        then()
+        return
+
+    def done(ok: bool | None) -> None:
+        if ok:
+            then()
+
+    app.push_screen(PinPromptScreen(action), done)

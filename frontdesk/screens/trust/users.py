@@ -1,0 +1,145 @@
+"""Users & privacy (supervisor): add guards and supervisors, reset PINs, disable, auto-lock time,
+and the way to erasing one person's data on request."""
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Select, Static
+
+from frontdesk.bindings import localize
+from frontdesk.i18n import t
+from frontdesk.messages import Deliver
+from frontdesk.text import cell, ui
+
+
+class UsersScreen(ModalScreen[None]):
+    """The user list and the forms beside it."""
+
+    DEFAULT_CSS = """
+    UsersScreen { align: center middle; background: $background; }
+    #users-box { width: 100%; height: 100%; padding: 0 1; }
+    #users-table { height: 1fr; }
+    #users-form Input { width: 1fr; }
+    #users-form Select { width: 16; }
+    #users-form, #users-buttons, #users-idle-row { height: 3; }
+    #users-buttons Button { min-width: 8; }
+    #users-idle-row Static { width: auto; padding: 1 1 0 0; }
+    #users-idle { width: 10; }
+    #users-msg { height: auto; color: $warning; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Cancel", id="trust.cancel"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        """Table, add form, buttons, idle minutes, message."""
+        with Vertical(id="users-box"):
+            yield Static(ui(t("trust.users.title")), id="users-title")
+            yield DataTable(id="users-table", cursor_type="row")
+            with Horizontal(id="users-form"):
+                yield Input(placeholder=t("trust.name"), id="users-name", max_length=40)
+                yield Select([(t("trust.role.guard"), "guard"),
+                              (t("trust.role.supervisor"), "supervisor")],
+                             value="guard", allow_blank=False, id="users-role")
+                yield Input(password=True, placeholder=t("trust.pin"), id="users-pin", max_length=32)
+            with Horizontal(id="users-buttons"):
+                yield Button(ui(t("trust.users.add")), id="users-add", variant="primary")
+                yield Button(ui(t("trust.users.reset")), id="users-reset")
+                yield Button(ui(t("trust.users.disable")), id="users-disable")
+                yield Button(ui(t("trust.users.erase")), id="users-erase", variant="error")
+            with Horizontal(id="users-idle-row"):
+                yield Static(ui(t("trust.users.idle")))
+                yield Input(id="users-idle", max_length=3, restrict=r"[0-9]*")
+            yield Static("", id="users-msg")
+
+    def on_mount(self) -> None:
+        """Load the list."""
+        from frontdesk.services.trust.auth import auth_service
+
+        localize(self)
+        table = self.query_one("#users-table", DataTable)
+        table.add_columns(t("trust.users.col.name"), t("trust.users.col.role"),
+                          t("trust.users.col.state"))
+        self.query_one("#users-idle", Input).value = str(
+            auth_service(self.app.ctx).idle_minutes())  # type: ignore[attr-defined]
+        self.reload()
+
+    def reload(self) -> None:
+        """Refill the table."""
+        from frontdesk.services.trust.auth import auth_service
+
+        table = self.query_one("#users-table", DataTable)
+        table.clear()
+        for u in auth_service(self.app.ctx).users():  # type: ignore[attr-defined]
+            table.add_row(cell(u.name), cell(t(f"trust.role.{u.role}")),  # type: ignore[attr-defined]
+                          cell(t("trust.users.disabled" if u.disabled  # type: ignore[attr-defined]
+                                 else "trust.users.active")), key=u.name)  # type: ignore[attr-defined]
+
+    def _selected(self) -> str | None:
+        table = self.query_one("#users-table", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return str(key.value) if key is not None else None
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Each button: add, reset, disable, erase."""
+        name = self.query_one("#users-name", Input).value
+        pin = self.query_one("#users-pin", Input).value
+        role = str(self.query_one("#users-role", Select).value)
+        if event.button.id == "users-add":
+            self._run("add", name, role, pin)
+        elif event.button.id == "users-reset" and self._selected():
+            self._run("reset", self._selected() or "", role, pin)
+        elif event.button.id == "users-disable" and self._selected():
+            self._run("disable", self._selected() or "", role, pin)
+        elif event.button.id == "users-erase":
+            from frontdesk.screens.trust.erase_person import ErasePersonScreen
+            from frontdesk.screens.trust.guard import guard_action
+
+            guard_action(self.app, "erase_person",  # type: ignore[arg-type]
+                         lambda: self.app.push_screen(ErasePersonScreen()))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the idle field saves the auto-lock minutes."""
+        if event.input.id == "users-idle" and event.value.isdigit():
+            from frontdesk.services.trust.auth import auth_service
+
+            auth_service(self.app.ctx).set_idle_minutes(int(event.value))  # type: ignore[attr-defined]
+            self.query_one("#users-msg", Static).update(ui(t("trust.users.saved")))
+
+    @work(thread=True, exclusive=True, group="trust-users")
+    def _run(self, op: str, name: str, role: str, pin: str) -> None:
+        from frontdesk.services.trust.auth import auth_service
+
+        auth = auth_service(self.app.ctx)  # type: ignore[attr-defined]
+        if op == "add":
+            error = auth.add_user(name, role, pin)
+        elif op == "reset":
+            error = auth.reset_pin(name, pin)
+        else:
+            current = next((u for u in auth.users() if u.name == name), None)  # type: ignore[attr-defined]
+            error = auth.set_disabled(name, not (current and current.disabled))  # type: ignore[attr-defined]
+        self.post_message(Deliver(self._done, error))
+
+    def on_deliver(self, message: Deliver) -> None:
+        """A worker's result."""
+        if self.is_attached:
+            message.callback(*message.args)  # type: ignore[operator]
+
+    def _done(self, error: str | None) -> None:
+        msg = self.query_one("#users-msg", Static)
+        msg.update(ui(t(f"trust.err.{error}") if error else t("trust.users.saved")))
+        if error is None:
+            self.query_one("#users-name", Input).value = ""
+            self.query_one("#users-pin", Input).value = ""
+        self.reload()
+
+    def action_close(self) -> None:
+        """Esc."""
+        self.dismiss(None)

@@ -1,0 +1,1 @@
+"""Escalation use cases: the chain and the contact list."""

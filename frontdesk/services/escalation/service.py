@@ -1,0 +1,318 @@
+"""Escalation use cases: freeze the plan, log calls, skips and raises, and read the state.
+
+Everything shown about an escalation is computed by
+:func:`frontdesk.domain.escalation.engine.chain_state` from the stored plan, the stored log and
+the clock, so a restart mid-escalation resumes exactly where it was.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from frontdesk.domain.escalation.contacts import ROLES, Contact, display_phone, role_names
+from frontdesk.domain.escalation.model import (
+    CallAttempt,
+    CallOutcome,
+    ChainKind,
+    Level,
+    LevelChange,
+    Plan,
+    Skip,
+)
+from frontdesk.domain.escalation.engine import chain_state
+from frontdesk.domain.escalation.policy import (
+    plan_differs,
+    plan_for,
+    plan_from_dict,
+    plan_to_dict,
+)
+from frontdesk.domain.escalation.state import ChainState, ClockState, ResponderStatus
+from frontdesk.services.escalation.contacts import ContactService, load_policy_doc_for
+from frontdesk.storage import escalation as repo
+from frontdesk.storage import records
+
+if TYPE_CHECKING:  # pragma: no cover
+    from frontdesk.context import AppContext
+
+
+@dataclass(frozen=True)
+class EscalationSummary:
+    """One line for the duty board: who is next, when, how late, how many reports owed."""
+
+    next_text: str
+    next_due: datetime | None
+    state: str
+    owed_levels: int
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """What one incident's escalation holds in storage."""
+
+    plan: Plan
+    opened_at: datetime
+    attempts: tuple[CallAttempt, ...]
+    skips: tuple[Skip, ...]
+    level_changes: tuple[LevelChange, ...]
+    replanned_at: datetime | None
+
+
+def _at(value: object) -> datetime:
+    return datetime.fromisoformat(str(value))
+
+
+def role_label(role: str | None) -> str:
+    """A role's name in the current language."""
+    from frontdesk.i18n import pick
+
+    return pick(role_names(role or "")) if role else ""
+
+
+class EscalationService:
+    """The escalation of incidents: plans, call log, state."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    @property
+    def contacts(self) -> ContactService:
+        """The contact list service."""
+        return self.ctx.service("contacts", ContactService)  # type: ignore[return-value]
+
+    def _stamp(self, by: str) -> dict[str, str]:
+        return {"edited_by": by or self.ctx.session.user,
+                "edited_at": self.ctx.clock.now().isoformat()}
+
+    # -- plan -----------------------------------------------------------------------------
+    def start(self, incident_id: str, kind: str, level: Level | str,
+              opened_at: datetime | None = None, by: str = "") -> Plan:
+        """Freeze the plan in force for a new incident (a second call changes nothing)."""
+        existing = self.load(incident_id)
+        if existing is not None:
+            return existing.plan
+        plan = plan_for(load_policy_doc_for(self.ctx), kind, Level(level))
+        at = opened_at or self.ctx.clock.now()
+        payload = {"incident_id": incident_id, "kind": kind, "opened_at": at.isoformat(),
+                   "plan": plan_to_dict(plan), "replanned_at": None, **self._stamp(by)}
+        with self.ctx.require_db().write() as conn:
+            records.write(conn, repo.PLAN, incident_id, payload, self.ctx.clock.now())
+        return plan
+
+    def has_plan(self, incident_id: str) -> bool:
+        """True once :meth:`start` ran for the incident."""
+        return repo.plan_payload(self.ctx.require_db().read(), incident_id) is not None
+
+    def replan_available(self, incident_id: str) -> bool:
+        """True when the policy now in force would give this incident different chains."""
+        esc = self.load(incident_id)
+        return esc is not None and plan_differs(esc.plan, load_policy_doc_for(self.ctx))
+
+    def replan(self, incident_id: str, by: str = "") -> Plan | None:
+        """Take the current policy's chains; the responder chain restarts from now.
+
+        The old log stays stored (and shown in the incident's timeline); the new plan counts
+        only what is logged from the replan on, at the level the incident has reached.
+        """
+        esc = self.load(incident_id)
+        if esc is None:
+            return None
+        now = self.ctx.clock.now()
+        level = self.state_of(esc, now).level
+        plan = plan_for(load_policy_doc_for(self.ctx), esc.plan.kind, level)
+        conn_payload = repo.plan_payload(self.ctx.require_db().read(), incident_id) or {}
+        payload = {**conn_payload, "plan": plan_to_dict(plan), "replanned_at": now.isoformat(),
+                   **self._stamp(by)}
+        with self.ctx.require_db().write() as conn:
+            records.write(conn, repo.PLAN, incident_id, payload, now)
+        self._mirror(incident_id, "esc.timeline.replan", by, now)
+        return plan
+
+    # -- log ------------------------------------------------------------------------------
+    def _write_log(self, kind: str, payload: dict[str, Any]) -> str:
+        record_id = str(uuid.uuid4())
+        with self.ctx.require_db().write() as conn:
+            records.write(conn, kind, record_id, payload, self.ctx.clock.now())
+        return record_id
+
+    def log_call(self, incident_id: str, chain: ChainKind | str, step_index: int,
+                 contact_id: str | None, role: str | None, outcome: CallOutcome | str,
+                 note: str = "", by: str = "", at: datetime | None = None) -> CallAttempt:
+        """Record one call (or message) and its outcome."""
+        when = at or self.ctx.clock.now()
+        attempt = CallAttempt(id="", incident_id=incident_id, chain=ChainKind(chain),
+                              step_index=step_index, contact_id=contact_id, role=role, at=when,
+                              outcome=CallOutcome(outcome), note=note,
+                              by=by or self.ctx.session.user)
+        rid = self._write_log(repo.ATTEMPT, {
+            "incident_id": incident_id, "chain": attempt.chain.value, "step_index": step_index,
+            "contact_id": contact_id, "role": role, "at": when.isoformat(),
+            "outcome": attempt.outcome.value, "note": note, **self._stamp(by)})
+        who = self._who(contact_id, role)
+        self._mirror(incident_id, "esc.timeline.call", by, when, who=who,
+                     outcome=self._outcome_label(attempt.outcome), note=note)
+        return CallAttempt(**{**attempt.__dict__, "id": rid})
+
+    def skip(self, incident_id: str, chain: ChainKind | str, step_index: int, reason: str,
+             by: str = "") -> Skip:
+        """Record a step or reporting level passed over (越级) with the reason."""
+        when = self.ctx.clock.now()
+        rid = self._write_log(repo.SKIP, {
+            "incident_id": incident_id, "chain": ChainKind(chain).value,
+            "step_index": step_index, "reason": reason, "at": when.isoformat(),
+            "by": by or self.ctx.session.user, **self._stamp(by)})
+        self._mirror(incident_id, "esc.timeline.skip", by, when, n=step_index + 1, reason=reason)
+        return Skip(step_index=step_index, reason=reason, at=when, by=by,
+                    chain=ChainKind(chain), id=rid, incident_id=incident_id)
+
+    def on_level_raised(self, incident_id: str, from_level: Level | str, to_level: Level | str,
+                        at: datetime | None = None, by: str = "") -> None:
+        """Record a level change: the higher level's chains and reporting deadlines apply."""
+        when = at or self.ctx.clock.now()
+        self._write_log(repo.LEVEL_CHANGE, {
+            "incident_id": incident_id, "from_level": Level(from_level).value,
+            "to_level": Level(to_level).value, "at": when.isoformat(),
+            "by": by or self.ctx.session.user, **self._stamp(by)})
+
+    # -- reading --------------------------------------------------------------------------
+    def load(self, incident_id: str) -> Escalation | None:
+        """The stored plan and log of an incident, or None when it has no plan."""
+        conn = self.ctx.require_db().read()
+        data = repo.plan_payload(conn, incident_id)
+        if data is None:
+            return None
+        replanned = _at(data["replanned_at"]) if data.get("replanned_at") else None
+        attempts: list[CallAttempt] = []
+        skips: list[Skip] = []
+        changes: list[LevelChange] = []
+        for kind, rid, p in repo.log(conn, incident_id):
+            at = _at(p["at"])
+            if replanned is not None and at < replanned:
+                continue
+            if kind == repo.ATTEMPT:
+                attempts.append(CallAttempt(
+                    id=rid, incident_id=incident_id, chain=p["chain"],
+                    step_index=int(p["step_index"]), contact_id=p.get("contact_id"),
+                    role=p.get("role"), at=at, outcome=p["outcome"], note=p.get("note") or "",
+                    by=p.get("edited_by", "")))
+            elif kind == repo.SKIP:
+                skips.append(Skip(step_index=int(p["step_index"]), reason=p.get("reason") or "",
+                                  at=at, by=p.get("by", ""), chain=p["chain"], id=rid,
+                                  incident_id=incident_id))
+            elif kind == repo.LEVEL_CHANGE:
+                changes.append(LevelChange(from_level=p["from_level"], to_level=p["to_level"],
+                                           at=at, by=p.get("by", ""), id=rid,
+                                           incident_id=incident_id))
+        return Escalation(plan=plan_from_dict(data["plan"]),
+                          opened_at=replanned or _at(data["opened_at"]),
+                          attempts=tuple(attempts), skips=tuple(skips),
+                          level_changes=tuple(changes), replanned_at=replanned)
+
+    def state(self, incident_id: str, now: datetime | None = None,
+              contacts: list[Contact] | None = None) -> ChainState | None:
+        """Both chains at ``now`` from the stored records alone; None without a plan."""
+        esc = self.load(incident_id)
+        if esc is None:
+            return None
+        return self.state_of(esc, now, contacts)
+
+    def state_of(self, esc: Escalation, now: datetime | None = None,
+                 contacts: list[Contact] | None = None) -> ChainState:
+        """The chain state of an already loaded escalation (the panel caches the load)."""
+        site = self.ctx.require_site()
+        return chain_state(esc.plan, esc.attempts, esc.skips, esc.level_changes, esc.opened_at,
+                           now or self.ctx.clock.now(),
+                           contacts if contacts is not None else self.contacts.all(),
+                           ZoneInfo(site.timezone))
+
+    def reporting_complete(self, incident_id: str, now: datetime | None = None) -> bool:
+        """True when every reporting level is informed or skipped (or there is no plan)."""
+        st = self.state(incident_id, now)
+        return st is None or st.reporting_complete
+
+    def summary(self, incident_id: str, now: datetime | None = None) -> EscalationSummary:
+        """Who to call next, by when, the worst clock and how many reports are owed."""
+        st = self.state(incident_id, now)
+        if st is None:
+            return EscalationSummary("", None, ClockState.OK.value, 0)
+        return summarize(st)
+
+    # -- helpers --------------------------------------------------------------------------
+    def _who(self, contact_id: str | None, role: str | None) -> str:
+        contact = self.contacts.get(contact_id) if contact_id else None
+        parts = [role_label(role or (contact.role if contact else None))]
+        if contact is not None:
+            parts.append(contact.name)
+        return " ".join(p for p in parts if p)
+
+    @staticmethod
+    def _outcome_label(outcome: CallOutcome) -> str:
+        from frontdesk.i18n import t
+
+        return t(f"esc.outcome.{outcome.value}")
+
+    def _mirror(self, incident_id: str, key: str, by: str, at: datetime, **values: Any) -> None:
+        """Copy a log line into the incident's timeline when the incidents feature is there."""
+        try:
+            from frontdesk.services.incidents.service import IncidentService
+        except ImportError:
+            return
+        from frontdesk.i18n import both
+
+        zh, en = both(key, **values)
+        text = f"{zh} / {en}"
+        svc: Any = self.ctx.service("incidents", IncidentService)
+        try:
+            if hasattr(svc, "add_entry"):
+                svc.add_entry(incident_id, text, by=by or self.ctx.session.user, at=at)
+            elif hasattr(svc, "add_note"):
+                svc.add_note(incident_id, text, by=by or self.ctx.session.user)
+        except (TypeError, ValueError, LookupError):
+            return  # an incident this service does not know, or another API shape
+
+
+def summarize(st: ChainState) -> EscalationSummary:
+    """The board's line for a chain state, in the current language."""
+    from frontdesk.i18n import t
+
+    r = st.responder
+    owed = [lv for lv in st.reporting if not lv.closed]
+    clocks = [st.responder_clock, *(lv.clock for lv in owed)]
+    worst = (ClockState.BREACH if ClockState.BREACH in clocks else ClockState.WARNING
+             if ClockState.WARNING in clocks else ClockState.OK)
+    if r.status is ResponderStatus.DONE:
+        text = t("esc.next.accepted", who=role_label(r.accepted_role))
+    elif r.status is ResponderStatus.EXHAUSTED:
+        text = t("esc.next.exhausted")
+    elif r.status is ResponderStatus.WAITING:
+        text = t("esc.next.waiting")
+    else:
+        text = next_call_text(st)
+    if owed:
+        first = owed[0]
+        role = first.level.targets[0].role if first.level.targets else None
+        text += " · " + t("esc.next.report", who=role_label(role), n=len(owed))
+    return EscalationSummary(text, st.next_deadline, worst.value, len(owed))
+
+
+def next_call_text(st: ChainState) -> str:
+    """"Call <role> <name> <number>" for the first pending target of the current step."""
+    from frontdesk.i18n import t
+
+    for target in st.responder.targets:
+        if target.status.value != "pending":
+            continue
+        role = target.target.role
+        if target.candidates:
+            c = target.candidates[0]
+            role = role or c.contact.role
+            number = display_phone(c.number) if c.number else t("esc.no_number")
+            return t("esc.next.call", who=role_label(role), name=c.contact.name, number=number)
+        number = display_phone(target.number) if target.number else t("esc.no_number")
+        return t("esc.next.call", who=role_label(role), name="", number=number)
+    return t("esc.next.waiting")
+
+
+__all__ = ["ROLES", "Escalation", "EscalationService", "EscalationSummary", "summarize"]

@@ -1,0 +1,1 @@
+"""Incident use cases: lifecycle, report, handover, PDF, retention, demo data."""

@@ -1,0 +1,1 @@
+"""Trust use cases: session, sign-in, audit trail, backups, retention."""

@@ -1,0 +1,266 @@
+"""Signing in, locking, step-up and managing the people who may use this PC.
+
+PINs are hashed with argon2id (:mod:`frontdesk.domain.trust.pins`); the hash is slow on purpose, so
+screens call these methods from a thread worker. Failed attempts are stored with their time and
+the lock is computed from them (:func:`frontdesk.domain.trust.pins.lockout_state`), so restarting the
+app does not reset a lockout. Every sign-in, failure, lock and user change is an audit event.
+"""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from frontdesk.domain.trust import pins
+from frontdesk.domain.trust.roles import Role
+
+if TYPE_CHECKING:  # pragma: no cover
+    from frontdesk.context import AppContext
+
+DEFAULT_IDLE_MINUTES = 10
+STEP_UP_GRACE = timedelta(minutes=2)
+MAX_NAME = 40
+
+
+@dataclass(frozen=True)
+class AuthResult:
+    """The answer to a PIN check: ok, or why not (``error`` code) and until when locked."""
+
+    ok: bool
+    error: str | None = None
+    locked_until: datetime | None = None
+    remaining_attempts: int = 0
+    role: str = ""
+
+
+class AuthService:
+    """Users and the session of one context."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    # -- reading --------------------------------------------------------------------------
+    def has_users(self) -> bool:
+        """Whether anyone can sign in yet (else the first supervisor must be created)."""
+        from frontdesk.storage import users
+
+        return users.count(self.ctx.require_db().read()) > 0
+
+    def users(self) -> list[object]:
+        """Every user (for the management screen)."""
+        from frontdesk.storage import users
+
+        return users.all_users(self.ctx.require_db().read())  # type: ignore[return-value]
+
+    def idle_minutes(self) -> int:
+        """The site's auto-lock time (meta ``idle_minutes``, default 10)."""
+        row = self.ctx.require_db().read().execute(
+            "SELECT value FROM meta WHERE key = 'idle_minutes'").fetchone()
+        try:
+            return max(1, int(row[0])) if row else DEFAULT_IDLE_MINUTES
+        except ValueError:
+            return DEFAULT_IDLE_MINUTES
+
+    def set_idle_minutes(self, minutes: int) -> None:
+        """Change the auto-lock time (at least 1 minute)."""
+        from frontdesk.storage import site as site_store
+
+        with self.ctx.require_db().write() as conn:
+            site_store.set_meta(conn, "idle_minutes", str(max(1, int(minutes))))
+
+    # -- creating users -------------------------------------------------------------------
+    @staticmethod
+    def check_name(name: str) -> str | None:
+        """An error code for an unusable user name, else None."""
+        from frontdesk.text import clean_input
+
+        cleaned = clean_input(name)
+        if not cleaned:
+            return "name_empty"
+        if len(cleaned) > MAX_NAME or cleaned != name.strip():
+            return "name_bad"
+        return None
+
+    def _insert(self, name: str, role: Role, pin: str, *, first: bool = False) -> str | None:
+        from frontdesk.storage import audit as audit_store
+        from frontdesk.storage import users
+
+        error = self.check_name(name) or pins.validate_pin(pin)
+        if error:
+            return error
+        pin_hash = pins.hash_pin(pin)
+        name = name.strip()
+        now = self.ctx.clock.now()
+        with self.ctx.require_db().write() as conn:
+            if first and users.count(conn, active_only=False) > 0:
+                return "already_set_up"
+            try:
+                users.insert(conn, name, role.value, pin_hash, now)
+            except sqlite3.IntegrityError:
+                return "name_taken"
+            audit_store.append(conn, at=now, action="user_add", record_kind="user",
+                               record_id=_token(name), fields=("role",),
+                               who=self.ctx.session.user or name)
+        return None
+
+    def create_first_supervisor(self, name: str, pin: str, site_name: str, timezone: str) -> str | None:
+        """First start: the site's first supervisor, the site name and time zone confirmed."""
+        from frontdesk.domain.site import Site
+        from frontdesk.storage import site as site_store
+
+        error = self._insert(name, Role.SUPERVISOR, pin, first=True)
+        if error:
+            return error
+        site = self.ctx.require_site()
+        with self.ctx.require_db().write() as conn:
+            site_store.save_site(conn, Site(id=site.id, name=site_name.strip(), timezone=timezone,
+                                            overstay_hours=site.overstay_hours,
+                                            retention_days=site.retention_days))
+        self.ctx.reload_site()
+        self._start_session(name.strip(), Role.SUPERVISOR.value)
+        return None
+
+    def add_user(self, name: str, role: str, pin: str) -> str | None:
+        """A supervisor adds a guard or supervisor (action ``manage_users``)."""
+        if not self.ctx.session.can("manage_users"):
+            return "not_allowed"
+        return self._insert(name, Role(role), pin)
+
+    def reset_pin(self, name: str, pin: str) -> str | None:
+        """A supervisor sets someone's new PIN (their failures are forgotten)."""
+        from frontdesk.storage import audit as audit_store
+        from frontdesk.storage import users
+
+        if not self.ctx.session.can("manage_users"):
+            return "not_allowed"
+        error = pins.validate_pin(pin)
+        if error:
+            return error
+        pin_hash = pins.hash_pin(pin)
+        with self.ctx.require_db().write() as conn:
+            users.set_pin(conn, name, pin_hash)
+            audit_store.append(conn, at=self.ctx.clock.now(), action="pin_reset",
+                               record_kind="user", record_id=_token(name),
+                               who=self.ctx.session.user)
+        return None
+
+    def set_disabled(self, name: str, disabled: bool) -> str | None:
+        """A supervisor disables (or enables again) a user; the last supervisor stays."""
+        from frontdesk.storage import audit as audit_store
+        from frontdesk.storage import users
+
+        if not self.ctx.session.can("manage_users"):
+            return "not_allowed"
+        with self.ctx.require_db().write() as conn:
+            active_sups = [u for u in users.all_users(conn)
+                           if u.role == "supervisor" and not u.disabled and u.name != name]
+            target = users.get(conn, name)
+            if target is None:
+                return "no_user"
+            if disabled and target.role == "supervisor" and not active_sups:
+                return "last_supervisor"
+            users.set_disabled(conn, name, disabled)
+            audit_store.append(conn, at=self.ctx.clock.now(),
+                               action="user_disable" if disabled else "user_enable",
+                               record_kind="user", record_id=_token(name),
+                               who=self.ctx.session.user)
+        return None
+
+    # -- PIN checks -----------------------------------------------------------------------
+    def check(self, name: str, pin: str, action: str = "sign_in") -> AuthResult:
+        """Check ``name``/``pin`` with lockout; record the outcome. Slow: call from a worker."""
+        from frontdesk.storage import audit as audit_store
+        from frontdesk.storage import users
+
+        now = self.ctx.clock.now()
+        name = name.strip()
+        conn = self.ctx.require_db().read()
+        user = users.get(conn, name)
+        lock = pins.lockout_state(users.failures(conn, name), now)
+        if lock.locked:
+            return AuthResult(False, "locked", lock.until, 0)
+        good = (user is not None and not user.disabled
+                and pins.verify_pin(user.pin_hash, pin))
+        if user is None:
+            pins.verify_pin(_DUMMY_HASH[0] or _dummy(), pin)  # same time for unknown names
+        with self.ctx.require_db().write() as w:
+            if good:
+                users.clear_failures(w, name)
+                audit_store.append(w, at=now, action=action, record_kind="session",
+                                   record_id=_token(name), who=name)
+            else:
+                users.add_failure(w, name, now)
+                audit_store.append(w, at=now, action=f"{action}_failed", record_kind="session",
+                                   record_id=_token(name), who=name or "unknown")
+        if not good:
+            after = pins.lockout_state(users.failures(self.ctx.require_db().read(), name), now)
+            return AuthResult(False, "locked" if after.locked else "wrong_pin", after.until,
+                              after.remaining_attempts)
+        assert user is not None
+        return AuthResult(True, role=user.role)
+
+    def sign_in(self, name: str, pin: str) -> AuthResult:
+        """Sign in (or unlock as) ``name``."""
+        result = self.check(name, pin)
+        if result.ok:
+            self._start_session(name.strip(), result.role)
+        return result
+
+    def step_up(self, pin: str, action: str) -> AuthResult:
+        """The signed-in supervisor types the PIN again before ``action``."""
+        result = self.check(self.ctx.session.user, pin, action="step_up")
+        if result.ok:
+            self.ctx.session.step_up_at = self.ctx.clock.now()
+        return result
+
+    def step_up_fresh(self) -> bool:
+        """Whether a step-up within the last two minutes covers the next action too."""
+        at = self.ctx.session.step_up_at
+        return at is not None and self.ctx.clock.now() - at < STEP_UP_GRACE
+
+    def _start_session(self, name: str, role: str) -> None:
+        from frontdesk.storage import audit as audit_store
+
+        s = self.ctx.session
+        s.user, s.role = name, role
+        s.signed_in_at = s.last_activity = self.ctx.clock.now()
+        s.step_up_at = None
+        s.locked = False
+        audit_store.set_actor(name)
+
+    def lock(self) -> None:
+        """Lock the session (idle or by hand): the same or another person must sign in."""
+        self.ctx.session.locked = True
+        self.ctx.session.step_up_at = None
+
+    def touch(self) -> None:
+        """Someone used the keyboard or mouse."""
+        self.ctx.session.last_activity = self.ctx.clock.now()
+
+    def idle_due(self) -> bool:
+        """Whether the session should lock now."""
+        s = self.ctx.session
+        if not s.user or s.locked or s.last_activity is None:
+            return False
+        return pins.idle_locked(s.last_activity, self.ctx.clock.now(), self.idle_minutes())
+
+
+_DUMMY_HASH: list[str] = [""]
+
+
+def _dummy() -> str:
+    _DUMMY_HASH[0] = pins.hash_pin("583920")
+    return _DUMMY_HASH[0]
+
+
+def _token(name: str) -> str:
+    """A user name as an audit record id (ASCII token): a short digest of the name."""
+    import hashlib
+
+    return "u-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:16]
+
+
+def auth_service(ctx: AppContext) -> AuthService:
+    """The context's auth service."""
+    return ctx.service("auth", AuthService)  # type: ignore[return-value]
