@@ -18,16 +18,22 @@ plate without province     18      ~31 provinces share it; needs a second field
 name, same characters      12-26   from how common the name is (:mod:`.rarity`): 张伟 12.3,
                                    张建华 14.4, a rare name 23+; capped at 26
 name, same pinyin          ≤ the above (homophones: 张伟 = 章伟 = ``zhang wei``)
-name, pinyin one letter    pinyin bits - 5 (names of 8+ letters only)
-off (typo)
+name, pinyin one letter    pinyin bits - 3 (names of three characters or more, typed
+off (typo)                         in pinyin)
+name, other characters     pinyin bits - 4 (韩英如 typed for 韩鹰如)
+of the same reading
 name, initials             7-18    ``zw``: thousands of names share them
 outlet / employer          11      one organisation among a site's visitors; 4 for the
                                    delivery and courier platforms everyone works for
 ID last four               13      only together with a name match (alone: 0)
 =========================  ======  ==========================================================
 
-What follows: a name alone alarms only when it is rare (above ~22.4 bits: never a two-character
-name with a common surname, never 张伟, nor most three-character names); a common name needs a
+A name that is the only thing matching must clear the threshold by :data:`NAME_ALONE_MARGIN`
+(2 bits), for the tables' error.
+
+What follows: a name alone alarms only when it is rare (above ~24.4 bits, fewer than about 70
+people in China: never a two-character name with a common surname, never 张伟, nor most
+three-character names); a common name needs a
 second field (张伟 with his outlet: 12.3 + 11 = 23.3; with his ID's last four: 25.3); initials
 need two more fields; a phone, a plate or a whole ID alarms alone; an outlet alone, a surname, or
 a last four alone never does. Only the best name match of an entry counts (the name and its
@@ -75,10 +81,13 @@ PHONE_BITS = 30.0
 PLATE_BITS = 28.0
 PLATE_SHORT_BITS = 18.0
 ORG_BITS = 11.0
-COMMON_ORG_BITS = 4.0
+COMMON_ORG_BITS = 5.5
 ID_LAST4_BITS = 13.0
-MIN_FUZZY = 8
-"""Pinyin letters a name needs before a one-letter typo is matched."""
+MIN_FUZZY = 7
+"""Pinyin letters a typed name needs before a one-letter typo is matched."""
+NAME_ALONE_MARGIN = 2.0
+"""Bits a name must clear the threshold by when nothing else matches: the frequency tables are
+good to a factor of about four, and no other field backs the name up."""
 
 _COMMON_ORGS = (
     "顺丰速运", "顺丰", "美团", "美团外卖", "饿了么", "京东", "京东物流", "中通快递", "中通",
@@ -126,7 +135,8 @@ class WatchQuery:
 class MatchReason:
     """Why one field matched: the form field, a code the UI translates, what matched, bits.
 
-    Codes: ``name_exact``, ``name_pinyin``, ``name_typo``, ``name_initials``, ``phone``,
+    Codes: ``name_exact``, ``name_pinyin``, ``name_homophone``, ``name_typo``,
+    ``name_initials``, ``phone``,
     ``plate``, ``plate_no_province``, ``organisation``, ``id_full``, ``id_last4``. ``detail``
     comes from the watch entry (untrusted text: show it through ``frontdesk.text``).
     """
@@ -171,6 +181,14 @@ class _Found:
         old = self.slots.get(slot)
         if old is None or reason.bits > old.bits:
             self.slots[slot] = reason
+
+
+def _typo_worthy(forms: NameForms) -> bool:
+    """Whether typos of this name are matched: a Chinese name of three characters or more, or
+    a Latin-script name of eight letters or more (a typo of 张伟 is too many other people)."""
+    if forms.han is not None:
+        return len(forms.han) >= 3
+    return len(forms.canonical) >= 8
 
 
 def _deletions(key: str) -> set[str]:
@@ -250,7 +268,7 @@ class WatchIndex:
                 self._pinyin[key].append(ref)
             for key in forms.initials:
                 self._initials[key].append(ref)
-            if len(forms.canonical) >= MIN_FUZZY:
+            if _typo_worthy(forms):
                 self._canonical[forms.canonical].append(ref)
                 for key in _deletions(forms.canonical):
                     self._deleted[key].append(ref)
@@ -318,6 +336,8 @@ class WatchIndex:
         for i, f in found.items():
             reasons = tuple(sorted(f.slots.values(), key=lambda r: -r.bits))
             total = sum(r.bits for r in reasons)
+            if len(reasons) == 1 and reasons[0].field == "name":
+                total -= NAME_ALONE_MARGIN
             hits.append(WatchHit(self.entries[i], min(1.0, total / SCALE_BITS), reasons))
         hits.sort(key=lambda h: (-h.score, h.entry.id))
         return hits
@@ -336,8 +356,12 @@ class WatchIndex:
 
         if q.han:
             offer(self._han.get(q.han, ()), "name_exact", lambda b: b.han)
-        if q.pinyin:
+        if q.pinyin and q.han:
+            # Other characters with the same reading: a homophone, maybe somebody else.
+            offer(self._pinyin.get(q.pinyin, ()), "name_homophone", lambda b: b.homophone)
+        elif q.pinyin:
             offer(self._pinyin.get(q.pinyin, ()), "name_pinyin", lambda b: b.pinyin)
+            # Typos are letters: only typed pinyin can have one (characters are picked whole).
             if len(q.pinyin) >= MIN_FUZZY:
                 offer(self._typo_refs(q.pinyin), "name_typo", lambda b: b.fuzzy)
         if q.initials:

@@ -12,7 +12,7 @@ in powers of two). Sources, rounded:
   people are 0.3 % of the 95 million 张);
 * given-name characters: about 200 characters sorted into three tiers by how often they appear in
   a two-character given name; anything else is :data:`CHAR_FLOOR` (the remaining ~30 % spread over
-  some 2,500 characters).
+  some 600 characters, cautiously).
 
 :mod:`frontdesk.domain.watch.rarity` turns these into "bits of evidence" per name.
 """
@@ -110,8 +110,13 @@ def _char_tiers() -> MappingProxyType[str, float]:
 GIVEN_CHAR_SHARE = _char_tiers()
 """Chance that one position of a two-character given name holds this character."""
 
-CHAR_FLOOR = 1.5e-4
-"""The same chance for a character not in :data:`GIVEN_CHAR_SHARE`."""
+CHAR_FLOOR = 5e-4
+"""The same chance for a character not in :data:`GIVEN_CHAR_SHARE`.
+
+Set on the cautious side: the ~30 % of given-name characters outside the table are spread as if
+over some 600 characters, though thousands are in use. Underrating how common a character is
+would make common names look rare, and a rare-looking name may alarm on its own.
+"""
 
 SINGLE_GIVEN = 0.2
 """Share of people with a one-character given name (the rest have two, a few three)."""

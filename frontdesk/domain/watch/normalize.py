@@ -258,6 +258,7 @@ def org_key(raw: str) -> str | None:
             if s.endswith(suffix) and len(s) - len(suffix) >= 2:
                 s = s[: -len(suffix)]
                 changed = True
+                break  # start again from the longest suffix (公司集团 → 公司 → nothing)
     if s.endswith("报社"):
         s = s[:-1]
     return s if len(s) >= 2 else None

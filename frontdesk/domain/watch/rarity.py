@@ -31,8 +31,11 @@ from frontdesk.domain.watch.normalize import surname_readings, syllables
 
 NAME_CAP = 26.0
 """Most bits a name match can give on its own."""
-FUZZY_PENALTY = 5.0
-"""Bits a one-letter typo costs: some 30 names lie one letter away from any pinyin."""
+FUZZY_PENALTY = 3.0
+"""Bits a one-letter typo costs: a handful of real names lie one letter from any name's pinyin."""
+HOMOPHONE_PENALTY = 4.0
+"""Bits lost when the guard typed other characters that read the same (韩英如 for 韩鹰如): the
+characters say it may well be somebody else."""
 _LONG_GIVEN = 0.01  # share of three-character given names, spread over their characters
 _SYLLABLE_TAIL = CHAR_FLOOR * 8  # characters outside the table that share a reading
 _LETTER_FLOOR = 0.01
@@ -50,8 +53,13 @@ class NameBits:
 
     @property
     def fuzzy(self) -> float:
-        """Bits of a match one letter away in pinyin."""
+        """Bits of a match one letter away in typed pinyin."""
         return max(0.0, self.pinyin - FUZZY_PENALTY)
+
+    @property
+    def homophone(self) -> float:
+        """Bits of a match on the pinyin of different characters."""
+        return max(0.0, self.pinyin - HOMOPHONE_PENALTY)
 
 
 def bits(p: float) -> float:
