@@ -31,6 +31,7 @@ from __future__ import annotations
 import random
 import sys
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -385,6 +386,16 @@ def probe(rng: random.Random, kind: str, person: Person) -> WatchQuery | None:
     raise ValueError(kind)
 
 
+_TAKEN: set[str] = set()  # watched phones and plates: an unrelated visitor never has one
+
+
+def _unused(rng: random.Random, make: Callable[[random.Random], str]) -> str:
+    value = make(rng)
+    while value in _TAKEN or "+86" + value in _TAKEN:
+        value = make(rng)
+    return value
+
+
 def _visitor(rng: random.Random, name: str, avoid_org: str = "") -> WatchQuery:
     org = organisation(rng) if rng.random() < 0.5 else ""
     while avoid_org and org == avoid_org:
@@ -392,8 +403,9 @@ def _visitor(rng: random.Random, name: str, avoid_org: str = "") -> WatchQuery:
     r = rng.random()
     id_number = resident_id(rng) if r < 0.4 else resident_id(rng)[-4:] if r < 0.5 else ""
     return WatchQuery(
-        name=name, phone=mobile(rng) if rng.random() < 0.75 else "",
-        plate=plate(rng) if rng.random() < 0.2 else "", organisation=org, id_number=id_number,
+        name=name, phone=_unused(rng, mobile) if rng.random() < 0.75 else "",
+        plate=_unused(rng, plate) if rng.random() < 0.2 else "", organisation=org,
+        id_number=id_number,
     )
 
 
@@ -402,6 +414,8 @@ def make_world(seed: int = 1, n_watch: int = 2000, n_visitors: int = 10_000,
     """The watch list, its probes and the unrelated visitors (see the module doc)."""
     rng = random.Random(seed)
     people = [watched_person(rng, n) for n in range(n_watch)]
+    _TAKEN.clear()
+    _TAKEN.update(v for p in people for v in (*p.entry.phones, *p.entry.plates))
     active = [p for p in people if p.entry.until is None or p.entry.until >= TODAY]
     probes: list[Probe] = []
     for person in people:

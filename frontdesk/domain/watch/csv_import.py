@@ -171,6 +171,7 @@ def _rows(
             errors.append(CsvError(rownum, None, "too_many_rows", f"more than {MAX_ROWS} rows"))
             break
         values: dict[str, str] = {}
+        too_long: set[str] = set()
         for i, cell in enumerate(row[:MAX_COLUMNS]):
             key = columns.get(i)
             if key is None:
@@ -178,6 +179,7 @@ def _rows(
             if len(cell) > MAX_CELL:
                 errors.append(CsvError(rownum, titles[key], "too_long",
                                        f"over {MAX_CELL} characters"))
+                too_long.add(key)
                 continue
             values[key] = _clean(cell)
         entry_id = values.pop("id", "") or None
@@ -190,6 +192,8 @@ def _rows(
         entry, problems = build_entry(values, added_by=added_by, added_at=now, today=today,
                                       secret=secret, entry_id=entry_id)
         for key, code in problems.items():
+            if key in too_long:
+                continue  # already said: the cell was too long to read
             title = titles.get(key, key)
             errors.append(CsvError(rownum, title, code, _MESSAGES.get(code, code)))
         if entry is None:
