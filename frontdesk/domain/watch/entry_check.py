@@ -86,11 +86,11 @@ def build_entry(
         lists[key] = items
     phones: list[str] = []
     for raw in lists["phones"]:
-        key = phone_key(raw)
-        if key is None:
+        e164 = phone_key(raw)
+        if e164 is None:
             errors["phones"] = "phone_invalid"
-        elif key not in phones:
-            phones.append(key)
+        elif e164 not in phones:
+            phones.append(e164)
     plates: list[str] = []
     for raw in lists["plates"]:
         full = plate_keys(raw)[0]

@@ -5,52 +5,55 @@ Scoring
 Each field that matches adds *bits of evidence*: ``log2(1 / p)``, ``p`` being the chance that an
 unrelated visitor agrees with the watched person on that field. The score is the sum over the
 matched fields divided by :data:`SCALE_BITS` (32), capped at 1; an entry *alarms* when its score
-reaches the threshold (:data:`DEFAULT_THRESHOLD`, 0.7 = 22.4 bits: all the fields together must
-be shared by fewer than one unrelated person in about five million). The bits:
+reaches the threshold (:data:`DEFAULT_THRESHOLD`, 0.7 = 22.4 bits: all the matched fields
+together are shared by about one unrelated person in five million). The bits:
 
-=========================  ======  ==========================================================
-field                      bits    why
-=========================  ======  ==========================================================
-whole ID number (hash)     40      unique; alarms alone
-phone (whole, E.164)       30      one subscriber; alarms alone
-plate (whole)              28      one vehicle; alarms alone
-plate without province     18      ~31 provinces share it; needs a second field
-name, same characters      12-26   from how common the name is (:mod:`.rarity`): 张伟 12.3,
-                                   张建华 14.4, a rare name 23+; capped at 26
-name, same pinyin          ≤ the above (homophones: 张伟 = 章伟 = ``zhang wei``)
-name, pinyin one letter    pinyin bits - 3 (names of three characters or more, typed
-off (typo)                         in pinyin)
-name, other characters     pinyin bits - 4 (韩英如 typed for 韩鹰如)
-of the same reading
-name, initials             7-18    ``zw``: thousands of names share them
-outlet / employer          11      one organisation among a site's visitors; 4 for the
-                                   delivery and courier platforms everyone works for
-ID last four               13      only together with a name match (alone: 0)
-=========================  ======  ==========================================================
+=============================  =====  ======================================================
+field                          bits   why
+=============================  =====  ======================================================
+whole ID number (keyed hash)   40     one person; alarms alone
+phone (whole, E.164)           30     one subscriber; alarms alone
+plate (whole)                  28     one vehicle; alarms alone
+plate without its province     18     ~31 provinces share it; needs a second field
+name, same characters          12-26  from how common the name is (:mod:`.rarity`): 张伟
+                                      12.3, 张建华 14.4, a rare name 23 and more
+name, same pinyin (typed)      ≤ the  the pinyin is shared by homophones (张伟, 章伟, 张威
+                               above  are all ``zhang wei``), so it is rated at that level
+name, other characters of the  pinyin 韩英如 typed for 韩鹰如: the characters say it may be
+same reading (homophone)       - 4    somebody else
+name, typed pinyin one letter  pinyin a handful of real names lie one letter away; only
+off (typo)                     - 3    for names of three characters or more
+name, initials                 7-18   ``zw``: thousands of names share them
+outlet / employer              11     one organisation among a site's visitors; 5.5 for the
+                                      delivery and courier platforms (~2 % of visitors each)
+ID last four                   13     only beside a name match (alone it never alarms)
+=============================  =====  ======================================================
 
-A name that is the only thing matching must clear the threshold by :data:`NAME_ALONE_MARGIN`
-(2 bits), for the tables' error.
+Only the best name match of an entry counts (the name and its aliases are alternatives, not
+extra evidence). A name that is the only thing matching must clear the threshold by
+:data:`NAME_ALONE_MARGIN` (2 bits), for the frequency tables' error.
 
-What follows: a name alone alarms only when it is rare (above ~24.4 bits, fewer than about 70
-people in China: never a two-character name with a common surname, never 张伟, nor most
-three-character names); a common name needs a
-second field (张伟 with his outlet: 12.3 + 11 = 23.3; with his ID's last four: 25.3); initials
-need two more fields; a phone, a plate or a whole ID alarms alone; an outlet alone, a surname, or
-a last four alone never does. Only the best name match of an entry counts (the name and its
-aliases are alternatives, not extra evidence).
+What follows, at the default threshold: a name alone alarms only when it is rare (24.4 bits and
+more, fewer than about 70 people in China: never a two-character name with a common surname,
+never 张伟, nor most three-character names); a common name needs a second field (张伟 with his
+outlet: 12.3 + 11 = 23.3; with his ID's last four: 25.3); initials need two more fields; a phone,
+a plate or a whole ID number alarms alone; an outlet alone, a surname, or a last four alone never
+does. ``bench/bench_watch.py`` measures recall and false alarms on generated people
+(BENCHMARKS.md, "Watch list").
 
 Partial input
 -------------
 Matching is exact look-ups of normalised keys (:mod:`.normalize`), so a half-typed value matches
 nothing: a phone gives a key only once it is a whole valid number, a plate once it has seven
-characters, a name once it has two characters or four pinyin letters, a typo match once the
-pinyin has eight letters; an outlet must be whole. While the guard types ``张`` or ``zh`` or
-``138`` nothing can alarm.
+characters (six without the province), a name once it has two characters or four pinyin letters,
+a typo once the typed pinyin has seven letters; an outlet must be whole. While the guard types
+``张`` or ``zh`` or ``138`` nothing can alarm, and a prefix that is itself somebody's name
+(``张晓`` on the way to 张晓明) alarms only if that name is rare enough to alarm anyway.
 
 Speed
 -----
 :class:`WatchIndex` is built once from the active entries (inverted indexes from key to entries;
-typos by the symmetric-deletion method: every pinyin with one letter removed), so each keystroke
+typos by the symmetric-deletion method: every pinyin with one letter removed), so a keystroke
 costs a handful of dictionary look-ups whatever the list's length.
 """
 from __future__ import annotations
@@ -273,9 +276,9 @@ class WatchIndex:
                 for key in _deletions(forms.canonical):
                     self._deleted[key].append(ref)
         for phone in dict.fromkeys(entry.phones):
-            key = phone_key(phone)
-            if key:
-                self._phone[key].append(i)
+            e164 = phone_key(phone)
+            if e164:
+                self._phone[e164].append(i)
         for plate in dict.fromkeys(entry.plates):
             full, short = plate_keys(plate)
             if full:

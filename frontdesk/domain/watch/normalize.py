@@ -161,7 +161,7 @@ def name_forms(raw: str) -> NameForms | None:
             canonical=keys[0], initials=tuple(dict.fromkeys(initials)), display=display,
             latin_tokens=(),
         )
-    words = []
+    words: list[str] = []
     for token in _SEPARATORS.split(s):
         words.extend(syllables(token) if CJK.search(token) else [_latin(token)])
     words = [w for w in words if w]
