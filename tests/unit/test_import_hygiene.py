@@ -14,7 +14,8 @@ def loaded_after(statement: str) -> set[str]:
 def test_domain_imports_no_ui_and_no_storage() -> None:
     mods = loaded_after(
         "import frontdesk.domain.register.visits, frontdesk.domain.register.validation, frontdesk.domain.register.search,"
-        " frontdesk.domain.sync.versioning, frontdesk.domain.timeparse, frontdesk.domain.site"
+        " frontdesk.domain.sync.versioning, frontdesk.domain.timeparse, frontdesk.domain.site,"
+        " frontdesk.domain.watch.matcher, frontdesk.domain.watch.csv_import"
     )
     assert not any(m.startswith(("textual", "rich", "sqlite3", "frontdesk.storage")) for m in mods)
 
@@ -22,5 +23,15 @@ def test_domain_imports_no_ui_and_no_storage() -> None:
 def test_app_import_loads_no_storage_or_heavy_libraries() -> None:
     mods = loaded_after("import frontdesk.app, frontdesk.screens.register.register")
     heavy = ("sqlite3", "frontdesk.storage", "pypinyin", "phonenumbers", "openpyxl", "fpdf",
-             "sqlalchemy", "sqlmodel", "arrow")
+             "sqlalchemy", "sqlmodel", "arrow", "opencc", "frontdesk.domain.watch")
     assert not any(m.startswith(heavy) for m in mods), sorted(m for m in mods if m.startswith(heavy))
+
+
+def test_watch_entries_load_without_the_matching_libraries() -> None:
+    """Listing or storing watch entries must not pay for pinyin, OpenCC or phone tables: those
+    load only when the entry form opens or the list is matched."""
+    mods = loaded_after("import frontdesk.domain.watch.model")
+    heavy = ("pypinyin", "opencc", "phonenumbers", "textual", "sqlite3", "frontdesk.storage")
+    assert not any(m.startswith(heavy) for m in mods), sorted(m for m in mods if m.startswith(heavy))
+    mods = loaded_after("import frontdesk.domain.watch.matcher")
+    assert not any(m.startswith(("pypinyin", "opencc")) for m in mods)
