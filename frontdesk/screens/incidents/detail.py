@@ -10,7 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
 
-from frontdesk.domain.incidents.deadlines import Clock, ClockState
+from frontdesk.domain.clockstate import ClockState
+from frontdesk.domain.durations import until
+from frontdesk.domain.incidents.deadlines import Clock
 from frontdesk.domain.incidents.model import (
     TRANSITIONS,
     Blocker,
@@ -25,15 +27,15 @@ from frontdesk.domain.incidents.model import (
     effective_timeline,
 )
 from frontdesk.domain.incidents.report import ReportError
-from frontdesk.domain.timeparse import format_site_time, parse_site_time
+from frontdesk.domain.sitetime import clock_time, parse_typed, stamp
 from frontdesk.i18n import language, t
 from frontdesk.messages import DataChanged, Deliver
 from frontdesk.screens.base import FrontdeskScreen
-from frontdesk.screens.trust.guard import guard_action
 from frontdesk.screens.incidents.prompt import PromptScreen
+from frontdesk.screens.trust.guard import guard_action
 from frontdesk.services.incidents.service import IncidentError, IncidentService
 from frontdesk.text import cell, one_line, ui
-from frontdesk.widgets.countdown import fit, remaining_text
+from frontdesk.widgets.countdown import fit
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,7 @@ class IncidentScreen(FrontdeskScreen[None]):
         kind = data.kind.name.in_lang(lang) if data.kind else inc.kind
         facts.update(ui(" · ".join(one_line(x) for x in (
             kind, inc.level.label.in_lang(lang), inc.state.label.in_lang(lang),
-            format_site_time(inc.occurred_at, tz, now), inc.place, inc.summary) if x)))
+            stamp(inc.occurred_at, now, tz, lang), inc.place, inc.summary) if x)))
         clocks = []
         for c in data.clocks:
             if c.state is ClockState.DONE:
@@ -146,8 +148,8 @@ class IncidentScreen(FrontdeskScreen[None]):
                          if i.id == c.subject), None)
             if item is not None:
                 label = fit(item.text.in_lang(lang), 16)
-            clocks.append(f"{mark}{label} {format_site_time(c.due_at, tz, now)} "
-                          f"({remaining_text(c.due_at, now, lang)})")
+            clocks.append(f"{mark}{label} {clock_time(c.due_at, tz, now)} "
+                          f"({until(c.due_at, now, lang, long=True)})")
         self.query_one("#inc-clocks", Static).update(
             ui(f"{t('inc.detail.clocks')}: " + ("; ".join(clocks[:4]) or t("inc.clock.none"))))
         why = "; ".join(b.message.in_lang(lang) for b in data.blockers[:4])
@@ -162,8 +164,8 @@ class IncidentScreen(FrontdeskScreen[None]):
             corrected = t("inc.detail.corrected") if e.supersedes else ""
             late = ""
             if (e.recorded_at - e.occurred_at).total_seconds() > 300:
-                late = t("inc.detail.recorded", at=format_site_time(e.recorded_at, tz, now))
-            table.add_row(format_site_time(e.occurred_at, tz, now), cell(e.author, 8),
+                late = t("inc.detail.recorded", at=clock_time(e.recorded_at, tz, now))
+            table.add_row(stamp(e.occurred_at, now, tz, lang), cell(e.author, 8),
                           cell(f"{corrected}{e.text} {late}".strip()))
 
     # -- helpers --------------------------------------------------------------------------
@@ -198,7 +200,7 @@ class IncidentScreen(FrontdeskScreen[None]):
                 return
             at = None
             if v.get("at"):
-                at = parse_site_time(v["at"], self.ctx.clock.now(),
+                at = parse_typed(v["at"], self.ctx.clock.now(),
                                      self.ctx.require_site().timezone)
                 if at is None:
                     self.notify(t("inc.err.time"), severity="error", markup=False)
