@@ -181,6 +181,8 @@ def run_list(args: argparse.Namespace) -> int:
         else:
             from frontdesk.text import term_safe
 
+            from rich.cells import cell_len
+
             from frontdesk.domain.durations import span
             from frontdesk.i18n import catalog
 
@@ -189,7 +191,8 @@ def run_list(args: argparse.Namespace) -> int:
             for v, r in zip(visits, rows, strict=True):
                 out = (r["time_out"][11:16] if r["time_out"]
                        else on_site.format(d=span(now - v.time_in, lang)))
-                sys.stdout.write(f"{r['id']}  {r['time_in'][:16]}  {out:15} {r['kind']:18} "
+                out += " " * max(15 - cell_len(out), 0)  # Chinese takes two cells each
+                sys.stdout.write(f"{r['id']}  {r['time_in'][:16]}  {out} {r['kind']:18} "
                                  f"{term_safe(r['name'])}  {term_safe(r['organisation'])}\n")
             sys.stdout.write(f"{len(rows)} entries\n")
     finally:

@@ -98,3 +98,43 @@ async def _tick(pilot: Pilot[object]) -> None:
     """Let the panel's one-second refresh run on the moved clock."""
     await pilot.pause(1.1)
     await settle(pilot)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_handover_says_how_long_each_clock_has_left(
+        lang: str, ctx: AppContext, clock: FrozenClock) -> None:
+    """The handover lists the clocks due next shift with their time left, in words."""
+    svc: IncidentService = ctx.service("incidents", IncidentService)  # type: ignore[assignment]
+    svc.open("power_cut", "serious", place="配电房", summary="2号楼停电", by="王保安")
+    ctx.prefs.language = lang
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        sheet = str(app.screen.query_one("#ho-sheet").render())
+        assert ("18:00 (还剩 8小时00分) 停电" if lang == "zh"
+                else "18:00 (8 h 00 min left) Power cut") in sheet, sheet
+        assert not CLOCK_SPAN.search(sheet)
+
+
+def test_pin_lock_message_counts_minutes_up() -> None:
+    """Locked for 4 min 1 s more: the message says 5 minutes (never "0" while locked)."""
+    from frontdesk.i18n import language, set_language
+    from frontdesk.screens.trust.pin_prompt import error_text
+    from frontdesk.services.trust.auth import AuthResult
+    from tests.conftest import T0
+
+    saved = language()
+    try:
+        set_language("zh")
+        until = T0 + timedelta(minutes=4, seconds=1)
+        assert error_text(AuthResult(False, "locked", until), "Asia/Shanghai", T0) == (
+            "尝试次数过多，已锁定至 10:04（还剩 5分）")
+        set_language("en")
+        assert error_text(AuthResult(False, "locked", T0 + timedelta(seconds=3)),
+                          "Asia/Shanghai", T0) == "Too many tries: locked until 10:00 (1 min left)"
+    finally:
+        set_language(saved)

@@ -106,6 +106,12 @@ def test_days_in_zones_with_daylight_saving_are_23_and_25_hours() -> None:
     assert autumn[1] - autumn[0] == timedelta(hours=25)
     assert wall_clock(date(2026, 11, 1), time(12), "America/New_York") == datetime(
         2026, 11, 1, 17, tzinfo=UTC)
+    # Santiago skips midnight itself (00:00 -> 01:00): that day starts at 01:00, and the day
+    # before ends exactly there (no gap, no overlap between consecutive days)
+    before = day_bounds(datetime(2026, 9, 5, 16, tzinfo=UTC), "America/Santiago")
+    skipped = day_bounds(datetime(2026, 9, 6, 16, tzinfo=UTC), "America/Santiago")
+    assert before[1] == skipped[0] == datetime(2026, 9, 6, 4, tzinfo=UTC)
+    assert skipped[1] - skipped[0] == timedelta(hours=23)
 
 
 def test_times_people_read() -> None:
