@@ -84,6 +84,19 @@ async def test_detail_and_escalation_spans_carry_units(
         else:
             assert "09:48 (12 minutes ago)" in text and "(overdue 7 min)" in text
             assert "report 18:00 (8 h 00 min left)" in text and "10:00 (just now)" in text
+        # the screen stays open: ages and time left move on, the cursor stays on its row
+        await pilot.press("down")
+        clock.advance(timedelta(minutes=20))
+        app.screen._refresh_times()  # type: ignore[attr-defined]  # (its 15 s timer's work)
+        await pilot.pause()
+        text = screen_text(app)
+        if lang == "zh":
+            assert "09:48（32分钟前）" in text and "10:00（20分钟前）" in text
+            assert "(还剩 7小时40分)" in text and "(超时 27分)" in text
+        else:
+            assert "09:48 (32 minutes ago)" in text and "10:00 (20 minutes ago)" in text
+            assert "(7 h 40 min left)" in text and "(overdue 27 min)" in text
+        assert app.screen.query_one("#inc-timeline").cursor_row == 1  # type: ignore[attr-defined]
         await pilot.press("e")  # the escalation of this incident
         await settle(pilot)
         for _ in range(2):

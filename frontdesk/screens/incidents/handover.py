@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Static
 
 from frontdesk.domain.durations import until
-from frontdesk.domain.sitetime import clock_time, stamp
+from frontdesk.domain.sitetime import clock_time
 from frontdesk.i18n import language, t
 from frontdesk.messages import DataChanged
 from frontdesk.screens.base import FrontdeskScreen
@@ -72,7 +72,7 @@ class HandoverScreen(FrontdeskScreen[None]):
         def kind_name(k: str) -> str:
             return kinds[k].name.in_lang(lang) if k in kinds else k
 
-        lines = [f"{t('inc.handover.title')} · {stamp(sheet.created_at, now, tz, lang)}", "",
+        lines = [f"{t('inc.handover.title')} · {clock_time(sheet.created_at, tz, now)}", "",
                  t("inc.handover.incidents")]
         lines += [f"  {kind_name(i['kind'])} · {one_line(i['place'], 20)} · {one_line(i['summary'], 30)}"
                   for i in sheet.incidents] or [f"  {t('inc.handover.none')}"]
@@ -80,13 +80,14 @@ class HandoverScreen(FrontdeskScreen[None]):
         lines += [f"  {one_line(p['name'], 12) or '—'} · {one_line(p['guided_to'], 20)}"
                   for p in sheet.on_site] or [f"  {t('inc.handover.none')}"]
         lines += ["", t("inc.handover.due")]
+        # time left as of the sheet (a handover is a record of that moment)
         dues = [(datetime.fromisoformat(d["due_at"]), d) for d in sheet.clocks_due]
-        lines += [f"  {clock_time(at, tz, now)} ({until(at, now, lang, long=True)})"
+        lines += [f"  {clock_time(at, tz, now)} ({until(at, sheet.created_at, lang, long=True)})"
                   f" {kind_name(d['kind'])} · {t('inc.clock.' + d['code'])}"
                   for at, d in dues] or [f"  {t('inc.handover.none')}"]
         if sheet.accepted_at:
             lines += ["", t("inc.handover.accepted", who=sheet.accepted_by,
-                            at=stamp(sheet.accepted_at, now, tz, lang))]
+                            at=clock_time(sheet.accepted_at, tz, now))]
         self.query_one("#ho-sheet", Static).update(ui("\n".join(lines)))
 
     def on_button_pressed(self, _event: Button.Pressed) -> None:
