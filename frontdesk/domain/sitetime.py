@@ -12,8 +12,10 @@ this module and must draw its first frame without arrow (``tests/unit/test_impor
 The first use is normally in a worker (the register's first load asks for today's bounds).
 
 Recent events carry their age beside the time (:func:`stamp`): within :data:`RECENT` of now, in
-the register's detail line, the incident's facts and timeline, the escalation log, the handover.
-Narrow table columns show the bare time (:func:`clock_time`).
+the register's detail line and "already signed out", the incident's facts and timeline, the
+escalation panel's call log and "informed"/"took charge" lines. Narrow table columns and
+records of a moment (the handover sheet, exports, reports) show the bare time
+(:func:`clock_time`, :func:`full_time`).
 """
 from __future__ import annotations
 
@@ -49,7 +51,7 @@ def zone(tz: str = DEFAULT_TZ) -> ZoneInfo:
     """The zone named ``tz``; :class:`ValueError` naming it if there is no such zone."""
     try:
         return ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Asia" is a folder
         raise ValueError(f"unknown time zone {tz!r} (e.g. {DEFAULT_TZ})") from None
 
 

@@ -144,5 +144,7 @@ def test_zone_names_are_checked() -> None:
     assert sitetime.is_zone("Europe/Berlin")
     assert not sitetime.is_zone("Mars/Olympus")
     assert not sitetime.is_zone("")
+    for bad in ("Asia", "/etc/passwd", "Asia/../../etc/passwd", "x" * 300, "UTC\x00"):
+        assert not sitetime.is_zone(bad), bad
     with pytest.raises(ValueError, match="Mars/Olympus"):
         day_bounds(NOW, "Mars/Olympus")
