@@ -8,9 +8,10 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
+from frontdesk.domain import sitetime
 from frontdesk.domain.register.visits import CredentialType, VisitKind
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -121,10 +122,11 @@ def fill(ctx: AppContext, seed: int = 7) -> int:
             site_store.save_site(conn, site.__class__(**{**site.__dict__, "name": "阳光花园"}))
         for days_back in (2, 1, 0):
             start, _end = site.day_bounds(now, days_back)
-            day_start = start + timedelta(hours=7)
+            day = sitetime.local_date(start, site.timezone)
+            day_start = sitetime.wall_clock(day, time(7), site.timezone)
             if days_back == 0 and now - day_start < timedelta(hours=1):
                 day_start = start  # before 08:00 today's traffic is the night shift's
-            last = now if days_back == 0 else start + timedelta(hours=22)
+            last = now if days_back == 0 else sitetime.wall_clock(day, time(22), site.timezone)
             n = 8 if days_back == 0 else 20
             spacing = (last - day_start) / (n + 1)
             at = day_start

@@ -6,7 +6,6 @@ import json
 import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.context import AppContext
@@ -50,12 +49,28 @@ def _ctx(args: argparse.Namespace) -> tuple[AppContext, IncidentService]:
 
 
 def _local(value: datetime | None, tz: str) -> str | None:
-    return value.astimezone(ZoneInfo(tz)).isoformat() if value else None
+    from frontdesk.domain.sitetime import iso_local
+
+    return iso_local(value, tz) if value else None
+
+
+def _due_text(args: argparse.Namespace, svc: IncidentService, inc: Any, tz: str) -> str:
+    """``report due 2026-11-22 18:00 (2 h 05 min left)``: the human line's deadline, in the
+    language asked for with ``--lang`` (English by default)."""
+    from frontdesk.domain.durations import until
+    from frontdesk.domain.sitetime import full_time
+
+    now = svc.ctx.clock.now()
+    report = next((c for c in svc.clocks(inc, now) if c.code == "report"), None)
+    if report is None:
+        return "no report due"
+    lang = getattr(args, "lang", None) or "en"
+    return f"report due {full_time(report.due_at, tz)} ({until(report.due_at, now, lang, long=True)})"
 
 
 def incident_json(svc: IncidentService, inc: Any, tz: str) -> dict[str, Any]:
     """One incident as the JSON list shows it (times with the site's offset)."""
-    from frontdesk.domain.incidents.deadlines import ClockState
+    from frontdesk.domain.clockstate import ClockState
     from frontdesk.services.incidents.service import escalation
 
     now = svc.ctx.clock.now()
@@ -87,13 +102,13 @@ def run_open(args: argparse.Namespace) -> int:
         tz = ctx.require_site().timezone
         occurred = None
         if args.occurred:
+            from frontdesk.domain.sitetime import parse_iso
+
             try:
-                occurred = datetime.fromisoformat(args.occurred)
+                occurred = parse_iso(args.occurred, tz)
             except ValueError as exc:
                 raise CliError(f"--occurred: not an ISO time: {args.occurred!r}",
                                "bad_time") from exc
-            if occurred.tzinfo is None:
-                occurred = occurred.replace(tzinfo=ZoneInfo(tz))
         try:
             inc = svc.open(args.kind, args.level, occurred, args.place, args.summary, args.by)
         except IncidentError as exc:
@@ -103,7 +118,7 @@ def run_open(args: argparse.Namespace) -> int:
             sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
         else:
             sys.stdout.write(f"{inc.id} opened ({inc.kind}, {inc.level.value});"
-                             f" report due {out['report_due']}\n")
+                             f" {_due_text(args, svc, inc, tz)}\n")
         return 0
     finally:
         ctx.close()
@@ -135,13 +150,14 @@ def run_list(args: argparse.Namespace) -> int:
     ctx, svc = _ctx(args)
     try:
         tz = ctx.require_site().timezone
-        rows = [incident_json(svc, i, tz) for i in svc.list(open_only=args.open)]
+        incidents = svc.list(open_only=args.open)
         if getattr(args, "json", False):
+            rows = [incident_json(svc, i, tz) for i in incidents]
             sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         else:
-            for r in rows:
-                sys.stdout.write(f"{r['id'][:8]}  {r['kind']:18} {r['level']:8} {r['state']:12}"
-                                 f" report due {r['report_due']}\n")
+            for i in incidents:
+                sys.stdout.write(f"{i.id[:8]}  {i.kind:18} {i.level.value:8} {i.state.value:12}"
+                                 f" {_due_text(args, svc, i, tz)}\n")
         return 0
     finally:
         ctx.close()

@@ -59,11 +59,10 @@ def _open(args: argparse.Namespace) -> AppContext:
 
 def visit_json(ctx: AppContext, v: Visit) -> dict[str, Any]:
     """One entry with the stable CLI field names (times ISO with the site offset)."""
-    from zoneinfo import ZoneInfo
-
     from frontdesk.domain.register.validation import mask_id
+    from frontdesk.domain.sitetime import iso_local
 
-    zone = ZoneInfo(ctx.require_site().timezone)
+    tz = ctx.require_site().timezone
     return {
         "id": v.id, "kind": v.kind.value, "name": v.name, "organisation": v.organisation,
         "phone": v.phone, "credential_type": v.credential_type.value,
@@ -71,26 +70,23 @@ def visit_json(ctx: AppContext, v: Visit) -> dict[str, Any]:
         "purpose": v.purpose, "plate": v.plate, "party_size": v.party_size,
         "came_to_see": v.came_to_see, "guided_to": v.guided_to, "notified": v.notified,
         "location": v.location, "notes": v.notes, "guard": v.guard,
-        "time_in": v.time_in.astimezone(zone).isoformat(),
-        "time_out": v.time_out.astimezone(zone).isoformat() if v.time_out else None,
+        "time_in": iso_local(v.time_in, tz),
+        "time_out": iso_local(v.time_out, tz) if v.time_out else None,
         "on_site": v.time_out is None, "incident_id": v.incident_id, "conflict": v.conflict,
     }
 
 
 def _time_in(ctx: AppContext, text: str) -> str:
     """An ISO time as the form's ``YYYY-MM-DD HH:MM`` site time (other text passes through)."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
+    from frontdesk.domain.sitetime import full_time, parse_iso
 
     if not text.strip():
         return ""
+    tz = ctx.require_site().timezone
     try:
-        at = datetime.fromisoformat(text.strip())
+        return full_time(parse_iso(text, tz), tz)
     except ValueError:
         return text
-    if at.tzinfo is not None:
-        at = at.astimezone(ZoneInfo(ctx.require_site().timezone))
-    return at.strftime("%Y-%m-%d %H:%M")
 
 
 def _explain(code: str) -> str:
@@ -185,9 +181,18 @@ def run_list(args: argparse.Namespace) -> int:
         else:
             from frontdesk.text import term_safe
 
-            for r in rows:
-                out = (r["time_out"] or "on site")[11:16] if r["time_out"] else "on site"
-                sys.stdout.write(f"{r['id']}  {r['time_in'][:16]}  {out:8} {r['kind']:18} "
+            from rich.cells import cell_len
+
+            from frontdesk.domain.durations import span
+            from frontdesk.i18n import catalog
+
+            now, lang = ctx.clock.now(), getattr(args, "lang", None) or "en"
+            on_site = catalog()["reg.on_site_for"][0 if lang == "zh" else 1]
+            for v, r in zip(visits, rows, strict=True):
+                out = (r["time_out"][11:16] if r["time_out"]
+                       else on_site.format(d=span(now - v.time_in, lang)))
+                out += " " * max(15 - cell_len(out), 0)  # Chinese takes two cells each
+                sys.stdout.write(f"{r['id']}  {r['time_in'][:16]}  {out} {r['kind']:18} "
                                  f"{term_safe(r['name'])}  {term_safe(r['organisation'])}\n")
             sys.stdout.write(f"{len(rows)} entries\n")
     finally:

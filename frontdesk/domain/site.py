@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-DEFAULT_TZ = "Asia/Shanghai"
+from frontdesk.domain import sitetime
+from frontdesk.domain.sitetime import DEFAULT_TZ
+
+__all__ = ["DEFAULT_TZ", "Site"]
 
 
 @dataclass(frozen=True)
@@ -21,15 +24,11 @@ class Site:
     @property
     def zone(self) -> ZoneInfo:
         """The site's time zone."""
-        return ZoneInfo(self.timezone)
+        return sitetime.zone(self.timezone)
 
     def day_bounds(self, now: datetime, days_back: int = 0) -> tuple[datetime, datetime]:
         """[start, end) in UTC of the site-local day ``days_back`` days before ``now``."""
-        local = now.astimezone(self.zone).date() - timedelta(days=days_back)
-        start = datetime(local.year, local.month, local.day, tzinfo=self.zone)
-        nxt = local + timedelta(days=1)
-        end = datetime(nxt.year, nxt.month, nxt.day, tzinfo=self.zone)
-        return start.astimezone(UTC), end.astimezone(UTC)
+        return sitetime.day_bounds(now, self.timezone, days_back)
 
     def overstayed(self, time_in: datetime, now: datetime) -> bool:
         """Still on site longer than the site allows."""

@@ -28,7 +28,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "esc.panel.step": ("第{n}/{total}步 {kind}", "Step {n}/{total} {kind}"),
     "esc.panel.misses": ("未接 {n}/{max}", "misses {n}/{max}"),
     "esc.panel.due": ("下次拨打 {t}({left})", "next call {t} ({left})"),
-    "esc.panel.overdue": ("已超时 {left}", "overdue {left}"),
     "esc.panel.callback": ("等回电至 {t}", "callback expected by {t}"),
     "esc.panel.callback_expired": ("回电已超时,请再拨", "callback overdue: call again"),
     "esc.panel.on_duty": ("在岗", "on duty"),

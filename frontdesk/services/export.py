@@ -12,11 +12,11 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
+from frontdesk.domain import sitetime
 from frontdesk.domain.register.validation import mask_id
 from frontdesk.domain.register.visits import Visit
 from frontdesk.export import Column, ExportError, Sheet, write_csv, write_pdf, write_xlsx
@@ -64,7 +64,7 @@ class ExportOutcome:
 def parse_day(text: str, what: str = "date") -> date:
     """``YYYY-MM-DD`` or raise :class:`ExportInputError` naming ``what``."""
     try:
-        return date.fromisoformat(text.strip())
+        return sitetime.parse_date(text)
     except ValueError:
         raise ExportInputError(f"{what}: {text!r} is not a date like 2026-11-22") from None
 
@@ -114,10 +114,7 @@ class ExportService:
     def bounds(self, first: date, last: date) -> tuple[datetime, datetime]:
         """UTC [start, end) of site-local days ``first``..``last`` inclusive."""
         check_span(first, last, "--to")
-        zone = ZoneInfo(self.ctx.require_site().timezone)
-        start = datetime(first.year, first.month, first.day, tzinfo=zone)
-        nxt = last + timedelta(days=1)
-        return start, datetime(nxt.year, nxt.month, nxt.day, tzinfo=zone)
+        return sitetime.days_bounds(first, last, self.ctx.require_site().timezone)
 
     def sheet(self, first: date, last: date | None = None) -> Sheet:
         """The register of ``first``..``last`` (site days) as a sheet, oldest entry first."""
@@ -127,8 +124,8 @@ class ExportService:
         visits = sorted(self.ctx.register.between(start, end), key=lambda v: v.time_in)
         uses = self._script_uses(start, end)
         unmask = self.ctx.session.can("unmask_id")
-        zone = ZoneInfo(site.timezone)
-        rows = [self._row(i, v, zone, uses.get(v.id, ""), unmask) for i, v in enumerate(visits, 1)]
+        tz = site.timezone
+        rows = [self._row(i, v, tz, uses.get(v.id, ""), unmask) for i, v in enumerate(visits, 1)]
         now = self.ctx.clock.now()
         span = str(first) if last == first else f"{first} – {last}"
         user = self.ctx.session.user or "-"
@@ -136,7 +133,7 @@ class ExportService:
             f"站点 Site: {site.name or site.id} ({site.id})",
             f"日期 Date: {span} ({site.timezone})",
             f"导出人 Exported by: {user} ({self.ctx.session.role})",
-            f"导出时间 Exported at: {now.astimezone(zone).isoformat(timespec='seconds')}",
+            f"导出时间 Exported at: {sitetime.iso_local(now, tz, 'seconds')}",
             self._audit_line(),
         )
         columns = tuple(Column(k, _bilingual(zh, en)) for k, zh, en in COLUMNS)
@@ -144,17 +141,16 @@ class ExportService:
                      columns=columns, rows=rows,
                      footer_lines=(f"共 {len(rows)} 条 / {len(rows)} entries",))
 
-    def _row(self, n: int, v: Visit, zone: ZoneInfo, scripts: str, unmask: bool) -> list[object]:
+    def _row(self, n: int, v: Visit, tz: str, scripts: str, unmask: bool) -> list[object]:
         cred = v.credential_number or ""
         if cred and not unmask:
             cred = mask_id(cred)
-        fmt = "%Y-%m-%d %H:%M"
         return [
             n, _label("kind", v.kind.value), v.name, v.organisation, v.phone,
             _label("cred", v.credential_type.value), cred, v.purpose, v.plate, v.party_size,
             v.came_to_see, v.guided_to, v.notified, v.location,
-            v.time_in.astimezone(zone).strftime(fmt),
-            v.time_out.astimezone(zone).strftime(fmt) if v.time_out else "",
+            sitetime.full_time(v.time_in, tz),
+            sitetime.full_time(v.time_out, tz) if v.time_out else "",
             v.guard, v.notes, scripts, v.incident_id or "", v.id,
         ]
 
@@ -165,13 +161,13 @@ class ExportService:
 
             svc = scripts(self.ctx)
             uses = svc.uses_between(start, end)
-            zone = ZoneInfo(self.ctx.require_site().timezone)
+            tz = self.ctx.require_site().timezone
             out: dict[str, list[str]] = {}
             for use in uses:
                 if use.visit_id:
                     title = svc.title_of(use.situation_id, "zh")
                     out.setdefault(use.visit_id, []).append(
-                        f"{title} {use.at.astimezone(zone):%H:%M}")
+                        f"{title} {sitetime.to_local(use.at, tz):%H:%M}")
         except (ImportError, AttributeError):
             return {}
         return {k: "; ".join(v) for k, v in out.items()}

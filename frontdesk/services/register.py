@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from frontdesk.domain.register import validation
 from frontdesk.domain.ids import time_ordered_id
-from frontdesk.domain.timeparse import format_full, parse_site_time
+from frontdesk.domain.sitetime import full_time, parse_typed
 from frontdesk.domain.register.visits import TEXT_FIELDS, CredentialType, Visit, VisitKind, to_payload
 from frontdesk.storage import records
 from frontdesk.storage import visits as repo
@@ -62,12 +62,12 @@ class RegisterService:
         now = self.ctx.clock.now()
         values = {k: form.values.get(k, "") for k in TEXT_FIELDS}
         chk = validation.check_visit(form.kind, values, form.credential_type)
-        time_in = now if not form.time_in.strip() else parse_site_time(form.time_in, now, site.timezone)
+        time_in = now if not form.time_in.strip() else parse_typed(form.time_in, now, site.timezone)
         if time_in is None:
             chk.errors["time_in"] = "time_unreadable"
         time_out = None
         if form.time_out.strip():
-            time_out = parse_site_time(form.time_out, now, site.timezone)
+            time_out = parse_typed(form.time_out, now, site.timezone)
             if time_out is None:
                 chk.errors["time_out"] = "time_unreadable"
             elif time_in is not None and time_out < time_in:
@@ -202,8 +202,8 @@ class RegisterService:
         values = {k: str(getattr(visit, k) or "") for k in TEXT_FIELDS}
         return VisitForm(
             kind=visit.kind, credential_type=visit.credential_type, values=values,
-            time_in=format_full(visit.time_in, tz),
-            time_out=format_full(visit.time_out, tz) if visit.time_out else "",
+            time_in=full_time(visit.time_in, tz),
+            time_out=full_time(visit.time_out, tz) if visit.time_out else "",
             party_size=str(visit.party_size),
         )
 

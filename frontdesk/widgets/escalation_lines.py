@@ -1,26 +1,29 @@
 """The escalation panel's text: who to call, countdowns, reports owed, the call log.
 
 Pure formatting from a :class:`ChainState` and ``now`` (no storage, no widgets); names and
-notes pass through :func:`frontdesk.text.one_line`. Styles are theme variables.
+notes pass through :func:`frontdesk.text.one_line`. Countdowns are the long form of
+:func:`frontdesk.domain.durations.until`; recent calls carry their age
+(:func:`frontdesk.domain.sitetime.stamp`). Styles are theme variables.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from textual.content import Content
 
+from frontdesk.domain.clockstate import ClockState
+from frontdesk.domain.durations import until
 from frontdesk.domain.escalation.contacts import Contact, display_phone
 from frontdesk.domain.escalation.model import CallAttempt, ChainKind, StepKind
 from frontdesk.domain.escalation.state import (
     ChainState,
-    ClockState,
     ReportStatus,
     ResponderStatus,
     TargetStatus,
 )
-from frontdesk.domain.timeparse import format_site_time
-from frontdesk.i18n import pick, t
+from frontdesk.domain.sitetime import clock_time, stamp
+from frontdesk.i18n import language, pick, t
 from frontdesk.services.escalation.service import role_label
 from frontdesk.text import one_line
 
@@ -38,16 +41,6 @@ class Slot:
     contact_id: str | None
     label: str
     script: str | None
-
-
-def left_text(due: datetime, now: datetime) -> str:
-    """``4:05`` left, or ``-1:20`` overdue (minutes:seconds; hours past an hour)."""
-    secs = int((due - now) / timedelta(seconds=1))
-    sign = "-" if secs < 0 else ""
-    secs = abs(secs)
-    h, rest = divmod(secs, 3600)
-    m, s = divmod(rest, 60)
-    return f"{sign}{h}:{m:02d}:{s:02d}" if h else f"{sign}{m}:{s:02d}"
 
 
 def slots(st: ChainState) -> list[Slot]:
@@ -112,14 +105,14 @@ def responder_content(st: ChainState, now: datetime, tz: str) -> Content:
     r = st.responder
     parts: list[str | tuple[str, str]] = []
     if r.status is ResponderStatus.DONE:
-        at = format_site_time(r.accepted_at, tz, now) if r.accepted_at else ""
+        at = stamp(r.accepted_at, now, tz, language()) if r.accepted_at else ""
         parts.append((t("esc.panel.done", who=role_label(r.accepted_role), name="", t=at),
                       "$success bold"))
         return Content.assemble(*parts)
     if r.status is ResponderStatus.EXHAUSTED:
         return Content.assemble((t("esc.panel.exhausted"), "$error bold"))
     if r.status is ResponderStatus.WAITING and r.next_due is not None:
-        parts.append(t("esc.panel.waiting", t=format_site_time(r.next_due, tz, now)) + "\n")
+        parts.append(t("esc.panel.waiting", t=clock_time(r.next_due, tz, now)) + "\n")
     for target in r.targets:
         mark = {"pending": "▶ ", "accepted": "✔ ", "declined": "✖ ", "exhausted": "· "}
         parts.append(mark[target.status.value] + role_label(target.target.role) + "\n")
@@ -138,16 +131,13 @@ def responder_content(st: ChainState, now: datetime, tz: str) -> Content:
         parts.append((f"◇ {one_line(cond, 30)}: {role_label(role)} {number}\n", "$text-muted"))
     parts.append(t("esc.panel.misses", n=r.misses, max=r.misses_to_advance) + "  ")
     if r.next_due is not None:
-        style = CLOCK_STYLE[st.responder_clock]
-        if now >= r.next_due:
-            parts.append((t("esc.panel.overdue", left=left_text(r.next_due, now)), style))
-        else:
-            parts.append((t("esc.panel.due", t=format_site_time(r.next_due, tz, now),
-                            left=left_text(r.next_due, now)), style))
+        parts.append((t("esc.panel.due", t=clock_time(r.next_due, tz, now),
+                        left=until(r.next_due, now, language(), long=True)),
+                      CLOCK_STYLE[st.responder_clock]))
     if r.callback_until is not None:
         if r.callback_pending:
             parts.append("\n" + t("esc.panel.callback",
-                                  t=format_site_time(r.callback_until, tz, now)))
+                                  t=clock_time(r.callback_until, tz, now)))
         else:
             parts.append(("\n" + t("esc.panel.callback_expired"), "$error bold"))
     return Content.assemble(*parts)
@@ -161,15 +151,15 @@ def reports_content(st: ChainState, now: datetime, tz: str) -> Content:
         who = " / ".join(role_label(x.role) for x in level.level.targets) or role_label(role)
         if level.status is ReportStatus.INFORMED and level.informed_at is not None:
             parts.append(("\n✔ " + t("esc.panel.report_done", who=who,
-                                     t=format_site_time(level.informed_at, tz, now)),
+                                     t=stamp(level.informed_at, now, tz, language())),
                           "$text-muted"))
         elif level.status is ReportStatus.SKIPPED:
             parts.append(("\n↷ " + t("esc.panel.report_skipped", who=who,
                                      reason=one_line(level.skip_reason, 30)), "$text-muted"))
         else:
             parts.append(("\n● " + t("esc.panel.report_line", who=who,
-                                     t=format_site_time(level.due, tz, now),
-                                     left=left_text(level.due, now)),
+                                     t=clock_time(level.due, tz, now),
+                                     left=until(level.due, now, language(), long=True)),
                           CLOCK_STYLE[level.clock]))
     return Content.assemble(*parts)
 
@@ -185,6 +175,6 @@ def log_content(attempts: tuple[CallAttempt, ...], names: dict[str, str], now: d
         if a.contact_id and a.contact_id in names:
             who += " " + one_line(names[a.contact_id], 12)
         note = f" {one_line(a.note, 24)}" if a.note else ""
-        parts.append(f"\n{format_site_time(a.at, tz, now)} {who} · "
+        parts.append(f"\n{stamp(a.at, now, tz, language())} {who} · "
                      f"{t('esc.outcome.' + a.outcome.value)}{note}")
     return Content.assemble(*parts)

@@ -38,7 +38,7 @@ async def test_two_hour_jump_shows_states_at_once(ctx: AppContext, clock: Frozen
         assert board.current_incident_id == inc.id
         row = board.query_one(BoardRow)
         assert cls_of(row, "next") == set()
-        assert row.cells["next"].shown[0] == "报告 还剩 8:00"
+        assert row.cells["next"].shown[0] == "报告 还剩8小时00分"
         first = len(bells)  # anything already late (an unanswered call) rang once on first sight
         assert first <= 1
         clock.advance(timedelta(hours=7, minutes=30))
@@ -50,7 +50,7 @@ async def test_two_hour_jump_shows_states_at_once(ctx: AppContext, clock: Frozen
         await pilot.pause(1.1)
         assert cls_of(row, "next") == {"-overdue"} and "超时" in row.cells["next"].shown[0]
         assert len(bells) == first + 2
-        assert row.cells["elapsed"].shown[0] == "9:30"
+        assert row.cells["elapsed"].shown[0] == "9小时30分"
 
 
 async def test_enter_opens_detail_and_n_opens_new(ctx: AppContext, clock: FrozenClock) -> None:
@@ -90,7 +90,7 @@ async def test_tick_reads_nothing_from_the_database(ctx: AppContext, clock: Froz
         await pilot.pause(2.2)
         db.read = real  # type: ignore[method-assign]
         row = app.screen.query_one(BoardRow)
-        assert row.cells["elapsed"].shown[0] == "0:03"
+        assert row.cells["elapsed"].shown[0] == "3m"
         assert reads == []
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,18 @@ def test_bad_input_exits_2_and_changes_nothing(tmp_path: Path, extra: list[str],
     assert code == 2 and err.startswith("frontdesk: ")
     code, out = run(capsys, "incident", "list", "--db", db, "--json")
     assert json.loads(out) == []
+
+
+def test_human_lines_say_the_deadline_with_the_one_formatter(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Text output: the report deadline in site time and how overdue it is, in words (English
+    by default, Chinese with --lang zh); never a span like 21:46:21."""
+    db = str(tmp_path / "x.db")
+    code, out = run(capsys, "incident", "open", "--db", db, "--kind", "media_at_gate",
+                    "--level", "serious", "--occurred", "2025-03-31T14:30")
+    assert code == 0
+    assert re.search(r"; report due 2025-04-01 09:00 \(overdue \d+ d \d+ h \d\d min\)$",
+                     out.strip()), out
+    code, out = run(capsys, "--lang", "zh", "incident", "list", "--db", db)
+    assert code == 0
+    assert re.search(r"report due 2025-04-01 09:00 \(超时 \d+天\d+小时\d\d分\)$", out.strip()), out

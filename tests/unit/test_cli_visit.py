@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -69,3 +70,16 @@ def test_bad_input_is_one_clear_line_exit_2_and_nothing_saved(
     assert code == 2 and json.loads(out)["error"] == "bad_date"
     code, out, _ = run(capsys, "visit", "list", "--db", db, "--json")
     assert json.loads(out) == []
+
+
+def test_text_list_says_how_long_people_are_on_site(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The text list gives time on site in words (the one formatter), never like 2:05."""
+    db = str(tmp_path / "r.db")
+    came = (datetime.now(UTC) - timedelta(hours=2, minutes=5)).isoformat(timespec="seconds")
+    run(capsys, "visit", "add", "--db", db, "--kind", "visitor", "--name", "李四",
+        "--time-in", came)
+    code, out, _ = run(capsys, "visit", "list", "--db", db)
+    assert code == 0 and re.search(r"  on site 2h0[56]m +visitor ", out), out
+    code, out, _ = run(capsys, "--lang", "zh", "visit", "list", "--db", db)
+    assert code == 0 and re.search(r"  在场 2小时0[56]分 +visitor ", out), out

@@ -1,4 +1,4 @@
-"""Report-due rule at every boundary, statement cadence, clock states and their humanised form.
+"""Report-due rule at every boundary, statement cadence and clock states (words: test_durations).
 
 The PC's zone is forced to UTC (and, in one test, to far-off zones) while the site is in
 Asia/Shanghai: the answers must not move. All instants are fixed; no real clock is read.
@@ -24,7 +24,6 @@ from frontdesk.domain.incidents.deadlines import (
     RuleDataError,
     StatementRule,
     clock_state,
-    humanize_remaining,
     incident_clocks,
     next_statement_reminder,
     parse_warn_before,
@@ -112,7 +111,8 @@ def test_site_date_not_utc_date_decides() -> None:
 
 
 @pytest.mark.parametrize(
-    "pc_zone", ["UTC", "America/Los_Angeles", "Pacific/Kiritimati", "Asia/Kolkata"])
+    "pc_zone", ["UTC", "America/New_York", "America/Los_Angeles", "Pacific/Kiritimati",
+                "Asia/Kolkata"])
 def test_pc_zone_changes_nothing(pc_zone: str) -> None:
     _set_pc_tz(pc_zone)
     for event, due in BOUNDARIES:
@@ -124,6 +124,21 @@ def test_other_site_zone_with_daylight_saving() -> None:
     event = datetime(2026, 3, 28, 20, 0, tzinfo=berlin)  # CET, the night before the clocks go on
     # due 12:00 CEST the next morning = 10:00 UTC
     assert report_due(event, "Europe/Berlin") == datetime(2026, 3, 29, 10, 0, tzinfo=UTC)
+
+
+def test_due_time_in_a_spring_forward_gap_and_twice_in_autumn() -> None:
+    """A site in New York: on the spring-forward night 02:30 never shows on the wall clock (read
+    with the offset before the change, i.e. 03:30 EDT); on the autumn night 01:30 shows twice
+    (the first one, still EDT, counts)."""
+    def rule(at: str) -> ReportRule:
+        return ReportRule.from_data([{"start": "00:00", "end": "00:00",
+                                      "due": {"days_after": 1, "at": at}}])
+    ny = ZoneInfo("America/New_York")
+    spring = report_due(datetime(2026, 3, 7, 20, 0, tzinfo=ny), "America/New_York", rule("02:30"))
+    assert spring == datetime(2026, 3, 8, 7, 30, tzinfo=UTC)
+    autumn = report_due(datetime(2026, 10, 31, 20, 0, tzinfo=ny), "America/New_York",
+                        rule("01:30"))
+    assert autumn == datetime(2026, 11, 1, 5, 30, tzinfo=UTC)
 
 
 def test_naive_datetimes_are_refused() -> None:
@@ -264,19 +279,3 @@ def test_no_statement_clock_for_other_kinds_and_custom_warnings() -> None:
     with pytest.raises(RuleDataError) as info:
         parse_warn_before({"reprot": 10})
     assert info.value.field == "warn_before_minutes.reprot"
-
-
-@pytest.mark.parametrize(("delta", "zh", "en"), [
-    (timedelta(hours=1, minutes=5), "还剩 1小时05分", "1h 05m left"),
-    (timedelta(minutes=-12), "超时 12分", "12m overdue"),
-    (timedelta(minutes=-12, seconds=-30), "超时 12分", "12m overdue"),
-    (timedelta(seconds=30), "还剩 1分", "1m left"),
-    (timedelta(minutes=4, seconds=1), "还剩 5分", "5m left"),
-    (timedelta(0), "超时 0分", "0m overdue"),
-    (timedelta(hours=26), "还剩 1天2小时00分", "1d 2h 00m left"),
-    (timedelta(hours=-49, minutes=-3), "超时 2天1小时03分", "2d 1h 03m overdue"),
-])
-def test_humanize_remaining(delta: timedelta, zh: str, en: str) -> None:
-    assert humanize_remaining(delta, "zh") == zh
-    assert humanize_remaining(delta, "zh-CN") == zh
-    assert humanize_remaining(delta, "en") == en

@@ -7,9 +7,10 @@ from datetime import timedelta
 
 from frontdesk.clock import FrozenClock
 from frontdesk.context import AppContext
+from frontdesk.domain.clockstate import ClockState
 from frontdesk.domain.escalation.contacts import Contact
 from frontdesk.domain.escalation.model import ChainKind, Level
-from frontdesk.domain.escalation.state import ClockState, ReportStatus, ResponderStatus
+from frontdesk.domain.escalation.state import ReportStatus, ResponderStatus
 from frontdesk.paths import shipped_data_dir
 from frontdesk.services.escalation.contacts import ContactService
 from frontdesk.services.escalation.service import EscalationService

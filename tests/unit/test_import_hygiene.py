@@ -14,10 +14,20 @@ def loaded_after(statement: str) -> set[str]:
 def test_domain_imports_no_ui_and_no_storage() -> None:
     mods = loaded_after(
         "import frontdesk.domain.register.visits, frontdesk.domain.register.validation, frontdesk.domain.register.search,"
-        " frontdesk.domain.sync.versioning, frontdesk.domain.timeparse, frontdesk.domain.site,"
+        " frontdesk.domain.sync.versioning, frontdesk.domain.sitetime, frontdesk.domain.site,"
+        " frontdesk.domain.durations, frontdesk.domain.clockstate,"
+        " frontdesk.domain.incidents.deadlines,"
         " frontdesk.domain.watch.matcher, frontdesk.domain.watch.csv_import"
     )
     assert not any(m.startswith(("textual", "rich", "sqlite3", "frontdesk.storage")) for m in mods)
+
+
+def test_site_time_loads_arrow_only_when_asked() -> None:
+    """Importing the site-time module costs nothing; its first day bound loads arrow."""
+    assert "arrow" not in loaded_after("import frontdesk.domain.sitetime")
+    assert "arrow" in loaded_after(
+        "import datetime as d, frontdesk.domain.sitetime as s;"
+        " s.day_bounds(d.datetime.now(d.UTC), s.DEFAULT_TZ)")
 
 
 def test_app_import_loads_no_storage_or_heavy_libraries() -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from frontdesk.clock import FrozenClock
 from frontdesk.context import AppContext
-from frontdesk.domain.incidents.deadlines import ClockState
+from frontdesk.domain.clockstate import ClockState
 from frontdesk.domain.incidents.model import Level, State, TransitionError
 from frontdesk.domain.incidents.report import ReportError, ReportState, revise
 from frontdesk.domain.register.visits import VisitKind

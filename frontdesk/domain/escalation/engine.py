@@ -36,8 +36,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
-from zoneinfo import ZoneInfo
 
+from frontdesk.domain import sitetime
+from frontdesk.domain.clockstate import ClockState
 from frontdesk.domain.escalation.contacts import Contact, contacts_for, on_duty_now
 from frontdesk.domain.escalation.model import (
     CallAttempt,
@@ -56,7 +57,6 @@ from frontdesk.domain.escalation.reporting import reporting_states
 from frontdesk.domain.escalation.state import (
     Candidate,
     ChainState,
-    ClockState,
     OptionalStepState,
     ResponderState,
     ResponderStatus,
@@ -67,7 +67,7 @@ from frontdesk.domain.escalation.state import (
     clock_state,
 )
 
-SITE_TZ = ZoneInfo("Asia/Shanghai")
+SITE_TZ = sitetime.zone(sitetime.DEFAULT_TZ)
 _Record = CallAttempt | Skip | LevelChange
 
 

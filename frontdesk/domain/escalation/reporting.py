@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from frontdesk.domain.clockstate import ClockState
 from frontdesk.domain.escalation.contacts import Contact
 from frontdesk.domain.escalation.model import (
     CallAttempt,
@@ -23,7 +24,6 @@ from frontdesk.domain.escalation.model import (
 )
 from frontdesk.domain.escalation.state import (
     Candidate,
-    ClockState,
     ReportLevelState,
     ReportStatus,
     clock_state,

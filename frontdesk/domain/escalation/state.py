@@ -9,16 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from frontdesk.domain.clockstate import ClockState
 from frontdesk.domain.escalation.contacts import Contact
 from frontdesk.domain.escalation.model import CallOutcome, Level, ReportLevel, Step, Target
-
-
-class ClockState(StrEnum):
-    """How close a countdown is to its target: the board's colour."""
-
-    OK = "ok"
-    WARNING = "warning"
-    BREACH = "breach"
 
 
 def clock_state(

@@ -1,23 +1,25 @@
 """Deadlines and clocks of an incident: written report, public statement, checklist items.
 
-Pure: standard library and :mod:`zoneinfo` only. Every function works from stored instants and a
-``now`` passed in; nothing here reads a clock, keeps a timer or looks at the PC's time zone, so a
-reboot or a power cut changes nothing (DESIGN.md habit 9). A rule that says "18:00" means 18:00
-at the *site* (an IANA zone, default Asia/Shanghai), whatever zone the gate PC is set to.
+Pure: every function works from stored instants and a ``now`` passed in; nothing here reads a
+clock, keeps a timer or looks at the PC's time zone, so a reboot or a power cut changes nothing
+(DESIGN.md habit 9). A rule that says "18:00" means 18:00 at the *site* (an IANA zone,
+:data:`frontdesk.domain.sitetime.DEFAULT_TZ` unless the site says otherwise), whatever zone the
+gate PC is set to; wall-clock arithmetic goes through :mod:`frontdesk.domain.sitetime`.
 
 The report rule (seed 003) is data, a list of :class:`ReportWindow`; the statement rule (seed 001:
 first statement within 24 h of the event, then updates as it develops) is a :class:`StatementRule`.
 """
 from __future__ import annotations
 
-import math
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from enum import StrEnum
-from zoneinfo import ZoneInfo
 
-DEFAULT_SITE_TZ = "Asia/Shanghai"
+from frontdesk.domain import sitetime
+from frontdesk.domain.clockstate import ClockState
+from frontdesk.domain.sitetime import DEFAULT_TZ
+
 _DAY_MIN = 24 * 60
 
 
@@ -150,7 +152,8 @@ DEFAULT_REPORT_RULE = ReportRule((
 ))
 
 
-def report_due(occurred_at_utc: datetime, site_tz: str = DEFAULT_SITE_TZ,
+@functools.lru_cache(maxsize=4096)
+def report_due(occurred_at_utc: datetime, site_tz: str = DEFAULT_TZ,
                rule: ReportRule = DEFAULT_REPORT_RULE) -> datetime:
     """The instant (UTC) by which the written report of an event is due.
 
@@ -158,12 +161,12 @@ def report_due(occurred_at_utc: datetime, site_tz: str = DEFAULT_SITE_TZ,
     day; 13:00 → 09:00 the next day; 18:00 or 23:59 → 12:00 the next day; 00:00 or 08:59 → 12:00
     the same day. Dates roll over months and years by calendar arithmetic. In zones with daylight
     saving, a due time inside a spring-forward gap is read with the pre-transition offset.
+    Remembered per event (the board asks again every minute; the answer never changes).
     """
-    tz = ZoneInfo(site_tz)
-    local = _aware(occurred_at_utc, "occurred_at_utc").astimezone(tz)
+    local = sitetime.to_local(_aware(occurred_at_utc, "occurred_at_utc"), site_tz)
     window = rule.window_for(local.time())
     due_day = window.opened_on(local) + timedelta(days=window.days_after)
-    return datetime.combine(due_day, window.at, tzinfo=tz).astimezone(UTC)
+    return sitetime.wall_clock(due_day, window.at, site_tz)
 
 
 @dataclass(frozen=True)
@@ -213,15 +216,6 @@ def next_statement_reminder(
     if not released:
         return statement_due(occurred, rule)
     return released[-1] + rule.follow_up_every
-
-
-class ClockState(StrEnum):
-    """How a deadline stands at a given moment."""
-
-    OK = "ok"
-    WARNING = "warning"
-    BREACH = "breach"
-    DONE = "done"
 
 
 def clock_state(due: datetime, now: datetime, warn_before: timedelta,
@@ -312,7 +306,7 @@ class ClockFacts:
     """
 
     occurred_at: datetime
-    site_tz: str = DEFAULT_SITE_TZ
+    site_tz: str = DEFAULT_TZ
     needs_statement: bool = False
     statements_released_at: Sequence[datetime] = ()
     report_submitted_at: datetime | None = None
@@ -348,26 +342,3 @@ def incident_clocks(facts: ClockFacts, now: datetime,
                            facts.checklist_settled_at.get(item_id), item_id))
     return sorted(clocks, key=lambda c: (c.due_at, c.code, c.subject))
 
-
-def humanize_remaining(delta: timedelta, lang: str = "zh") -> str:
-    """``"还剩 1小时05分"`` / ``"1h 05m left"`` while time remains (rounded up to the minute, so
-    it never reads 0 before the deadline), ``"超时 12分"`` / ``"12m overdue"`` from the due
-    instant on (rounded down). Durations of a day or more show days: ``"1天3小时05分"``."""
-    seconds = delta.total_seconds()
-    overdue = seconds <= 0
-    total = math.floor(-seconds / 60) if overdue else math.ceil(seconds / 60)
-    days, rest = divmod(total, _DAY_MIN)
-    hours, minutes = divmod(rest, 60)
-    zh = lang.lower().startswith("zh")
-    parts: list[str] = []
-    if days:
-        parts.append(f"{days}天" if zh else f"{days}d")
-    if days or hours:
-        parts.append(f"{hours}小时" if zh else f"{hours}h")
-        parts.append(f"{minutes:02d}分" if zh else f"{minutes:02d}m")
-    else:
-        parts.append(f"{minutes}分" if zh else f"{minutes}m")
-    text = "".join(parts) if zh else " ".join(parts)
-    if zh:
-        return f"超时 {text}" if overdue else f"还剩 {text}"
-    return f"{text} overdue" if overdue else f"{text} left"

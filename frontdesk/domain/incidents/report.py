@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
-from frontdesk.domain.incidents.deadlines import DEFAULT_SITE_TZ
+from frontdesk.domain import sitetime
+from frontdesk.domain.sitetime import DEFAULT_TZ
 from frontdesk.domain.incidents.model import Bilingual, Incident, TimelineEntry, effective_timeline
 
 
@@ -95,20 +95,17 @@ def advisories(report: Report) -> list[str]:
 
 
 def draft_from_timeline(incident: Incident, entries: Iterable[TimelineEntry],
-                        site_tz: str = DEFAULT_SITE_TZ, signer: str = "") -> Report:
+                        site_tz: str = DEFAULT_TZ, signer: str = "") -> Report:
     """A draft prefilled from the incident and its effective timeline (corrections applied).
 
     Each account line is the entry's site-local time (with the date when it is not the day of
     the event) and its text; entries whose data says ``unconfirmed`` stay marked so.
     """
-    tz = ZoneInfo(site_tz)
-    event_day = incident.occurred_at.astimezone(tz).date()
     lines = []
     for entry in effective_timeline(e for e in entries if e.incident_id == incident.id):
         if not entry.text.strip():
             continue
-        local = entry.occurred_at.astimezone(tz)
-        stamp = f"{local:%H:%M}" if local.date() == event_day else f"{local:%m-%d %H:%M}"
+        stamp = sitetime.clock_time(entry.occurred_at, site_tz, incident.occurred_at)
         lines.append(AccountLine(f"{stamp} {entry.text.strip()}",
                                  bool(entry.data.get("unconfirmed", False))))
     return Report(incident.id, incident.occurred_at, incident.place, tuple(lines), signer=signer)

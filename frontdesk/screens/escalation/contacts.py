@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import ClassVar
-from zoneinfo import ZoneInfo
 
 from textual import work
 from textual.app import ComposeResult
@@ -12,6 +11,7 @@ from textual.widgets import Footer, Header, Static
 
 from frontdesk.domain.escalation.contacts import Contact, display_phone
 from frontdesk.domain.escalation.check import PolicyWarning
+from frontdesk.domain.sitetime import to_local
 from frontdesk.i18n import t
 from frontdesk.messages import DataChanged, Deliver
 from frontdesk.screens.base import FrontdeskScreen
@@ -82,7 +82,7 @@ class ContactsScreen(FrontdeskScreen[None]):
 
     def _now_local(self) -> datetime:
         site = self.ctx.require_site()
-        return self.ctx.clock.now().astimezone(ZoneInfo(site.timezone))
+        return to_local(self.ctx.clock.now(), site.timezone)
 
     def _show(self, contacts: list[Contact], warnings: list[PolicyWarning]) -> None:
         if not self.is_attached or not self.query("#con-tree"):
@@ -170,7 +170,7 @@ class ContactsScreen(FrontdeskScreen[None]):
     def _export(self) -> None:
         from frontdesk.storage.db import StorageError
 
-        stamp = self.ctx.clock.now().astimezone(ZoneInfo(self.ctx.require_site().timezone))
+        stamp = to_local(self.ctx.clock.now(), self.ctx.require_site().timezone)
         path = self.ctx.paths.data_dir / f"contacts-{stamp:%Y%m%d-%H%M}.csv"
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

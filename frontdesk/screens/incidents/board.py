@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -17,23 +18,19 @@ from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import Footer, Header, ListItem, ListView, Static
 
-from frontdesk.domain.incidents.deadlines import Clock, ClockState, incident_clocks
+from frontdesk.domain import durations
+from frontdesk.domain.clockstate import ClockState
+from frontdesk.domain.incidents.deadlines import Clock, incident_clocks
 from frontdesk.i18n import language, pick, t
 from frontdesk.messages import Deliver
 from frontdesk.screens.base import FrontdeskScreen
 from frontdesk.services.incidents.service import BoardItem, IncidentService, escalation
 from frontdesk.text import one_line, ui
-from frontdesk.widgets.countdown import (
-    Countdown,
-    compact_remaining,
-    elapsed_text,
-    fit,
-    next_clock,
-    next_countdown_change,
-    next_elapsed_change,
-)
+from frontdesk.widgets.countdown import Countdown, fit, next_clock
 
-COLUMNS = (("kind", 11), ("level", 7), ("state", 9), ("elapsed", 7), ("next", 26),
+# Widths at 80 columns: "elapsed" holds "23小时59分", "next" a label and "还剩23小时59分", and the
+# rest (14 cells) shows a call countdown like "超时1天13小时" whole before whom to call.
+COLUMNS = (("kind", 10), ("level", 7), ("state", 8), ("elapsed", 10), ("next", 22),
            ("escalation", 0))
 
 
@@ -83,31 +80,34 @@ class BoardRow(ListItem):
         """Recompute every text from stored instants; repaint only what changed."""
         inc, kind = self.item.incident, self.item.kind
         name = pick({"zh": kind.name.zh, "en": kind.name.en}) if kind else inc.kind
-        self.cells["kind"].show(fit(name, 11))
+        self.cells["kind"].show(fit(name, 10))
         self.cells["level"].show(inc.level.label.in_lang(lang))
-        self.cells["state"].show(fit(inc.state.label.in_lang(lang), 9))
-        self.cells["elapsed"].show(elapsed_text(inc.occurred_at, now))
+        self.cells["state"].show(fit(inc.state.label.in_lang(lang), 8))
+        self.cells["elapsed"].show(durations.elapsed(inc.occurred_at, now, lang))
         nxt = next_clock(clocks)
         if nxt is None:
             self.cells["next"].show(t("inc.clock.none"))
         else:
-            text = f"{clock_label(nxt, self.item)} {compact_remaining(nxt.due_at, now, lang)}"
+            left = durations.until(nxt.due_at, now, lang)
+            # the label gives way: the countdown is never cut
+            label = fit(clock_label(nxt, self.item), dict(COLUMNS)["next"] - 1 - cell_len(left))
+            text = f"{label} {left}"
             self.cells["next"].show(text, nxt.state.value if nxt.state in
                                     (ClockState.WARNING, ClockState.BREACH) else "")
         self.cells["escalation"].show(*esc_view(self.esc, now, lang))
 
     def plan_next(self, now: datetime, clocks: list[Clock], rules: Any) -> None:
         """Remember when any text or state of this row next changes (the tick skips till then)."""
-        times = [next_elapsed_change(self.item.incident.occurred_at, now)]
+        times = [durations.elapsed_changes(self.item.incident.occurred_at, now)]
         for c in clocks:
             if c.state is ClockState.DONE:
                 continue
-            times.append(next_countdown_change(c.due_at, now))
+            times.append(durations.until_changes(c.due_at, now))
             warn_at = c.due_at - rules.warn(c.code)
             if warn_at > now:
                 times.append(warn_at)
         if self.esc is not None and self.esc.due is not None:
-            times.append(next_countdown_change(self.esc.due, now))
+            times.append(durations.until_changes(self.esc.due, now))
         self.next_change, self.last_now = min(times), now
 
 
@@ -120,7 +120,7 @@ def esc_view(esc: EscLine | None, now: datetime, lang: str) -> tuple[str, str]:
         return esc.text, state
     if esc.due <= now:
         state = "breach"
-    return f"{compact_remaining(esc.due, now, lang)} {esc.text}", state
+    return f"{durations.until(esc.due, now, lang)} {esc.text}", state
 
 
 class DutyBoardScreen(FrontdeskScreen[None]):
@@ -132,11 +132,11 @@ class DutyBoardScreen(FrontdeskScreen[None]):
     DutyBoardScreen #board-list { height: 1fr; }
     DutyBoardScreen #board-empty { padding: 1 2; color: $text-muted; }
     DutyBoardScreen .board-line { height: 1; padding: 0 1; }
-    DutyBoardScreen .board-kind, DutyBoardScreen .head-kind { width: 11; }
+    DutyBoardScreen .board-kind, DutyBoardScreen .head-kind { width: 10; }
     DutyBoardScreen .board-level, DutyBoardScreen .head-level { width: 7; }
-    DutyBoardScreen .board-state, DutyBoardScreen .head-state { width: 9; }
-    DutyBoardScreen .board-elapsed, DutyBoardScreen .head-elapsed { width: 7; }
-    DutyBoardScreen .board-next, DutyBoardScreen .head-next { width: 26; }
+    DutyBoardScreen .board-state, DutyBoardScreen .head-state { width: 8; }
+    DutyBoardScreen .board-elapsed, DutyBoardScreen .head-elapsed { width: 10; }
+    DutyBoardScreen .board-next, DutyBoardScreen .head-next { width: 22; }
     DutyBoardScreen .board-escalation, DutyBoardScreen .head-escalation { width: 1fr; }
     DutyBoardScreen Static { margin-right: 1; }
     DutyBoardScreen #board-status { height: 1; padding: 0 1; color: $text-muted; }

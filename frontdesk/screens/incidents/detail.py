@@ -3,14 +3,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Static
 
-from frontdesk.domain.incidents.deadlines import Clock, ClockState
+from frontdesk.domain.clockstate import ClockState
+from frontdesk.domain.durations import until
+from frontdesk.domain.incidents.deadlines import Clock
 from frontdesk.domain.incidents.model import (
     TRANSITIONS,
     Blocker,
@@ -25,15 +29,18 @@ from frontdesk.domain.incidents.model import (
     effective_timeline,
 )
 from frontdesk.domain.incidents.report import ReportError
-from frontdesk.domain.timeparse import format_site_time, parse_site_time
+from frontdesk.domain.sitetime import clock_time, parse_typed, stamp
 from frontdesk.i18n import language, t
 from frontdesk.messages import DataChanged, Deliver
 from frontdesk.screens.base import FrontdeskScreen
-from frontdesk.screens.trust.guard import guard_action
 from frontdesk.screens.incidents.prompt import PromptScreen
+from frontdesk.screens.trust.guard import guard_action
 from frontdesk.services.incidents.service import IncidentError, IncidentService
 from frontdesk.text import cell, one_line, ui
-from frontdesk.widgets.countdown import fit, remaining_text
+from frontdesk.widgets.countdown import fit
+
+#: Seconds between re-renders of ages and time left while the detail stays open.
+AGES_REFRESH = 15.0
 
 
 @dataclass(frozen=True)
@@ -96,9 +103,10 @@ class IncidentScreen(FrontdeskScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Focus the timeline."""
+        """Focus the timeline; keep ages and time left moving while the screen is open."""
         super().on_mount()
         self.query_one("#inc-timeline", DataTable).focus()
+        self.set_interval(AGES_REFRESH, self._refresh_times)
 
     def relabel(self) -> None:
         """Re-render in the current language."""
@@ -130,26 +138,8 @@ class IncidentScreen(FrontdeskScreen[None]):
         if data.incident is None:
             facts.update(ui(t("inc.detail.gone")))
             return
-        inc, lang, tz = data.incident, language(), self.ctx.require_site().timezone
-        now = self.ctx.clock.now()
-        kind = data.kind.name.in_lang(lang) if data.kind else inc.kind
-        facts.update(ui(" · ".join(one_line(x) for x in (
-            kind, inc.level.label.in_lang(lang), inc.state.label.in_lang(lang),
-            format_site_time(inc.occurred_at, tz, now), inc.place, inc.summary) if x)))
-        clocks = []
-        for c in data.clocks:
-            if c.state is ClockState.DONE:
-                continue
-            mark = {"warning": "!", "breach": "!!"}.get(c.state.value, "")
-            label = t(f"inc.clock.{c.code}")
-            item = next((i for i in (data.kind.checklist if data.kind else ())
-                         if i.id == c.subject), None)
-            if item is not None:
-                label = fit(item.text.in_lang(lang), 16)
-            clocks.append(f"{mark}{label} {format_site_time(c.due_at, tz, now)} "
-                          f"({remaining_text(c.due_at, now, lang)})")
-        self.query_one("#inc-clocks", Static).update(
-            ui(f"{t('inc.detail.clocks')}: " + ("; ".join(clocks[:4]) or t("inc.clock.none"))))
+        lang, tz, now = language(), self.ctx.require_site().timezone, self.ctx.clock.now()
+        self._show_times(data, now, tz, lang)
         why = "; ".join(b.message.in_lang(lang) for b in data.blockers[:4])
         if len(data.blockers) > 4:
             why += " " + t("inc.alert.more", n=len(data.blockers) - 4)
@@ -162,9 +152,45 @@ class IncidentScreen(FrontdeskScreen[None]):
             corrected = t("inc.detail.corrected") if e.supersedes else ""
             late = ""
             if (e.recorded_at - e.occurred_at).total_seconds() > 300:
-                late = t("inc.detail.recorded", at=format_site_time(e.recorded_at, tz, now))
-            table.add_row(format_site_time(e.occurred_at, tz, now), cell(e.author, 8),
+                late = t("inc.detail.recorded", at=clock_time(e.recorded_at, tz, now))
+            table.add_row(stamp(e.occurred_at, now, tz, lang), cell(e.author, 8),
                           cell(f"{corrected}{e.text} {late}".strip()))
+
+    def _show_times(self, data: Loaded, now: datetime, tz: str, lang: str) -> None:
+        """The facts line (with the event's age) and the clocks line (with time left)."""
+        inc = data.incident
+        if inc is None:
+            return
+        kind = data.kind.name.in_lang(lang) if data.kind else inc.kind
+        self.query_one("#inc-facts", Static).update(ui(" · ".join(one_line(x) for x in (
+            kind, inc.level.label.in_lang(lang), inc.state.label.in_lang(lang),
+            stamp(inc.occurred_at, now, tz, lang), inc.place, inc.summary) if x)))
+        clocks = []
+        for c in data.clocks:
+            if c.state is ClockState.DONE:
+                continue
+            mark = {"warning": "!", "breach": "!!"}.get(c.state.value, "")
+            label = t(f"inc.clock.{c.code}")
+            item = next((i for i in (data.kind.checklist if data.kind else ())
+                         if i.id == c.subject), None)
+            if item is not None:
+                label = fit(item.text.in_lang(lang), 16)
+            clocks.append(f"{mark}{label} {clock_time(c.due_at, tz, now)} "
+                          f"({until(c.due_at, now, lang, long=True)})")
+        self.query_one("#inc-clocks", Static).update(
+            ui(f"{t('inc.detail.clocks')}: " + ("; ".join(clocks[:4]) or t("inc.clock.none"))))
+
+    def _refresh_times(self) -> None:
+        """Ages ("12分钟前") and time left move on while the screen stays open: re-render them
+        from the loaded data (no database read); the timeline keeps its rows and cursor."""
+        if self.data is None or self.data.incident is None:
+            return
+        lang, tz, now = language(), self.ctx.require_site().timezone, self.ctx.clock.now()
+        self._show_times(self.data, now, tz, lang)
+        table = self.query_one("#inc-timeline", DataTable)
+        for index, e in enumerate(self.rows[:table.row_count]):
+            table.update_cell_at(Coordinate(index, 0), stamp(e.occurred_at, now, tz, lang),
+                                 update_width=True)
 
     # -- helpers --------------------------------------------------------------------------
     def _by(self) -> str:
@@ -198,8 +224,8 @@ class IncidentScreen(FrontdeskScreen[None]):
                 return
             at = None
             if v.get("at"):
-                at = parse_site_time(v["at"], self.ctx.clock.now(),
-                                     self.ctx.require_site().timezone)
+                at = parse_typed(v["at"], self.ctx.clock.now(),
+                                 self.ctx.require_site().timezone)
                 if at is None:
                     self.notify(t("inc.err.time"), severity="error", markup=False)
                     return

@@ -9,7 +9,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Static
 
-from frontdesk.domain.timeparse import format_site_time
+from frontdesk.domain.durations import until
+from frontdesk.domain.sitetime import clock_time
 from frontdesk.i18n import language, t
 from frontdesk.messages import DataChanged
 from frontdesk.screens.base import FrontdeskScreen
@@ -71,7 +72,7 @@ class HandoverScreen(FrontdeskScreen[None]):
         def kind_name(k: str) -> str:
             return kinds[k].name.in_lang(lang) if k in kinds else k
 
-        lines = [f"{t('inc.handover.title')} · {format_site_time(sheet.created_at, tz, now)}", "",
+        lines = [f"{t('inc.handover.title')} · {clock_time(sheet.created_at, tz, now)}", "",
                  t("inc.handover.incidents")]
         lines += [f"  {kind_name(i['kind'])} · {one_line(i['place'], 20)} · {one_line(i['summary'], 30)}"
                   for i in sheet.incidents] or [f"  {t('inc.handover.none')}"]
@@ -79,12 +80,14 @@ class HandoverScreen(FrontdeskScreen[None]):
         lines += [f"  {one_line(p['name'], 12) or '—'} · {one_line(p['guided_to'], 20)}"
                   for p in sheet.on_site] or [f"  {t('inc.handover.none')}"]
         lines += ["", t("inc.handover.due")]
-        lines += [f"  {format_site_time(datetime.fromisoformat(d['due_at']), tz, now)}"
+        # time left as of the sheet (a handover is a record of that moment)
+        dues = [(datetime.fromisoformat(d["due_at"]), d) for d in sheet.clocks_due]
+        lines += [f"  {clock_time(at, tz, now)} ({until(at, sheet.created_at, lang, long=True)})"
                   f" {kind_name(d['kind'])} · {t('inc.clock.' + d['code'])}"
-                  for d in sheet.clocks_due] or [f"  {t('inc.handover.none')}"]
+                  for at, d in dues] or [f"  {t('inc.handover.none')}"]
         if sheet.accepted_at:
             lines += ["", t("inc.handover.accepted", who=sheet.accepted_by,
-                            at=format_site_time(sheet.accepted_at, tz, now))]
+                            at=clock_time(sheet.accepted_at, tz, now))]
         self.query_one("#ho-sheet", Static).update(ui("\n".join(lines)))
 
     def on_button_pressed(self, _event: Button.Pressed) -> None:

@@ -10,8 +10,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from frontdesk.domain.incidents.model import Level
-from frontdesk.domain.timeparse import parse_site_time
 from frontdesk.domain.register.visits import MEDIA_KINDS, Visit, VisitKind
+from frontdesk.domain.sitetime import parse_typed
 from frontdesk.i18n import language, t
 from frontdesk.messages import DataChanged
 from frontdesk.services.incidents.service import IncidentError, IncidentService
@@ -105,7 +105,7 @@ class NewIncidentScreen(ModalScreen[str | None]):
         raw = clean_input(self.query_one("#newinc-occurred", Input).value)
         occurred = None
         if raw.strip():
-            occurred = parse_site_time(raw, ctx.clock.now(), ctx.require_site().timezone)
+            occurred = parse_typed(raw, ctx.clock.now(), ctx.require_site().timezone)
             if occurred is None:
                 error.update(ui(t("inc.err.time")))
                 return

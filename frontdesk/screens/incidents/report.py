@@ -16,7 +16,7 @@ from frontdesk.domain.incidents.report import (
     missing_fields,
     revise,
 )
-from frontdesk.domain.timeparse import format_full, parse_site_time
+from frontdesk.domain.sitetime import full_time, parse_typed
 from frontdesk.i18n import language, t
 from frontdesk.messages import DataChanged
 from frontdesk.screens.base import FrontdeskScreen
@@ -101,7 +101,7 @@ class ReportScreen(FrontdeskScreen[None]):
         rep = self.service.report(self.incident_id, signer=self.ctx.session.user)
         self.report = rep
         tz = self.ctx.require_site().timezone
-        values = {"when": format_full(rep.occurred_at, tz) if rep.occurred_at else "",
+        values = {"when": full_time(rep.occurred_at, tz) if rep.occurred_at else "",
                   "place": rep.place, "conclusion": rep.conclusion,
                   "suggestions": rep.suggestions, "signer": rep.signer}
         for key, value in values.items():
@@ -115,7 +115,7 @@ class ReportScreen(FrontdeskScreen[None]):
             return None
         tz = self.ctx.require_site().timezone
         when_text = clean_input(self.query_one("#rep-when", Input).value)
-        when = parse_site_time(when_text, self.ctx.clock.now(), tz) if when_text else None
+        when = parse_typed(when_text, self.ctx.clock.now(), tz) if when_text else None
         photos = tuple(p.strip() for p in self.query_one("#rep-photos", TextArea).text.splitlines()
                        if p.strip())
         changes: dict[str, object] = {

@@ -12,8 +12,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from frontdesk.domain.timeparse import format_full
 from frontdesk.domain.register.visits import Visit
+from frontdesk.domain.sitetime import full_time
 from frontdesk.i18n import t
 from frontdesk.text import cell, ui
 
@@ -65,5 +65,5 @@ class HistoryScreen(ModalScreen[None]):
             rows.extend(source(ctx, self.visit.id))
         rows.sort(key=lambda r: r[0])
         for at, by, what in rows:
-            table.add_row(Text(format_full(at, tz)), cell(by, 16), cell(what, 200))
+            table.add_row(Text(full_time(at, tz)), cell(by, 16), cell(what, 200))
         table.focus()

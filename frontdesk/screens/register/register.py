@@ -11,10 +11,11 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
-from frontdesk.domain.timeparse import clock_duration, format_site_time
+from frontdesk.domain.durations import span
 from frontdesk.domain.register.validation import display_phone
 from frontdesk.domain.register.visits import Visit
-from frontdesk.i18n import t
+from frontdesk.domain.sitetime import DEFAULT_TZ, clock_time, stamp
+from frontdesk.i18n import language, t
 from frontdesk.messages import Deliver, DataChanged, StoreFailed
 from frontdesk.screens.base import FrontdeskScreen
 from frontdesk.text import cell, one_line, ui
@@ -107,7 +108,7 @@ class RegisterScreen(FrontdeskScreen[None]):
         table.clear()
         site = self.ctx.site
         now = self.ctx.clock.now()
-        tz = site.timezone if site else "Asia/Shanghai"
+        tz = site.timezone if site else DEFAULT_TZ
         for v in visits:
             table.add_row(*self._row(v, now, tz, site), key=v.id)
         if current is not None:
@@ -119,19 +120,20 @@ class RegisterScreen(FrontdeskScreen[None]):
         self._show_detail()
 
     def _row(self, v: Visit, now, tz: str, site) -> tuple[Text, ...]:  # type: ignore[no-untyped-def]
+        lang = language()
         if v.time_out is not None:
-            status = Text(t("reg.status.out", t=format_site_time(v.time_out, tz, now)), style="dim")
+            status = Text(t("reg.status.out", t=clock_time(v.time_out, tz, now)), style="dim")
         elif site is not None and site.overstayed(v.time_in, now):
-            status = Text(t("reg.status.overstay", d=clock_duration(now - v.time_in)),
+            status = Text(t("reg.status.overstay", d=span(now - v.time_in, lang)),
                           style="bold red")
         else:
-            status = Text(t("reg.status.on_site", d=clock_duration(now - v.time_in)),
+            status = Text(t("reg.status.on_site", d=span(now - v.time_in, lang)),
                           style="green")
         name = cell(v.name or t("reg.no_name"), 24)
         if v.conflict:
             name.append(" ⚠", style="bold yellow")
         return (
-            Text(format_site_time(v.time_in, tz, now)),
+            Text(clock_time(v.time_in, tz, now)),
             Text(t(f"kind.{v.kind.value}")),
             name,
             cell(v.organisation, 30),
@@ -177,9 +179,20 @@ class RegisterScreen(FrontdeskScreen[None]):
                  guard=v.guard or "-")
         if v.notes:
             text += " · " + v.notes
+        text = self._times(v) + " · " + text
         if v.conflict:
             text = "⚠ " + t("reg.conflict") + " · " + text
         detail.update(ui(one_line(text, 400)))
+
+    def _times(self, v: Visit) -> str:
+        """When the selected person came, how long ago for recent times, and how long they have
+        been on site or when they left (the status cell may be cut at 80 columns)."""
+        now, lang = self.ctx.clock.now(), language()
+        tz = self.ctx.site.timezone if self.ctx.site else DEFAULT_TZ
+        text = t("reg.detail.in", t=stamp(v.time_in, now, tz, lang))
+        if v.time_out is None:
+            return text + " · " + t("reg.on_site_for", d=span(now - v.time_in, lang, long=True))
+        return text + " · " + t("reg.detail.out", t=stamp(v.time_out, now, tz, lang))
 
     def _may_unmask(self) -> bool:
         try:
@@ -278,9 +291,10 @@ class RegisterScreen(FrontdeskScreen[None]):
             self.notify(t("reg.select_first"), severity="warning", markup=False)
             return
         if v.time_out is not None:
-            tz = self.ctx.site.timezone if self.ctx.site else "Asia/Shanghai"
+            tz = self.ctx.site.timezone if self.ctx.site else DEFAULT_TZ
             self.notify(one_line(t("reg.already_out", name=v.name or t("reg.no_name"),
-                                   t=format_site_time(v.time_out, tz))), markup=False)
+                                   t=stamp(v.time_out, self.ctx.clock.now(), tz, language()))),
+                        markup=False)
             return
         self._sign_out(v)
 

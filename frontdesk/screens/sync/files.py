@@ -8,7 +8,6 @@ the refused ones are named with their reasons, and the others are imported one b
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -18,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Select, Static
 
+from frontdesk.domain.sitetime import DEFAULT_TZ, local_date
 from frontdesk.i18n import t
 from frontdesk.messages import DataChanged, Deliver
 from frontdesk.screens.base import FrontdeskScreen
@@ -106,7 +106,7 @@ class SyncScreen(FrontdeskScreen[None]):
     def reload(self) -> None:
         """Fill sensible defaults once the store is open; count conflicts."""
         site = self.ctx.site
-        today = self.ctx.clock.now().astimezone(site.zone).date() if site else date.today()
+        today = local_date(self.ctx.clock.now(), site.timezone if site else DEFAULT_TZ)
         date_in = self.query_one("#sync-date", Input)
         if not date_in.value:
             date_in.value = today.isoformat()

@@ -30,12 +30,13 @@ if TYPE_CHECKING:  # pragma: no cover
 def error_text(result: AuthResult, tz: str, now: datetime) -> str:
     """What to tell the person after a refused PIN (tries left, or the lock's end in site time)."""
     if result.error == "locked" and result.locked_until is not None:
-        from zoneinfo import ZoneInfo
+        from frontdesk.domain.durations import until
+        from frontdesk.domain.sitetime import clock_time
+        from frontdesk.i18n import language
 
-        until = result.locked_until
-        minutes = max(1, int((until - now).total_seconds() // 60) + 1)
-        return t("trust.err.locked", until=until.astimezone(ZoneInfo(tz)).strftime("%H:%M"),
-                 minutes=minutes)
+        end = result.locked_until
+        return t("trust.err.locked", until=clock_time(end, tz, now),
+                 left=until(end, now, language(), long=True))
     return t("trust.err.wrong_pin", n=result.remaining_attempts)
 
 

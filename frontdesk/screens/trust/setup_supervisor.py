@@ -60,20 +60,18 @@ class SetupSupervisorScreen(ModalScreen[bool]):
         """OK."""
         self._submit()
 
-    def _error(self, key: str) -> None:
-        self.query_one("#setup-error", Static).update(ui(t(key)))
+    def _error(self, key: str, **values: str) -> None:
+        self.query_one("#setup-error", Static).update(ui(t(key, **values)))
 
     def _submit(self) -> None:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+        from frontdesk.domain.sitetime import DEFAULT_TZ, is_zone
 
         v = {k: self.query_one(f"#setup-{k}", Input).value for k in ("name", "pin", "pin2", "site", "tz")}
         if v["pin"] != v["pin2"]:
             self._error("trust.err.pin_mismatch")
             return
-        try:
-            ZoneInfo(v["tz"].strip())
-        except (ZoneInfoNotFoundError, ValueError):
-            self._error("trust.err.timezone")
+        if not is_zone(v["tz"]):
+            self._error("trust.err.timezone", example=DEFAULT_TZ)
             return
         self._error("trust.checking")
         self._create(v["name"], v["pin"], v["site"], v["tz"].strip())

@@ -8,7 +8,6 @@ import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from frontdesk.domain.escalation.contacts import (
     Contact,
@@ -19,6 +18,7 @@ from frontdesk.domain.escalation.contacts import (
 )
 from frontdesk.domain.escalation.check import PolicyWarning, check_policies
 from frontdesk.domain.escalation.policy import PolicyError, validate_policy_doc
+from frontdesk.domain.sitetime import to_local
 from frontdesk.paths import shipped_data_dir
 from frontdesk.storage import contacts as repo
 from frontdesk.storage import records
@@ -170,7 +170,7 @@ class ContactService:
     def warnings(self) -> list[PolicyWarning]:
         """The policy check against the contact list at the site's time now, one per problem."""
         site = self.ctx.require_site()
-        now_local = self.ctx.clock.now().astimezone(ZoneInfo(site.timezone))
+        now_local = to_local(self.ctx.clock.now(), site.timezone)
         try:
             found = check_policies(self.policy_doc(), self.all(), now_local)
         except PolicyError:

@@ -10,9 +10,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
+from frontdesk.domain.clockstate import ClockState
 from frontdesk.domain.escalation.contacts import ROLES, Contact, display_phone, role_names
+from frontdesk.domain.escalation.engine import chain_state
 from frontdesk.domain.escalation.model import (
     CallAttempt,
     CallOutcome,
@@ -22,14 +23,13 @@ from frontdesk.domain.escalation.model import (
     Plan,
     Skip,
 )
-from frontdesk.domain.escalation.engine import chain_state
 from frontdesk.domain.escalation.policy import (
     plan_differs,
     plan_for,
     plan_from_dict,
     plan_to_dict,
 )
-from frontdesk.domain.escalation.state import ChainState, ClockState, ResponderStatus
+from frontdesk.domain.escalation.state import ChainState, ResponderStatus
 from frontdesk.services.escalation.contacts import ContactService, load_policy_doc_for
 from frontdesk.storage import escalation as repo
 from frontdesk.storage import records
@@ -225,7 +225,7 @@ class EscalationService:
         return chain_state(esc.plan, esc.attempts, esc.skips, esc.level_changes, esc.opened_at,
                            now or self.ctx.clock.now(),
                            contacts if contacts is not None else self.contacts.all(),
-                           ZoneInfo(site.timezone))
+                           site.zone)
 
     def reporting_complete(self, incident_id: str, now: datetime | None = None) -> bool:
         """True when every reporting level is informed or skipped (or there is no plan)."""

@@ -3,19 +3,18 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from frontdesk.domain.incidents.deadlines import ClockState, incident_clocks
+from frontdesk.domain.clockstate import ClockState
+from frontdesk.domain.incidents.deadlines import incident_clocks
+from frontdesk.domain.sitetime import SHIFT
 from frontdesk.services.incidents.codec import iso
 from frontdesk.storage import incidents as repo
 from frontdesk.storage import records
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.context import AppContext
-
-#: What "the next shift" covers.
-SHIFT = timedelta(hours=12)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from frontdesk.domain.incidents.model import Incident, Kind
 from frontdesk.domain.incidents.report import Report
-from frontdesk.domain.timeparse import format_full
+from frontdesk.domain.sitetime import full_time
 from frontdesk.export.fonts import find_cjk_font
 
 
@@ -55,7 +55,7 @@ def write_report_pdf(path: Path, report: Report, incident: Incident, kind: Kind 
     kind_name = (kind.name.zh if lang == "zh" else kind.name.en) if kind else incident.kind
     para(lab["kind"], kind_name)
     para(lab["level"], incident.level.label.in_lang(lang))
-    para(lab["when"], format_full(report.occurred_at, site_tz) if report.occurred_at else "")
+    para(lab["when"], full_time(report.occurred_at, site_tz) if report.occurred_at else "")
     para(lab["place"], report.place)
     para(lab["account"], "\n".join(
         line.text + (f" {lab['unconfirmed']}" if line.unconfirmed else "")
@@ -65,7 +65,7 @@ def write_report_pdf(path: Path, report: Report, incident: Incident, kind: Kind 
     para(lab["suggestions"], report.suggestions)
     para(lab["signer"], report.signer)
     if report.submitted_at:
-        para(lab["submitted_at"], format_full(report.submitted_at, site_tz))
+        para(lab["submitted_at"], full_time(report.submitted_at, site_tz))
     if report.approved_by:
         para(lab["approved_by"], report.approved_by)
     tmp = path.with_name(path.name + ".part")

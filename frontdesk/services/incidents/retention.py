@@ -27,8 +27,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from frontdesk.domain.sitetime import full_time
 from frontdesk.domain.trust.incident_retention import (
     CALL,
     ENTRY,
@@ -183,7 +183,7 @@ def summary(kind: str, payload: dict[str, object], zone: str) -> str:
     from frontdesk.i18n import t
 
     when = _when(payload.get(_TIME_FIELD.get(kind, "")))
-    stamp = when.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M") if when else ""
+    stamp = full_time(when, zone) if when else ""
     return " · ".join(x for x in (stamp, t(f"trust.erase.kind.{kind}")) if x)
 
 
