@@ -183,12 +183,15 @@ def run_list(args: argparse.Namespace) -> int:
         if getattr(args, "json", False):
             _emit(args, rows, "")
         else:
-            from frontdesk.text import term_safe
+            from frontdesk.text import one_line
 
+            # One line per entry whatever the data holds: a newline in a name (an import, a
+            # bundle) must not forge a line another script would read as an entry.
             for r in rows:
                 out = (r["time_out"] or "on site")[11:16] if r["time_out"] else "on site"
-                sys.stdout.write(f"{r['id']}  {r['time_in'][:16]}  {out:8} {r['kind']:18} "
-                                 f"{term_safe(r['name'])}  {term_safe(r['organisation'])}\n")
+                sys.stdout.write(f"{one_line(r['id'])}  {r['time_in'][:16]}  {out:8} "
+                                 f"{one_line(r['kind']):18} {one_line(r['name'])}  "
+                                 f"{one_line(r['organisation'])}\n")
             sys.stdout.write(f"{len(rows)} entries\n")
     finally:
         ctx.close()
