@@ -22,7 +22,9 @@ def run(args: argparse.Namespace) -> int:
     """Report, and restore when asked; exit 0 when the database is sound."""
     from frontdesk.cli.main import CliError
     from frontdesk.paths import resolve_paths
+    from frontdesk.services.site_files import problems_in
     from frontdesk.services.trust import backup
+    from frontdesk.text import one_line
 
     paths = resolve_paths(args.db)
     as_json = getattr(args, "json", False)
@@ -47,18 +49,26 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(f"restored {chosen.name} to {paths.db_file}\n")
     check = backup.integrity(paths.db_file) if paths.db_file.exists() else "no database yet"
     backups = backup.list_backups(paths.backups_dir)
+    site_problems = problems_in(paths)
     if as_json:
         sys.stdout.write(json.dumps({
             "database": str(paths.db_file), "integrity": check,
             "backups": [{"file": str(b.path), "made_at": b.made_at.isoformat(), "bytes": b.size}
-                        for b in backups]}) + "\n")
+                        for b in backups],
+            "site_files": [{"file": p.path, "line": p.line, "field": p.field,
+                            "message": p.message} for p in site_problems]},
+            ensure_ascii=False) + "\n")
     else:
         sys.stdout.write(f"database   {paths.db_file}\nintegrity  {check}\n")
         sys.stdout.write(f"backups    {len(backups)} in {paths.backups_dir}\n")
         for b in backups:
             sys.stdout.write(f"  {b.path.name}  {b.made_at:%Y-%m-%d %H:%M} UTC  "
                              f"{b.size // 1024} KiB\n")
-    return 0 if check in ("ok", "no database yet") else 1
+        state = "ok" if not site_problems else f"{len(site_problems)} mistakes (defaults in use)"
+        sys.stdout.write(f"site files {state}\n")
+        for p in site_problems:
+            sys.stdout.write(f"  {one_line(p)}\n")
+    return 0 if check in ("ok", "no database yet") and not site_problems else 1
 
 
 def _find(name: str, backups_dir: object) -> object:
