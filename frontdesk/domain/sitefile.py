@@ -25,7 +25,7 @@ _PARENT = re.compile(r"(\.?[^.\[\]]+|\[\d+\])\Z")
 
 @dataclass(frozen=True)
 class FileProblem:
-    """One mistake in a site file; ``line`` is 1-based, ``field`` a path like ``kinds.fire.name``."""
+    """One mistake in a site file: ``line`` is 1-based, ``field`` a path like ``kinds.fire``."""
 
     path: str
     line: int | None
