@@ -23,7 +23,8 @@ def run(args: argparse.Namespace) -> int:
     from frontdesk.cli.main import CliError
     from frontdesk.paths import resolve_paths
     from frontdesk.services.site_files import problems_in
-    from frontdesk.services.trust import backup
+    from frontdesk.clock import SystemClock
+    from frontdesk.services.trust import backup, restore
     from frontdesk.text import one_line
 
     paths = resolve_paths(args.db)
@@ -35,18 +36,21 @@ def run(args: argparse.Namespace) -> int:
         if not args.yes:
             sys.stdout.write(f"Replace {paths.db_file}\n   with {chosen}?\n"
                              "Everything saved since that backup will be lost (the current "
-                             "file is kept as .before-restore). Type yes to go on: ")
+                             "database is kept as a before-restore backup; erasures made since "
+                             "are applied again). Type yes to go on: ")
             sys.stdout.flush()
             if sys.stdin.readline().strip().lower() not in ("yes", "y"):
                 sys.stdout.write("nothing changed\n")
                 return 1
-        replaced = backup.chain_head(paths.db_file)
+        replaced = restore.chain_head(paths.db_file)
         try:
-            backup.restore(chosen, paths.db_file)
+            kept = restore.restore(chosen, paths, SystemClock().now())
         except backup.BackupError as exc:
             raise CliError(str(exc), "restore_failed", 1) from exc
-        backup.record_restore(args.db, chosen, replaced)
+        restore.record_restore(args.db, chosen, replaced)
         sys.stdout.write(f"restored {chosen.name} to {paths.db_file}\n")
+        if kept is not None:
+            sys.stdout.write(f"the replaced database is kept as {kept}\n")
     check = backup.integrity(paths.db_file) if paths.db_file.exists() else "no database yet"
     backups = backup.list_backups(paths.backups_dir)
     site_problems = problems_in(paths)

@@ -29,13 +29,15 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def error_text(result: AuthResult, tz: str, now: datetime) -> str:
     """What to tell the person after a refused PIN (tries left, or the lock's end in site time)."""
-    if result.error == "locked" and result.locked_until is not None:
+    if result.error in ("locked", "terminal_locked") and result.locked_until is not None:
         from zoneinfo import ZoneInfo
 
         until = result.locked_until
         minutes = max(1, int((until - now).total_seconds() // 60) + 1)
-        return t("trust.err.locked", until=until.astimezone(ZoneInfo(tz)).strftime("%H:%M"),
-                 minutes=minutes)
+        return t(f"trust.err.{result.error}",
+                 until=until.astimezone(ZoneInfo(tz)).strftime("%H:%M"), minutes=minutes)
+    if result.error == "pin_key_changed":
+        return t("trust.err.pin_key_changed")
     return t("trust.err.wrong_pin", n=result.remaining_attempts)
 
 
