@@ -246,7 +246,9 @@ def backup_now(ctx: AppContext) -> BackupOutcome:
                        estimate, cap, free)
     mb = policy.MB
     if not plan.write:
-        return BackupOutcome(None, plan.reason, free // mb, -(-estimate // mb),
+        # The automatic cap is a share of the free space: too small means the disk is full.
+        reason = plan.reason if configured else "no_space"
+        return BackupOutcome(None, reason, free // mb, -(-estimate // mb),
                              policy.reserve(estimate) // mb, cap // mb)
     dropped = tuple(Path(k) for k in plan.drop)
     for p in dropped:
