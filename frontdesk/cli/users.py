@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     from frontdesk.cli.main import CliError
     from frontdesk.context import AppContext
     from frontdesk.domain.trust import pins
-    from frontdesk.i18n import t
+    from frontdesk.i18n import both
     from frontdesk.services.trust.auth import auth_service
     from frontdesk.storage import users
     from frontdesk.text import one_line
@@ -60,8 +60,8 @@ def run(args: argparse.Namespace) -> int:
         if args.users_action == "reset-pin":
             error = auth.recover_pin(args.name.strip(), _new_pin(args.pin_stdin),
                                      who=f"cli:{getpass.getuser()}")
-            if error:
-                raise CliError(t(f"trust.err.{error}"), error)
+            if error:  # the command line speaks English, as the other commands do
+                raise CliError(both(f"trust.err.{error}")[1], error)
             sys.stdout.write(f"new PIN set for {one_line(args.name.strip())}\n")
             return 0
         conn = ctx.require_db().read()

@@ -103,17 +103,28 @@ class ErasePersonScreen(ModalScreen[None]):
         from frontdesk.services.trust.retention import retention_service
 
         ctx = self.app.ctx  # type: ignore[attr-defined]
-        n = retention_service(ctx).erase(self.matches, by=ctx.session.user)  # type: ignore[arg-type]
-        self.post_message(Deliver(self._erased, n))
+        svc = retention_service(ctx)
+        try:
+            n = svc.erase(self.matches, by=ctx.session.user)  # type: ignore[arg-type]
+        except OSError as exc:  # the privacy ledger could not be written: nothing was erased
+            self.post_message(Deliver(self._failed, str(exc)))
+            return
+        deleted, svc.warnings = list(svc.warnings), []
+        self.post_message(Deliver(self._erased, n, deleted))
 
     def on_deliver(self, message: Deliver) -> None:
         """A worker's result."""
         if self.is_attached:
             message.callback(*message.args)  # type: ignore[operator]
 
-    def _erased(self, n: int) -> None:
+    def _failed(self, error: str) -> None:
+        self.query_one("#erase-msg", Static).update(ui(t("trust.erase.failed", error=error)))
+
+    def _erased(self, n: int, deleted: list[str]) -> None:
         self._show([])
-        self.query_one("#erase-msg", Static).update(ui(t("trust.erase.done", n=n)))
+        lines = [t("trust.erase.done", n=n)]
+        lines += [t("trust.purge.backup_deleted", what=w) for w in deleted]
+        self.query_one("#erase-msg", Static).update(ui("\n".join(lines)))
         self.app.post_message(DataChanged("erase"))
 
     def action_close(self) -> None:
