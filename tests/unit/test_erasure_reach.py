@@ -71,19 +71,22 @@ def erase(ctx: AppContext, key: PersonKey) -> int:
 
 def test_erasure_reaches_the_file_its_wal_and_every_backup(ctx: AppContext,
                                                             clock: FrozenClock) -> None:
-    """Two daily backups and a before-restore copy hold the person; after the erasure not one
-    byte of name, phone, ID or plate is left in the database, its WAL or any backup, while the
-    others' data stays."""
+    """Two daily backups and two before-restore copies (one left beside the database by an older
+    version) hold the person; after the erasure not one byte of name, phone, ID or plate is left
+    in the database, its WAL or any backup, while the others' data stays."""
     inc_id = seed(ctx, clock)
     for days in (2, 1):
         backup.make_backup(ctx.paths.db_file, ctx.paths.backups_dir,
                            clock.now() - timedelta(days=days))
     backup.make_backup(ctx.paths.db_file, ctx.paths.backups_dir, clock.now(),
                        before_restore=True)
+    legacy = ctx.paths.db_file.with_name(ctx.paths.db_file.name + ".before-restore")
+    shutil.copy2(backup.list_backups(ctx.paths.backups_dir)[-1].path, legacy)  # older version's
     assert len(backup.list_backups(ctx.paths.backups_dir)) == 3
-    assert leaks(ctx)
+    assert leaks(ctx) and NAME.encode() in legacy.read_bytes()
     assert erase(ctx, PersonKey(name=NAME)) >= 4
-    assert leaks(ctx) == []
+    assert leaks(ctx) == [] and not legacy.exists()
+    assert len(backup.list_backups(ctx.paths.backups_dir)) == 4
     for data in everything(ctx).values():
         assert not data or ("李四".encode() in data and b"13912345678" in data)  # an empty WAL
     texts = [e.text for e in incidents(ctx).entries(inc_id)]

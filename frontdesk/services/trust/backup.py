@@ -199,6 +199,20 @@ def integrity(path: Path) -> str:
     return "; ".join(str(r[0]) for r in rows)
 
 
+def adopt_legacy_copy(db_file: Path, backups_dir: Path) -> Path | None:
+    """Move a ``<db>.before-restore`` file left beside the database by an older version into
+    the backups folder, where the rules of every backup (purges, age, cap) reach it."""
+    old = db_file.with_name(db_file.name + ".before-restore")
+    if not old.is_file():
+        return None
+    secure_dir(backups_dir)
+    made = datetime.fromtimestamp(old.stat().st_mtime, UTC)
+    target = backups_dir / f"{PREFIX}{stamp(made)}{BEFORE_RESTORE}{SUFFIX}"
+    shutil.move(old, target)
+    os.chmod(target, 0o600)
+    return target
+
+
 def cap_setting(ctx: AppContext) -> int | None:
     """The supervisor's cap on the space backups take, in MB (``None``: automatic)."""
     row = ctx.require_db().read().execute(
@@ -230,6 +244,7 @@ def backup_now(ctx: AppContext) -> BackupOutcome:
     paths, now, site = ctx.paths, ctx.clock.now(), ctx.require_site()
     folder = paths.backups_dir
     secure_dir(folder)
+    adopt_legacy_copy(paths.db_file, folder)
     prune(folder, now, policy.keep_days(site.retention_days))
     held = list_backups(folder)
     zone = ZoneInfo(site.timezone)

@@ -193,11 +193,12 @@ class RetentionService:
 
     def _reach(self, purged: list[Purged]) -> None:
         """After purges: fold the WAL into the main file, then purge every backup."""
-        from frontdesk.services.trust.backup import list_backups
+        from frontdesk.services.trust.backup import adopt_legacy_copy, list_backups
 
         if not purged:
             return
         self.settled = settle_wal(self.ctx.require_db())
+        adopt_legacy_copy(self.ctx.paths.db_file, self.ctx.paths.backups_dir)
         self.warnings += reach_backups(
             [b.path for b in list_backups(self.ctx.paths.backups_dir)], purged)
 
