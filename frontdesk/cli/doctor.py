@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -21,9 +22,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def run(args: argparse.Namespace) -> int:
     """Report, and restore when asked; exit 0 when the database is sound."""
     from frontdesk.cli.main import CliError
+    from frontdesk.clock import SystemClock
     from frontdesk.paths import resolve_paths
     from frontdesk.services.site_files import problems_in
-    from frontdesk.clock import SystemClock
     from frontdesk.services.trust import backup, restore
     from frontdesk.text import one_line
 
@@ -75,11 +76,10 @@ def run(args: argparse.Namespace) -> int:
     return 0 if check in ("ok", "no database yet") and not site_problems else 1
 
 
-def _find(name: str, backups_dir: object) -> object:
-    from pathlib import Path
-
+def _find(name: str, backups_dir: Path) -> Path | None:
+    """The backup a name or path means: a file given by path, or one in the backups folder."""
     p = Path(name)
     if p.is_file():
         return p
-    q = Path(str(backups_dir)) / name
+    q = backups_dir / name
     return q if q.is_file() else None

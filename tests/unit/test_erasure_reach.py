@@ -19,7 +19,6 @@ from frontdesk.clock import FrozenClock
 from frontdesk.context import AppContext
 from frontdesk.domain.register.visits import CredentialType
 from frontdesk.domain.trust.retention import PersonKey
-from frontdesk.paths import resolve_paths
 from frontdesk.services.incidents.service import IncidentService
 from frontdesk.services.register import VisitForm
 from frontdesk.services.trust import backup

@@ -42,8 +42,8 @@ def test_deeply_nested_files_are_refused_before_parsing(tmp_path: Path, depth: i
     policy_file.write_text(nested(depth), encoding="utf-8")
     doc, found = load_policy_file(POLICIES, policy_file)
     assert doc == SHIPPED_POLICY
-    assert [str(p) for p in found] == [f"escalation_policies.json:1: nested deeper than "
-                                       f"{MAX_DEPTH} levels"]
+    expected = f"escalation_policies.json:1: nested deeper than {MAX_DEPTH} levels"
+    assert [str(p) for p in found] == [expected]
 
 
 def test_a_site_file_over_the_size_bound_is_not_read(tmp_path: Path) -> None:

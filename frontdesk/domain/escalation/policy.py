@@ -92,12 +92,13 @@ def _targets(raw: Mapping[str, Any], path: str) -> tuple[Target, ...]:
         if not isinstance(item, Mapping) or set(item) - {"role", "contact_id"} or len(item) != 1:
             raise PolicyError([f"{where}: expected {{\"role\": ...}} or {{\"contact_id\": ...}}"])
         role, cid = item.get("role"), item.get("contact_id")
+        direct = "targets" not in raw
         if role is not None and role not in ROLES:
-            raise PolicyError([f"{where}{'' if 'targets' in raw else '.role'}: "
-                               f"unknown role {role!r}"])
+            field = f"{where}.role" if direct else where
+            raise PolicyError([f"{field}: unknown role {role!r}"])
         if cid is not None and (not isinstance(cid, str) or not cid):
-            raise PolicyError([f"{where}{'' if 'targets' in raw else '.contact_id'}: "
-                               "contact_id must be a non-empty string"])
+            field = f"{where}.contact_id" if direct else where
+            raise PolicyError([f"{field}: contact_id must be a non-empty string"])
         out.append(Target(role=role, contact_id=cid))
     return tuple(out)
 

@@ -129,6 +129,16 @@ def _phone_pattern(norm: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\d+])(?:(?:\+|00)\s?86[\s\-]?|86(?=1)|0)?{_spaced(norm)}(?!\d)")
 
 
+def _same(norm: Callable[[str], str], want: str) -> Callable[[str], bool]:
+    """A check that a match, normalised with ``norm``, is ``want`` (confirms a loose pattern)."""
+    return lambda text: norm(text) == want
+
+
+def _any(_text: str) -> bool:
+    """A name match needs no confirming (the pattern is exact)."""
+    return True
+
+
 def person_redactor(who: PersonKey | PersonIds, mark: str) -> Scrubber:
     """The erasure rewrite for one person: each match of any of their credential numbers,
     phones, plates or names inside a text becomes ``mark``; a name value equal to one of their
@@ -149,18 +159,17 @@ def person_redactor(who: PersonKey | PersonIds, mark: str) -> Scrubber:
     for cred in sorted(ids.credentials):
         pats.append(("credential_number",
                      re.compile(rf"(?<![0-9A-Za-z]){_spaced(cred)}(?![0-9A-Za-z])", re.IGNORECASE),
-                     lambda s, c=cred: normalize_credential(s) == c))
+                     _same(normalize_credential, cred)))
     for phone in sorted(ids.phones):
-        pats.append(("phone", _phone_pattern(phone),
-                     lambda s, p=phone: normalize_phone(s) == p))
+        pats.append(("phone", _phone_pattern(phone), _same(normalize_phone, phone)))
     for plate in sorted(ids.plates):
         body = r"[\s·\-]?".join(re.escape(c) for c in plate)
         pats.append(("plate", re.compile(rf"(?<![0-9A-Za-z]){body}(?![0-9A-Za-z])", re.IGNORECASE),
-                     lambda s, p=plate: normalize_plate(s) == p))
-    for name in sorted(ids.names, key=len, reverse=True):
-        name_pat = name_pattern(name)
+                     _same(normalize_plate, plate)))
+    for person_name in sorted(ids.names, key=len, reverse=True):
+        name_pat = name_pattern(person_name)
         if name_pat is not None:
-            pats.append(("name", name_pat, lambda _s: True))
+            pats.append(("name", name_pat, _any))
 
     def rewrite(value: str) -> tuple[str, bool]:
         hit = False

@@ -24,11 +24,11 @@ from frontdesk.services.trust.backup import (
     PREFIX,
     SUFFIX,
     BackupError,
-    stamp,
     integrity,
     made_at,
     owner_only_file,
     secure_dir,
+    stamp,
 )
 
 
