@@ -13,7 +13,9 @@ ids, field *names*, version stamps, who and when; never a personal value.
   purge order of an erasure on request; re-applied as the same order (older versions of the
   record lose those fields whole);
 * ``{"t": "retention", "cutoff", "at"}``: everything anchored before ``cutoff`` was purged;
-  re-applied by running the retention purge with at least that cutoff;
+  re-applied by running the retention purge with at least that cutoff. A cutoff once applied
+  stays applied: lengthening the period later keeps newer data longer, but nothing older than
+  a cutoff already used comes back (not from a restored copy, not in a late bundle);
 * ``{"t": "setting", "key": "retention_days", "value", "at"}``: the last one wins.
 
 It is re-applied when the database opens (cheap when nothing is missing) and to a restored copy
