@@ -2,9 +2,9 @@
 
 Hashing is argon2id through argon2-cffi's ``PasswordHasher`` at ``m=65536 KiB (64 MiB), t=3,
 p=1``: the memory of RFC 9106's second recommended option, with one lane because the gate PC
-draws the screen on the same cores. That is about 0.2 s per check on the 2-core development
+draws the screen on the same cores. That is about 0.25 s per check on the 2-core development
 machine (BENCHMARKS.md, "PIN hashing"), eight times the OWASP minimum this module used before
-(``m=19 MiB, t=2``: ~28 ms, so a copied database gave up any 6-digit PIN in about 8 core-hours).
+(``m=19 MiB, t=2``: ~32 ms, so a copied database gave up any 6-digit PIN in about 9 core-hours).
 
 Before argon2 the PIN is keyed with a **pepper**: 32 random bytes in a file in the config folder
 (``pin.pepper``, owner-only, made at first start; :class:`frontdesk.services.trust.auth.AuthService`),
