@@ -117,8 +117,10 @@ class FrontdeskApp(App[None]):
         for screen in self._every_screen():
             screen.post_message(StoreReady())
         from frontdesk.screens.scripts.view import preload_scripts
+        from frontdesk.screens.site_files import check_site_files
 
         preload_scripts(self)
+        check_site_files(self)
         # The duty board watches the clocks (bell and notification on a crossing) from the
         # start, whichever screen is shown: its mode is built in the background, not switched to.
         self.set_timer(0.5, self._start_board)

@@ -52,6 +52,7 @@ class AppContext:
         from frontdesk.storage.db import Database
 
         self.paths.ensure()
+        self.paths.secure_db()
         db = Database(self.paths.db_file)
         db.open()
         with db.write() as conn:

@@ -47,10 +47,49 @@ class Paths:
         """The site's edited escalation policies."""
         return self.config_dir / "escalation_policies.json"
 
+    @property
+    def ledger_file(self) -> Path:
+        """The privacy ledger beside the database (erasures, retention runs and setting):
+        outside it, so that restoring an older copy cannot undo an erasure."""
+        return self.db_file.with_name(self.db_file.name + ".ledger")
+
+    @property
+    def pepper_file(self) -> Path:
+        """The PIN pepper: 32 random bytes mixed into every PIN hash, never in the database."""
+        return self.config_dir / "pin.pepper"
+
     def ensure(self) -> None:
-        """Create the folders (called once at start, never at import)."""
-        for d in (self.data_dir, self.config_dir, self.db_file.parent):
+        """Create the folders (called once at start, never at import); frontdesk's own data and
+        config folders are made owner-only (0700): they hold personal data, keys and the pepper.
+        A folder given with ``--db`` is the user's choice and is left as it is."""
+        for d in (self.data_dir, self.config_dir):
             d.mkdir(parents=True, exist_ok=True)
+            _restrict(d, 0o700)
+        self.db_file.parent.mkdir(parents=True, exist_ok=True)
+
+    def secure_db(self) -> None:
+        """Make the database and its -wal/-shm owner-only (0600), creating an empty database
+        file that way when there is none yet (SQLite gives its -wal and -shm the same mode)."""
+        if not self.db_file.exists():
+            try:
+                os.close(os.open(self.db_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            except FileExistsError:
+                pass  # another process made it meanwhile: restricted below
+            except OSError:
+                return  # a read-only place: opening the database will say so
+        for suffix in ("", "-wal", "-shm"):
+            path = self.db_file.with_name(self.db_file.name + suffix)
+            if path.exists():
+                _restrict(path, 0o600)
+
+
+def _restrict(path: Path, mode: int) -> None:
+    """``chmod`` when we may; a file we do not own, or a read-only disk, is left as it is."""
+    try:
+        if path.stat().st_mode & 0o777 != mode:
+            os.chmod(path, mode)
+    except OSError:
+        return
 
 
 def resolve_paths(db: str | os.PathLike[str] | None = None, home: str | None = None) -> Paths:

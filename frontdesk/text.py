@@ -25,9 +25,13 @@ def term_safe(value: object) -> str:
     return _UNSAFE.sub(REPLACEMENT, str(value))
 
 
+_BREAKS = re.compile("[\n\t\u2028\u2029]")
+
+
 def one_line(value: object, limit: int | None = None) -> str:
-    """Like :func:`term_safe`, with newlines and tabs folded to spaces and an optional cut."""
-    s = term_safe(value).replace("\n", " ").replace("\t", " ")
+    """Like :func:`term_safe`, with newlines (also U+2028/U+2029) and tabs folded to spaces and
+    an optional cut."""
+    s = _BREAKS.sub(" ", term_safe(value))
     if limit is not None and len(s) > limit:
         s = s[: max(limit - 1, 0)] + "…"
     return s

@@ -14,7 +14,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p = sub.add_parser("contacts", help="import or export the contact list as CSV")
     actions = p.add_subparsers(dest="contacts_action", metavar="ACTION", required=True)
     imp = actions.add_parser("import", help="import contacts (all rows or none)")
-    imp.add_argument("file", help="CSV file (UTF-8, header row as in the template)")
+    imp.add_argument("file", help="CSV file (UTF-8, GBK or UTF-16 with a BOM; header row as in "
+                     "the template)")
     imp.add_argument("--dry-run", action="store_true", help="check only, write nothing")
     exp = actions.add_parser("export", help="write every contact as CSV")
     exp.add_argument("--out", help="file to write (default: standard output)")
@@ -32,9 +33,24 @@ def _write(text: str, out: str | None) -> None:
         sys.stdout.write(text)
 
 
+def _read_csv(path: str) -> tuple[str, str]:
+    """The file's text, or ``("", why not)``: size bounded before reading, encoding detected."""
+    from frontdesk.domain.escalation.contacts import decode_csv
+    from frontdesk.domain.escalation.csv_text import MAX_BYTES
+
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        return "", f"cannot read: {exc.strerror or exc}"
+    text, errors = decode_csv(data)
+    return text, str(errors[0]) if errors else ""
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the chosen action on the database named by ``--db``."""
     from frontdesk.services.escalation.contacts import ContactService
+    from frontdesk.text import one_line
 
     if args.contacts_action == "template":
         _write(ContactService.template(), args.out)
@@ -53,10 +69,9 @@ def run(args: argparse.Namespace) -> int:
                                  f"{exc.strerror or exc}\n")
                 return 2
             return 0
-        try:
-            text = Path(args.file).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            sys.stderr.write(f"frontdesk: cannot read {args.file}: {exc}\n")
+        text, problem = _read_csv(args.file)
+        if problem:
+            sys.stderr.write(f"frontdesk: {one_line(args.file)}: {one_line(problem)}\n")
             return 2
         result = svc.preview_csv(text) if args.dry_run else svc.import_csv(text, by="cli")
         if getattr(args, "json", False):
@@ -68,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
             }, ensure_ascii=False) + "\n")
         else:
             for e in result.errors:
-                sys.stderr.write(f"{args.file}: {e}\n")
+                sys.stderr.write(f"{one_line(args.file)}: {one_line(e)}\n")
             if result.ok:
                 verb = "would import" if args.dry_run else "imported"
                 sys.stdout.write(f"{verb} {len(result.contacts)} contacts "

@@ -179,7 +179,7 @@ def run_list(args: argparse.Namespace) -> int:
         if getattr(args, "json", False):
             _emit(args, rows, "")
         else:
-            from frontdesk.text import term_safe
+            from frontdesk.text import one_line
 
             from rich.cells import cell_len
 
@@ -188,12 +188,15 @@ def run_list(args: argparse.Namespace) -> int:
 
             now, lang = ctx.clock.now(), getattr(args, "lang", None) or "en"
             on_site = catalog()["reg.on_site_for"][0 if lang == "zh" else 1]
+            # One line per entry whatever the data holds: a newline in a name (an import, a
+            # bundle) must not forge a line another script would read as an entry.
             for v, r in zip(visits, rows, strict=True):
                 out = (r["time_out"][11:16] if r["time_out"]
                        else on_site.format(d=span(now - v.time_in, lang)))
                 out += " " * max(15 - cell_len(out), 0)  # Chinese takes two cells each
-                sys.stdout.write(f"{r['id']}  {r['time_in'][:16]}  {out} {r['kind']:18} "
-                                 f"{term_safe(r['name'])}  {term_safe(r['organisation'])}\n")
+                sys.stdout.write(f"{one_line(r['id'])}  {r['time_in'][:16]}  {out} "
+                                 f"{one_line(r['kind']):18} {one_line(r['name'])}  "
+                                 f"{one_line(r['organisation'])}\n")
             sys.stdout.write(f"{len(rows)} entries\n")
     finally:
         ctx.close()

@@ -24,8 +24,19 @@ STRINGS: dict[str, tuple[str, str]] = {
                          "A supervisor adds guards, resets PINs, exports and erases personal data."),
     "trust.stepup.title": ("请再次输入主管密码：{action}", "Enter your supervisor PIN again: {action}"),
     "trust.err.wrong_pin": ("姓名或密码不正确，还可尝试 {n} 次", "Wrong name or PIN; {n} tries left"),
-    "trust.err.locked": ("尝试次数过多，已锁定至 {until}（{left}）",
-                         "Too many tries: locked until {until} ({left})"),
+    "trust.err.locked": ("此姓名尝试次数过多，已锁定至 {until}（{left}）",
+                         "Too many tries for this name: locked until {until} ({left})"),
+    "trust.err.terminal_locked": (
+        "本终端输错次数过多，暂停至 {until}（{left}）。其他人可按 Ctrl+Q 退出后重新启动再登录",
+        "Too many wrong PINs at this terminal: paused until {until} ({left}). "
+        "Someone else can quit (Ctrl+Q) and start frontdesk again to sign in"),
+    "trust.err.pin_key_changed": (
+        "本机的密码密钥文件已丢失或被替换，原密码无法核对。请主管重设密码（见使用说明“被锁在外面”）",
+        "This PC's PIN key file was lost or replaced, so PINs set before cannot be checked. "
+        "A supervisor must reset them (README, \"Locked out\")"),
+    "trust.failed_before": ("自您上次登录以来，有人用您的姓名输错密码 {n} 次（已记入审计日志）",
+                            "{n} wrong PINs were typed for your name since your last sign-in "
+                            "(recorded in the audit trail)"),
     "trust.err.pin_mismatch": ("两次输入的密码不一致", "The two PINs differ"),
     "trust.err.pin_too_short": ("密码至少6位数字", "A PIN needs at least 6 digits"),
     "trust.err.pin_too_long": ("密码太长", "The PIN is too long"),
@@ -60,6 +71,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "trust.action.approve_report": ("批准报告", "approve a report"),
     "trust.action.restore_backup": ("恢复备份", "restore a backup"),
     "trust.users.idle": ("自动锁屏（分钟）", "Auto-lock (minutes)"),
+    "trust.users.retention": ("个人信息保留（天）", "Keep personal data (days)"),
+    "trust.users.retention_saved": ("已保存：个人信息保留 {days} 天，过期的在下次清除时删除",
+                                    "Saved: personal data kept {days} days; older data goes at "
+                                    "the next purge"),
+    "trust.err.retention_zero": ("保留 0 天会在登记后立即删除全部信息：请填写 1 至 3650 天（默认 180）",
+                                 "0 days would erase every entry as soon as it is saved: give 1 "
+                                 "to 3650 days (default 180)"),
+    "trust.err.retention_long": ("最多 3650 天（十年）", "At most 3650 days (ten years)"),
+    "trust.err.cap_range": ("请填写 MB 数，或 0 表示自动", "Give a size in MB, or 0 for automatic"),
     "trust.users.col.name": ("姓名", "Name"),
     "trust.users.col.role": ("角色", "Role"),
     "trust.users.col.state": ("状态", "State"),
@@ -71,6 +91,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "trust.erase.title": ("按要求清除某人的个人信息", "Erase one person's data on request"),
     "trust.erase.phone": ("电话", "Phone"),
     "trust.erase.cred": ("证件号", "ID number"),
+    "trust.erase.plate": ("车牌", "Plate"),
     "trust.erase.search": ("查找", "Search"),
     "trust.erase.go": ("清除所列记录", "Erase the listed entries"),
     "trust.erase.none": ("没有找到匹配的记录", "No matching entries"),
@@ -79,6 +100,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "trust.erase.confirm": ("确定清除这 {n} 条记录中的个人信息？此操作无法撤销，并会同步到其他电脑。",
                             "Erase the personal data in these {n} entries? This cannot be undone and syncs to other PCs."),
     "trust.erase.done": ("已清除 {n} 条记录的个人信息", "Personal data erased from {n} entries"),
+    "trust.erase.failed": ("无法写入隐私记录文件，未清除任何信息：{error}",
+                           "The privacy ledger could not be written, so nothing was erased: {error}"),
     "trust.erase.kind.incident": ("事件概要", "Incident summary"),
     "trust.erase.kind.timeline_entry": ("事件记录", "Incident log line"),
     "trust.erase.kind.incident_report": ("事件报告", "Incident report"),
@@ -90,4 +113,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "trust.erase.need_key": ("请至少填写姓名、电话或证件号之一", "Enter a name, a phone or an ID number"),
     "trust.backup.failed": ("自动备份失败：{error}", "Automatic backup failed: {error}"),
     "trust.purge.failed": ("到期个人信息清除失败：{error}", "Retention purge failed: {error}"),
+    "trust.backup.no_space": (
+        "磁盘空间不足，本次未备份：剩余 {free} MB，备份约需 {need} MB，且须留出 {reserve} MB",
+        "No backup made, the disk is nearly full: {free} MB free, a backup needs about {need} MB "
+        "and {reserve} MB must stay free"),
+    "trust.backup.cap_too_small": (
+        "备份空间上限（{cap} MB）小于数据库（约 {need} MB），本次未备份；"
+        "可用 frontdesk settings backup-space 调高",
+        "No backup made: the backup space cap ({cap} MB) is smaller than the database (about "
+        "{need} MB); raise it with frontdesk settings backup-space"),
+    "trust.purge.backup_deleted": ("一个备份无法清除个人信息，已删除：{what}",
+                                   "A backup could not be purged and was deleted: {what}"),
 }

@@ -37,18 +37,27 @@ def test_weak_pin_and_empty_name_refused(ctx: AppContext) -> None:
 
 
 def test_lockout_after_five_failures_survives_restart(ctx: AppContext, clock: FrozenClock) -> None:
-    """Five wrong PINs lock the name; the right PIN is refused until the lock ends."""
+    """Five wrong PINs lock the name (at every terminal, across a restart) for a minute, and
+    this terminal for five; the right PIN is refused until each lock ends."""
     setup_site(ctx)
     auth = auth_service(ctx)
     for _ in range(4):
         assert auth.sign_in("陈主管", "000001").error == "wrong_pin"
     last = auth.sign_in("陈主管", "000001")
     assert last.error == "locked" and last.locked_until is not None
-    ctx.close()
-    ctx.open()
-    assert auth.sign_in("陈主管", PIN).error == "locked"
-    clock.advance(timedelta(minutes=6))
-    assert auth.sign_in("陈主管", PIN).ok
+    assert last.locked_until - clock.now() == timedelta(minutes=1)
+    restarted = AppContext.create(clock=clock, paths=ctx.paths)  # frontdesk started again
+    restarted.open()
+    try:
+        assert auth_service(restarted).sign_in("陈主管", PIN).error == "locked"
+        clock.advance(timedelta(minutes=2))
+        assert auth.sign_in("陈主管", PIN).error == "terminal_locked"
+        result = auth_service(restarted).sign_in("陈主管", PIN)
+        assert result.ok and result.failed_before == 5
+        clock.advance(timedelta(minutes=4))
+        assert auth.sign_in("陈主管", PIN).ok
+    finally:
+        restarted.close()
 
 
 def test_guard_cannot_manage_users_supervisor_can(ctx: AppContext) -> None:

@@ -25,11 +25,11 @@ def names(ctx: AppContext) -> set[str]:
 def test_backup_is_whole_and_rotates(ctx: AppContext, clock: FrozenClock) -> None:
     """A backup passes integrity_check, holds the data; old ones go, the newest stays."""
     ctx.register.add(VisitForm(values={"name": "张三"}))
-    first = backup.backup_now(ctx)
+    first = backup.backup_now(ctx).path
     assert backup.integrity(first) == "ok"
     assert stat_mode(ctx.paths.backups_dir) == 0o700
     clock.advance(timedelta(days=20))
-    second = backup.backup_now(ctx)
+    second = backup.backup_now(ctx).path
     assert [b.path for b in backup.list_backups(ctx.paths.backups_dir)] == [second]
 
 
@@ -48,7 +48,7 @@ def run_doctor(ctx: AppContext, *extra: str, stdin: str = "") -> subprocess.Comp
 def test_doctor_lists_and_restores_after_confirmation(ctx: AppContext) -> None:
     """Doctor reports integrity and backups; restore asks, 'no' changes nothing, --yes restores."""
     ctx.register.add(VisitForm(values={"name": "张三"}))
-    made = backup.backup_now(ctx)
+    made = backup.backup_now(ctx).path
     ctx.register.add(VisitForm(values={"name": "李四"}))
     ctx.close()
     report = run_doctor(ctx)
@@ -57,7 +57,9 @@ def test_doctor_lists_and_restores_after_confirmation(ctx: AppContext) -> None:
     refused = run_doctor(ctx, "--restore", made.name, stdin="no\n")
     assert refused.returncode == 1 and "nothing changed" in refused.stdout
     assert names(ctx) == {"张三", "李四"}
-    replaced = backup.chain_head(ctx.paths.db_file)
+    from frontdesk.services.trust.restore import chain_head
+
+    replaced = chain_head(ctx.paths.db_file)
     assert replaced is not None
     done = run_doctor(ctx, "--restore", made.name, "--yes")
     assert done.returncode == 0, done.stderr
@@ -76,7 +78,7 @@ def test_doctor_lists_and_restores_after_confirmation(ctx: AppContext) -> None:
 
 def test_restore_refuses_while_database_is_in_use(ctx: AppContext) -> None:
     """Another process holding a write lock: a clear message, the file unchanged."""
-    made = backup.backup_now(ctx)
+    made = backup.backup_now(ctx).path
     holder = sqlite3.connect(ctx.paths.db_file)
     holder.execute("BEGIN EXCLUSIVE")
     try:

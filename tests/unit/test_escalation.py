@@ -464,7 +464,7 @@ def test_policy_validation_names_the_path() -> None:
     bad["kinds"]["drill"]["all"]["responder"][3]["to_step"] = 5
     bad["kinds"]["default"]["general"]["reporting"][0]["deadline"] = 5
     problems = validate_policy_doc(bad)
-    assert any(p.startswith("kinds.fire.all.responder[1].targets[0]") for p in problems)
+    assert any(p.startswith("kinds.fire.all.responder[1].role") for p in problems)
     assert any(p.startswith("kinds.drill.all.responder[3].to_step") for p in problems)
     assert any("unknown field(s) deadline" in p for p in problems)
     with pytest.raises(PolicyError):

@@ -70,7 +70,7 @@ def test_round_trip_and_wrong_pin() -> None:
 def test_hash_is_argon2id_with_documented_parameters_and_salted() -> None:
     h1, h2 = hash_pin("482913"), hash_pin("482913")
     assert h1.startswith("$argon2id$")
-    assert "m=19456,t=2,p=1" in h1
+    assert "m=65536,t=3,p=1" in h1  # 64 MiB, 3 passes: ~0.2 s here (BENCHMARKS.md)
     assert h1 != h2  # a random salt per hash
     assert "482913" not in h1
     assert needs_rehash(h1) is False
@@ -102,7 +102,54 @@ def test_pepper_is_required_to_verify() -> None:
     assert verify_pin(h, "482913", pepper=b"x" * 32) is False
 
 
+def test_a_peppered_hash_names_its_pepper_and_old_hashes_still_verify() -> None:
+    """``fdp1$<id>$argon2id$...``; another pepper cannot verify it (told apart from a wrong
+    PIN); a hash from before the pepper (the old OWASP-minimum parameters) verifies with the
+    pepper present and asks to be replaced."""
+    from argon2 import PasswordHasher, Type
+
+    from frontdesk.domain.trust.pins import can_verify, pepper_id
+
+    pepper, other = b"k" * 32, b"x" * 32
+    h = hash_pin("482913", pepper=pepper)
+    assert h.startswith(f"fdp1${pepper_id(pepper)}$argon2id$v=19$m=65536,t=3,p=1$")
+    assert can_verify(h, pepper) and not can_verify(h, other) and not can_verify(h, None)
+    assert needs_rehash(h, pepper) is False
+    legacy = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1,
+                            type=Type.ID).hash("482913")
+    assert can_verify(legacy, pepper) and verify_pin(legacy, "482913", pepper=pepper)
+    assert not verify_pin(legacy, "482914", pepper=pepper)
+    assert needs_rehash(legacy, pepper) is True
+    assert needs_rehash(hash_pin("482913"), pepper) is True  # current cost, but no pepper
+
+
 # --- lockout ---------------------------------------------------------------------------------
+
+
+def _attack(policy: LockoutPolicy) -> tuple[int, timedelta]:
+    """Try a name whenever it is not locked for a whole day: (guesses, longest lock)."""
+    start = datetime(2026, 11, 22, tzinfo=UTC)
+    now, tried, longest = start, [], timedelta(0)
+    while now < start + timedelta(days=1):
+        state = lockout_state(tried, now, policy)
+        if state.locked:
+            assert state.until is not None
+            longest = max(longest, state.until - tried[-1])
+            now = state.until
+            continue
+        tried.append(now)
+        now += timedelta(seconds=2)
+    return len(tried), longest
+
+
+def test_person_policy_bounds_both_guessing_and_keeping_someone_out() -> None:
+    """Per person: at most ~500 guesses a day, and no lock on a name lasts over 15 minutes
+    (with the old per-name policy, now the terminal's, a guard kept a name out for an hour)."""
+    from frontdesk.domain.trust.pins import PERSON_POLICY, TERMINAL_POLICY
+
+    guesses, longest = _attack(PERSON_POLICY)
+    assert longest == timedelta(minutes=15) and guesses <= 500
+    assert _attack(TERMINAL_POLICY)[1] == timedelta(hours=1)
 
 
 def fails(*minutes: float) -> list[datetime]:

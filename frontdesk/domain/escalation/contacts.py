@@ -12,6 +12,9 @@ extension typed as ``转8001`` or ``ext 8001`` is kept as ``;ext=8001`` after th
 Contacts travel to and from the office as CSV (UTF-8; write it with a BOM, ``utf-8-sig``, so
 Excel reads the Chinese). Headers are stable English ids; every cell that a spreadsheet would
 read as a formula is prefixed with ``'`` on export and the prefix is removed again on import.
+Files saved by a Chinese Excel (GBK, UTF-16 "Unicode text") are read too, within bounds, and
+every cell is cleaned of control characters on the way in and out
+(:mod:`frontdesk.domain.escalation.csv_text`).
 """
 from __future__ import annotations
 
@@ -26,6 +29,8 @@ from types import MappingProxyType
 
 import phonenumbers
 from phonenumbers import shortnumberinfo
+
+from frontdesk.domain.escalation import csv_text
 
 BRANCHES: tuple[str, ...] = ("chain", "emergency", "outside")
 """Where a contact sits: the reporting chain, the public emergency numbers, or beside the chain."""
@@ -118,6 +123,8 @@ class CsvError:
     message: str
 
     def __str__(self) -> str:
+        if self.row == 0:  # the whole file (too big, an unknown encoding)
+            return self.message
         where = f"row {self.row}" + (f", {self.column}" if self.column else "")
         return f"{where}: {self.message}"
 
@@ -292,7 +299,7 @@ def contacts_to_csv(contacts: Iterable[Contact]) -> str:
             c.id, c.name, c.role, c.unit, _export_phone(c.phone), _export_phone(c.backup_phone),
             "yes" if c.on_duty else "no", c.duty_hours or "", c.notes, c.branch,
         ]
-        writer.writerow([_guard(cell) for cell in row])
+        writer.writerow([_guard(csv_text.clean_cell(cell)) for cell in row])
     return out.getvalue()
 
 
@@ -370,33 +377,49 @@ def _parse_row(
     return contact, []
 
 
+def decode_csv(data: bytes) -> tuple[str, list[CsvError]]:
+    """A CSV file's bytes as text (UTF-8, GBK/GB18030, UTF-16 with a BOM), or the error that
+    says what is wrong and how to save the file instead."""
+    found = csv_text.decode(data)
+    if isinstance(found, csv_text.TextProblem):
+        return "", [CsvError(found.row, None, found.code, found.message)]
+    return found[0], []
+
+
 def contacts_from_csv(text: str) -> tuple[list[Contact], list[CsvError]]:
     """Read contacts from CSV text; returns the good rows and an error per bad cell.
 
     A row with any error is left out whole. Blank rows are skipped; unknown columns are
     ignored; a role may be given as its id or its Chinese or English name; a row without an
-    id gets one derived from its name, role and phone (see :func:`new_contact_id`).
+    id gets one derived from its name, role and phone (see :func:`new_contact_id`). Cells are
+    cleaned (:func:`~frontdesk.domain.escalation.csv_text.clean_cell`); a file over the bounds
+    of :mod:`~frontdesk.domain.escalation.csv_text` gives one error naming the row.
     """
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    header_row = next(reader, None)
-    if header_row is None:
+    found = csv_text.rows(text)
+    first = next(found, None)
+    if first is None:
         return [], [CsvError(1, None, "empty", "the file is empty")]
-    header = [h.strip().casefold() for h in header_row]
+    if isinstance(first, csv_text.TextProblem):
+        return [], [CsvError(first.row, None, first.code, first.message)]
+    header = [csv_text.clean_cell(h).casefold() for h in first[1]]
     missing = [c for c in _REQUIRED_COLUMNS if c not in header]
     if missing:
         return [], [CsvError(1, c, "missing_column", f"missing column {c!r}") for c in missing]
     contacts: list[Contact] = []
     errors: list[CsvError] = []
     seen: set[str] = set()
-    for offset, row in enumerate(reader):
+    for item in found:
+        if isinstance(item, csv_text.TextProblem):
+            return [], [*errors, CsvError(item.row, None, item.code, item.message)]
+        rownum, row = item
         if not any(cell.strip() for cell in row):
             continue
         cells = {
-            col: _unguard(row[i].strip()) if i < len(row) else ""
+            col: _unguard(csv_text.clean_cell(row[i])) if i < len(row) else ""
             for i, col in enumerate(header)
             if col in CSV_COLUMNS
         }
-        contact, row_errors = _parse_row(offset + 2, cells, seen)
+        contact, row_errors = _parse_row(rownum, cells, seen)
         errors.extend(row_errors)
         if contact is not None:
             contacts.append(contact)

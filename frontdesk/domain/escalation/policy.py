@@ -29,12 +29,12 @@ step). Reporting levels: ``{"role": "project_manager", "deadline_minutes": 15}``
 """
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from frontdesk.domain import sitefile
 from frontdesk.domain.escalation.contacts import EMERGENCY_NUMBERS, ROLES, valid_phone
 from frontdesk.domain.escalation.model import (
     Bilingual,
@@ -48,6 +48,7 @@ from frontdesk.domain.escalation.model import (
     StepKind,
     Target,
 )
+from frontdesk.domain.sitefile import FileProblem
 
 FORMAT = "frontdesk.escalation_policies"
 DEFAULT_KIND = "default"
@@ -86,14 +87,18 @@ def _targets(raw: Mapping[str, Any], path: str) -> tuple[Target, ...]:
         raise PolicyError([f"{path}: names no role, contact_id or targets"])
     out = []
     for i, item in enumerate(items):
-        where = f"{path}.targets[{i}]"
+        # A step naming one role or contact directly is reported at that field (the file's line).
+        where = f"{path}.targets[{i}]" if "targets" in raw else path
         if not isinstance(item, Mapping) or set(item) - {"role", "contact_id"} or len(item) != 1:
             raise PolicyError([f"{where}: expected {{\"role\": ...}} or {{\"contact_id\": ...}}"])
         role, cid = item.get("role"), item.get("contact_id")
+        direct = "targets" not in raw
         if role is not None and role not in ROLES:
-            raise PolicyError([f"{where}: unknown role {role!r}"])
+            field = f"{where}.role" if direct else where
+            raise PolicyError([f"{field}: unknown role {role!r}"])
         if cid is not None and (not isinstance(cid, str) or not cid):
-            raise PolicyError([f"{where}: contact_id must be a non-empty string"])
+            field = f"{where}.contact_id" if direct else where
+            raise PolicyError([f"{field}: contact_id must be a non-empty string"])
         out.append(Target(role=role, contact_id=cid))
     return tuple(out)
 
@@ -260,12 +265,36 @@ def validate_policy_doc(doc: Any) -> list[str]:
 
 
 def load_policy_doc(path: str | Path) -> dict[str, Any]:
-    """Read and validate a policy document from a JSON file."""
-    doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    """Read and validate a policy document from a JSON file (size and depth bounded first)."""
+    doc, _text, problem = sitefile.load(Path(path))
+    if problem is not None:
+        raise PolicyError([str(problem)])
     problems = validate_policy_doc(doc)
     if problems:
         raise PolicyError(problems)
     return dict(doc)
+
+
+def load_policy_file(shipped_path: str | Path, site_path: str | Path | None
+                     ) -> tuple[dict[str, Any], tuple[FileProblem, ...]]:
+    """The policy document in force and what is wrong with the site's file.
+
+    The site file, when present and valid, is the document; when it is unreadable, too big,
+    nested too deeply or invalid, the shipped document is used and every mistake is returned
+    with the file, line and field, for the caller to show (the app at start, ``frontdesk
+    doctor``). A broken shipped file raises :class:`PolicyError`.
+    """
+    shipped = load_policy_doc(shipped_path)
+    if site_path is None or not Path(site_path).is_file():
+        return shipped, ()
+    doc, text, problem = sitefile.load(Path(site_path))
+    if problem is not None:
+        return shipped, (problem,)
+    where = sitefile.Locator(str(site_path), text)
+    problems = [*where.duplicates(), *sitefile.from_messages(where, validate_policy_doc(doc))]
+    if problems:
+        return shipped, tuple(problems)
+    return dict(doc), ()
 
 
 def policy_kinds(doc: Mapping[str, Any]) -> list[str]:

@@ -9,9 +9,8 @@ required checklist item done or skipped with a reason.
 """
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -19,6 +18,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, cast
 
+from frontdesk.domain import sitefile
 from frontdesk.domain.incidents.deadlines import (
     DeadlineRules,
     ReportRule,
@@ -26,6 +26,7 @@ from frontdesk.domain.incidents.deadlines import (
     StatementRule,
     parse_warn_before,
 )
+from frontdesk.domain.sitefile import FileProblem
 
 
 @dataclass(frozen=True)
@@ -374,7 +375,7 @@ class KindCatalogue:
 
     kinds: Mapping[str, Kind]
     rules: DeadlineRules
-    errors: tuple[str, ...] = ()
+    errors: tuple[FileProblem, ...] = ()
 
 
 class KindsFileError(ValueError):
@@ -388,12 +389,14 @@ _ITEM_KEYS = {"id", "text", "due_minutes", "required"}
 
 
 def _keys(obj: object, allowed: set[str] | None, where: str) -> Mapping[str, Any]:
-    """``obj`` as a mapping whose keys are all in ``allowed`` (None: any; ``_x`` are comments)."""
+    """``obj`` as a mapping whose keys are all in ``allowed`` (None: any; ``_x`` are comments).
+
+    ``where`` is the field path of ``obj`` (``""`` for the whole document)."""
     if not isinstance(obj, dict):
         raise RuleDataError(where, "must be an object")
     for key in obj:
         if allowed is not None and key not in allowed and not str(key).startswith("_"):
-            raise RuleDataError(f"{where}.{key}",
+            raise RuleDataError(f"{where}.{key}" if where else str(key),
                                 f"unknown field; expected one of {sorted(allowed)}")
     return obj
 
@@ -439,33 +442,33 @@ def _kind(kind_id: str, value: object, where: str) -> Kind:
                 Level(obj["default_level"]), items, str(obj.get("source", "")))
 
 
-def _build(data: object, errors: list[str], label: str) -> KindCatalogue | None:
-    """Validate a whole document; append ``label: field: problem`` to ``errors``."""
+def _build(data: object, report: Callable[[str, str], None]) -> KindCatalogue | None:
+    """Validate a whole document; ``report(field, problem)`` each mistake (None if any)."""
+    failed = False
+
     def guard(fn: Any, *args: Any) -> Any:
+        nonlocal failed
         try:
             return fn(*args)
         except RuleDataError as exc:
-            errors.append(f"{label}: {exc}")
+            failed = True
+            report(exc.field, exc.problem)
             return None
 
-    top = guard(_keys, data, _TOP_KEYS, "(top level)")
+    top = guard(_keys, data, _TOP_KEYS, "")
     if top is None:
         return None
-    report = guard(ReportRule.from_data, top.get("report_rule"))
+    report_rule = guard(ReportRule.from_data, top.get("report_rule"))
     statement = guard(StatementRule.from_data, top.get("statement_rule"))
     warn = guard(parse_warn_before, top.get("warn_before_minutes", {}))
     raw_kinds = guard(_keys, top.get("kinds"), None, "kinds")
     kinds = {k: guard(_kind, k, v, f"kinds.{k}") for k, v in (raw_kinds or {}).items()}
     if not kinds and raw_kinds is not None:
-        errors.append(f"{label}: kinds: no kinds defined")
-    if errors:
+        failed = True
+        report("kinds", "no kinds defined")
+    if failed:
         return None
-    return KindCatalogue(MappingProxyType(kinds), DeadlineRules(report, statement, warn))
-
-
-def _read(path: Path) -> object:
-    with path.open(encoding="utf-8") as fh:
-        return json.load(fh)
+    return KindCatalogue(MappingProxyType(kinds), DeadlineRules(report_rule, statement, warn))
 
 
 def load_kinds(shipped_path: Path | str, site_path: Path | str | None = None) -> KindCatalogue:
@@ -475,27 +478,30 @@ def load_kinds(shipped_path: Path | str, site_path: Path | str | None = None) ->
     ``statement_rule`` and ``warn_before_minutes`` replace the shipped ones; each entry of
     ``kinds`` either adds a kind (all fields needed) or overrides fields of a shipped kind of the
     same id (a given ``checklist`` replaces the whole list). A missing site file is no error. If
-    the site file is unreadable or invalid, the shipped catalogue is returned with ``errors``
-    naming the file and field. A broken shipped file raises :class:`KindsFileError`.
+    the site file is unreadable, too big, nested too deeply (both checked before parsing, see
+    :mod:`frontdesk.domain.sitefile`) or invalid, the shipped catalogue is returned with
+    ``errors`` naming the file, line and field of each mistake; the caller must show them (the
+    app does at start, ``frontdesk doctor`` lists them). A broken shipped file raises
+    :class:`KindsFileError`.
     """
     shipped_path = Path(shipped_path)
-    errors: list[str] = []
-    try:
-        shipped_data = _read(shipped_path)
-    except (OSError, ValueError) as exc:
-        raise KindsFileError(f"{shipped_path}: cannot read: {exc}") from exc
-    shipped = _build(shipped_data, errors, str(shipped_path))
+    shipped_data, _text, problem = sitefile.load(shipped_path)
+    if problem is not None:
+        raise KindsFileError(str(problem))
+    shipped_errors: list[str] = []
+    shipped = _build(shipped_data, lambda f, p: shipped_errors.append(f"{f}: {p}"))
     if shipped is None:
-        raise KindsFileError("; ".join(errors))
+        raise KindsFileError(f"{shipped_path}: " + "; ".join(shipped_errors))
     if site_path is None or not Path(site_path).exists():
         return shipped
-    try:
-        site_data = _read(Path(site_path))
-    except (OSError, ValueError) as exc:
-        return KindCatalogue(shipped.kinds, shipped.rules, (f"{site_path}: cannot read: {exc}",))
-    if not isinstance(site_data, dict):
-        problem = f"{site_path}: (top level): must be an object"
+    site_data, text, problem = sitefile.load(Path(site_path))
+    if problem is not None:
         return KindCatalogue(shipped.kinds, shipped.rules, (problem,))
+    where = sitefile.Locator(str(site_path), text)
+    errors = where.duplicates()
+    if not isinstance(site_data, dict):
+        return KindCatalogue(shipped.kinds, shipped.rules,
+                             (where.problem(None, "must be an object"),))
     shipped_doc = cast(dict[str, Any], shipped_data)  # _build accepted it as an object
     merged = dict(shipped_doc) | {k: v for k, v in site_data.items() if k != "kinds"}
     site_kinds = site_data.get("kinds", {})
@@ -506,7 +512,7 @@ def load_kinds(shipped_path: Path | str, site_path: Path | str | None = None) ->
             for k, v in site_kinds.items()}
     else:
         merged["kinds"] = site_kinds
-    site = _build(merged, errors, str(site_path))
-    if site is None:
+    site = _build(merged, lambda f, p: errors.append(where.problem(f, p)))
+    if site is None or errors:
         return KindCatalogue(shipped.kinds, shipped.rules, tuple(errors))
     return site

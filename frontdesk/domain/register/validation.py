@@ -59,12 +59,24 @@ def resident_id_problem(raw: str) -> str | None:
     return None
 
 
-def mask_id(n: str, head: int = 4, tail: int = 4) -> str:
-    """``110105194912310021`` → ``1101**********0021``; short values are fully starred."""
+MASK_MAX_EACH_END = 4
+
+
+def mask_id(n: str) -> str:
+    """A credential number (or any identifier) as shown masked: the one rule, everywhere.
+
+    At each end a quarter of the characters is shown (rounded down), at most
+    :data:`MASK_MAX_EACH_END`; every other character is a ``*``. So never more than half of the
+    number and never more than 4 + 4 characters are shown, and fewer than 4 characters are
+    hidden whole: ``110105194912311234`` (18) → ``1101**********1234``, a 13-character press
+    card ``B440100000001`` → ``B44*******001``, a 9-character passport ``E12345678`` →
+    ``E1*****78``, ``A123`` → ``A**3``. The CLI, every export and docs/cli.md use this rule.
+    """
     n = n.strip()
-    if len(n) <= head + tail:
+    k = min(MASK_MAX_EACH_END, len(n) // 4)
+    if k == 0:
         return "*" * len(n)
-    return n[:head] + "*" * (len(n) - head - tail) + n[-tail:]
+    return n[:k] + "*" * (len(n) - 2 * k) + n[-k:]
 
 
 def normalize_phone(raw: str) -> tuple[str, str | None]:

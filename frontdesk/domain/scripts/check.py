@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from frontdesk.domain.sitefile import locate as _locate
 
 FORMAT = 1
 VARIABLE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")  # anything else in braces is literal text
@@ -88,48 +89,6 @@ class ScriptFileError(ValueError):
     def __init__(self, errors: Sequence[ScriptError]) -> None:
         self.errors = tuple(errors)
         super().__init__("\n".join(str(e) for e in self.errors))
-
-
-def _locate(text: str) -> tuple[dict[str, int], list[tuple[str, int]]]:
-    """Map each field path (``situations[3].lines[0]``) of valid JSON text to its 1-based line.
-
-    Also returns keys found twice in one object (``json`` silently keeps the last one).
-    """
-    starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
-    at: dict[str, int] = {}
-    dups: list[tuple[str, int]] = []
-    decode = json.JSONDecoder().raw_decode
-
-    def ws(i: int) -> int:
-        while i < len(text) and text[i] in " \t\r\n\ufeff":
-            i += 1
-        return i
-
-    def walk(i: int, path: str) -> int:
-        i = ws(i)
-        at.setdefault(path, bisect_right(starts, i))
-        if text[i] not in "{[":
-            return decode(text, i)[1]
-        closer, n, seen = ("}" if text[i] == "{" else "]"), 0, set()
-        i = ws(i + 1)
-        while text[i] != closer:
-            if closer == "}":
-                line = bisect_right(starts, i)
-                key, i = decode(text, i)
-                sub = f"{path}.{key}" if path else str(key)
-                if key in seen:
-                    dups.append((sub, line))
-                seen.add(key)
-                at[sub] = line
-                i = ws(i) + 1  # past the colon
-            else:
-                sub, n = f"{path}[{n}]", n + 1
-            i = ws(walk(i, sub))
-            i = ws(i + 1) if text[i] == "," else i
-        return i + 1
-
-    walk(0, "")
-    return at, dups
 
 
 class _Checker:

@@ -54,6 +54,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from frontdesk.domain.trust.identifiers import PersonIds, name_pattern
 from frontdesk.domain.trust.retention import (
     PURGED_AT,
     PURGED_FLAG,
@@ -61,6 +62,7 @@ from frontdesk.domain.trust.retention import (
     normalize_credential,
     normalize_name,
     normalize_phone,
+    normalize_plate,
 )
 
 INCIDENT = "incident"
@@ -127,39 +129,47 @@ def _phone_pattern(norm: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\d+])(?:(?:\+|00)\s?86[\s\-]?|86(?=1)|0)?{_spaced(norm)}(?!\d)")
 
 
-def _name_pattern(name: str) -> re.Pattern[str] | None:
-    norm = normalize_name(name)
-    if len(norm.replace(" ", "")) < 2:
-        return None  # one character would match half the text
-    body = r"\s+".join(re.escape(part) for part in norm.split())
-    if norm.isascii():
-        body = rf"(?<![A-Za-z]){body}(?![A-Za-z])"
-    return re.compile(body, re.IGNORECASE)
+def _same(norm: Callable[[str], str], want: str) -> Callable[[str], bool]:
+    """A check that a match, normalised with ``norm``, is ``want`` (confirms a loose pattern)."""
+    return lambda text: norm(text) == want
 
 
-def person_redactor(key: PersonKey, mark: str) -> Scrubber:
-    """The erasure rewrite for one person: each match of the key's credential number, phone or
-    name inside a text becomes ``mark``; a name value equal to the key's name becomes ``mark``.
+def _any(_text: str) -> bool:
+    """A name match needs no confirming (the pattern is exact)."""
+    return True
 
-    Phones match in any usual writing (``+86 138-0013-8000``, ``138 0013 8000``), confirmed with
-    :func:`~frontdesk.domain.trust.retention.normalize_phone`; credential numbers with spaces or dashes
-    and in either case; names after trivial formatting, not inside a longer Latin word. A name
-    inside Chinese text matches as a substring (张伟 in 张伟明 too), so name-only matches must be
-    confirmed by the supervisor, as for register entries. ``matched`` collects what matched.
+
+def person_redactor(who: PersonKey | PersonIds, mark: str) -> Scrubber:
+    """The erasure rewrite for one person: each match of any of their credential numbers,
+    phones, plates or names inside a text becomes ``mark``; a name value equal to one of their
+    names becomes ``mark``.
+
+    ``who`` is the request itself or every identifier gathered for the person
+    (:class:`~frontdesk.domain.trust.identifiers.PersonIds`). Phones match in any usual writing
+    (``+86 138-0013-8000``, ``138 0013 8000``), confirmed with
+    :func:`~frontdesk.domain.trust.retention.normalize_phone`; credential numbers and plates with
+    spaces, dashes or a dot and in either case; names after trivial formatting, not inside a
+    longer Latin word. A name inside Chinese text matches as a substring (张伟 in 张伟明 too), so
+    name-only matches must be confirmed by the supervisor, as for register entries. ``matched``
+    collects what matched.
     """
+    ids = who if isinstance(who, PersonIds) else PersonIds.from_key(who)
     found: set[str] = set()
-    cred = normalize_credential(key.credential_number)
-    phone = normalize_phone(key.phone)
     pats: list[tuple[str, re.Pattern[str], Callable[[str], bool]]] = []
-    if len(cred) >= 5:
+    for cred in sorted(ids.credentials):
         pats.append(("credential_number",
                      re.compile(rf"(?<![0-9A-Za-z]){_spaced(cred)}(?![0-9A-Za-z])", re.IGNORECASE),
-                     lambda s: normalize_credential(s) == cred))
-    if len(phone.lstrip("+")) >= 5:
-        pats.append(("phone", _phone_pattern(phone), lambda s: normalize_phone(s) == phone))
-    name_pat = _name_pattern(key.name)
-    if name_pat is not None:
-        pats.append(("name", name_pat, lambda _s: True))
+                     _same(normalize_credential, cred)))
+    for phone in sorted(ids.phones):
+        pats.append(("phone", _phone_pattern(phone), _same(normalize_phone, phone)))
+    for plate in sorted(ids.plates):
+        body = r"[\s·\-]?".join(re.escape(c) for c in plate)
+        pats.append(("plate", re.compile(rf"(?<![0-9A-Za-z]){body}(?![0-9A-Za-z])", re.IGNORECASE),
+                     _same(normalize_plate, plate)))
+    for person_name in sorted(ids.names, key=len, reverse=True):
+        name_pat = name_pattern(person_name)
+        if name_pat is not None:
+            pats.append(("name", name_pat, _any))
 
     def rewrite(value: str) -> tuple[str, bool]:
         hit = False
@@ -186,15 +196,25 @@ def person_redactor(key: PersonKey, mark: str) -> Scrubber:
                 return again
         return out if hit else value
 
-    want = normalize_name(key.name)
-
     def name(value: str) -> str:
-        if want and normalize_name(value) == want:
+        if normalize_name(value) in ids.names:
             found.add("name")
             return mark
         return value
 
     return Scrubber(text, name, found)
+
+
+def texts_of(kind: str, payload: Mapping[str, Any]) -> list[str]:
+    """Every free text of a record that an erasure searches (what :func:`scrub` rewrites)."""
+    seen: list[str] = []
+
+    def keep(value: str) -> str:
+        seen.append(value)
+        return value
+
+    scrub(kind, payload, Scrubber(keep, keep))
+    return seen
 
 
 def _str(value: object) -> str | None:
@@ -304,8 +324,9 @@ def needs_purge(kind: str, payload: Mapping[str, Any], mark: str) -> bool:
     return scrub(kind, payload, removal(mark)) != dict(payload)
 
 
-def person_hits(kind: str, payload: Mapping[str, Any], key: PersonKey) -> tuple[str, ...]:
-    """Which parts of ``key`` occur in this record's non-staff personal parts (may be empty)."""
+def person_hits(kind: str, payload: Mapping[str, Any],
+                key: PersonKey | PersonIds) -> tuple[str, ...]:
+    """Which identifiers of the person occur in this record's non-staff personal parts."""
     s = person_redactor(key, "\x00")
     scrub(kind, payload, s)
     return tuple(sorted(s.matched))

@@ -185,6 +185,11 @@ def normalize_credential(raw: str) -> str:
     return re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", raw)).upper()
 
 
+def normalize_plate(raw: str) -> str:
+    """A plate as compared: NFKC, upper case, without spaces, dots and dashes."""
+    return re.sub(r"[\s·\-.]", "", unicodedata.normalize("NFKC", raw)).upper()
+
+
 def normalize_name(raw: str) -> str:
     """A name as compared for erasure: NFKC, trimmed, inner spaces collapsed, case folded."""
     return " ".join(unicodedata.normalize("NFKC", raw).split()).casefold()
@@ -192,15 +197,19 @@ def normalize_name(raw: str) -> str:
 
 @dataclass(frozen=True)
 class PersonKey:
-    """Who a supervisor's erasure request is about: any of name, phone, credential number."""
+    """Who a supervisor's erasure request is about: any of name, phone, credential number,
+    plate."""
 
     name: str = ""
     phone: str = ""
     credential_number: str = ""
+    plate: str = ""
 
     def __post_init__(self) -> None:
-        if not (self.name.strip() or self.phone.strip() or self.credential_number.strip()):
-            raise ValueError("an erasure request needs a name, a phone or a credential number")
+        if not (self.name.strip() or self.phone.strip() or self.credential_number.strip()
+                or self.plate.strip()):
+            raise ValueError("an erasure request needs a name, a phone, a credential number "
+                             "or a plate")
 
 
 # A shorter phone key would match by accident (an extension, a typo).
@@ -208,7 +217,8 @@ _MIN_PHONE_DIGITS = 5
 
 
 def erase_matches(payload: Mapping[str, Any], key: PersonKey) -> tuple[str, ...]:
-    """Which parts of ``key`` match this record: a subset of ("credential_number", "phone", "name").
+    """Which parts of ``key`` match this record: a subset of ("credential_number", "phone", "name",
+    "plate").
 
     Empty means no match. Phones are compared normalised (:func:`normalize_phone`), credential
     numbers normalised (:func:`normalize_credential`), names exactly after trivial formatting
@@ -232,4 +242,8 @@ def erase_matches(payload: Mapping[str, Any], key: PersonKey) -> tuple[str, ...]
     stored_name = payload.get("name")
     if name and isinstance(stored_name, str) and normalize_name(stored_name) == name:
         found.append("name")
+    plate = normalize_plate(key.plate)
+    stored_plate = payload.get("plate")
+    if len(plate) >= 6 and isinstance(stored_plate, str) and normalize_plate(stored_plate) == plate:
+        found.append("plate")
     return tuple(found)

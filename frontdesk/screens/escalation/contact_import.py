@@ -11,6 +11,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from frontdesk.bindings import localize
+from frontdesk.domain.escalation.contacts import decode_csv
+from frontdesk.domain.escalation.csv_text import MAX_BYTES
 from frontdesk.i18n import t
 from frontdesk.services.escalation.contacts import ContactService, CsvPreview
 from frontdesk.text import clean_input, one_line, ui
@@ -72,11 +74,16 @@ class ContactImportScreen(ModalScreen[bool]):
         self.preview = None
         self.query_one("#con-imp-write", Button).disabled = True
         try:
-            self.text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            out.update(ui(t("con.import.unreadable", error=one_line(exc))))
+            with path.open("rb") as fh:
+                text, problems = decode_csv(fh.read(MAX_BYTES + 1))
+            problem = str(problems[0]) if problems else ""
+        except OSError as exc:
+            text, problem = "", str(exc)
+        if problem:
+            out.update(ui(t("con.import.unreadable", error=one_line(problem))))
             out.add_class("-error")
             return
+        self.text = text
         self.preview = self.service.preview_csv(self.text)
         p = self.preview
         lines = [t("con.import.preview", new=p.new, changed=p.changed, n=len(p.contacts))]

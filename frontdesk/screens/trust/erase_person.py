@@ -1,4 +1,8 @@
-"""Erase one person on request (supervisor): search, see every matching entry, confirm, purge."""
+"""Erase one person on request (supervisor): search, see every matching entry, confirm, purge.
+
+The search takes a name, phone, ID or card number and plate; the records it lists include
+incident text naming the person by any identifier found for them, and the erasure reaches every
+backup and is kept in the privacy ledger (:mod:`frontdesk.services.trust.retention`)."""
 from __future__ import annotations
 
 from typing import ClassVar
@@ -42,6 +46,7 @@ class ErasePersonScreen(ModalScreen[None]):
                 yield Input(placeholder=t("trust.name"), id="erase-name", max_length=60)
                 yield Input(placeholder=t("trust.erase.phone"), id="erase-phone", max_length=30)
                 yield Input(placeholder=t("trust.erase.cred"), id="erase-cred", max_length=40)
+                yield Input(placeholder=t("trust.erase.plate"), id="erase-plate", max_length=20)
                 yield Button(ui(t("trust.erase.search")), id="erase-search")
             yield DataTable(id="erase-table", cursor_type="row")
             yield Static("", id="erase-msg")
@@ -74,7 +79,8 @@ class ErasePersonScreen(ModalScreen[None]):
         try:
             key = PersonKey(name=self.query_one("#erase-name", Input).value,
                             phone=self.query_one("#erase-phone", Input).value,
-                            credential_number=self.query_one("#erase-cred", Input).value)
+                            credential_number=self.query_one("#erase-cred", Input).value,
+                            plate=self.query_one("#erase-plate", Input).value)
         except ValueError:
             self.query_one("#erase-msg", Static).update(ui(t("trust.erase.need_key")))
             return
@@ -97,17 +103,28 @@ class ErasePersonScreen(ModalScreen[None]):
         from frontdesk.services.trust.retention import retention_service
 
         ctx = self.app.ctx  # type: ignore[attr-defined]
-        n = retention_service(ctx).erase(self.matches, by=ctx.session.user)  # type: ignore[arg-type]
-        self.post_message(Deliver(self._erased, n))
+        svc = retention_service(ctx)
+        try:
+            n = svc.erase(self.matches, by=ctx.session.user)  # type: ignore[arg-type]
+        except OSError as exc:  # the privacy ledger could not be written: nothing was erased
+            self.post_message(Deliver(self._failed, str(exc)))
+            return
+        deleted, svc.warnings = list(svc.warnings), []
+        self.post_message(Deliver(self._erased, n, deleted))
 
     def on_deliver(self, message: Deliver) -> None:
         """A worker's result."""
         if self.is_attached:
             message.callback(*message.args)  # type: ignore[operator]
 
-    def _erased(self, n: int) -> None:
+    def _failed(self, error: str) -> None:
+        self.query_one("#erase-msg", Static).update(ui(t("trust.erase.failed", error=error)))
+
+    def _erased(self, n: int, deleted: list[str]) -> None:
         self._show([])
-        self.query_one("#erase-msg", Static).update(ui(t("trust.erase.done", n=n)))
+        lines = [t("trust.erase.done", n=n)]
+        lines += [t("trust.purge.backup_deleted", what=w) for w in deleted]
+        self.query_one("#erase-msg", Static).update(ui("\n".join(lines)))
         self.app.post_message(DataChanged("erase"))
 
     def action_close(self) -> None:

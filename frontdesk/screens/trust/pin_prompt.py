@@ -29,14 +29,16 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def error_text(result: AuthResult, tz: str, now: datetime) -> str:
     """What to tell the person after a refused PIN (tries left, or the lock's end in site time)."""
-    if result.error == "locked" and result.locked_until is not None:
+    if result.error in ("locked", "terminal_locked") and result.locked_until is not None:
         from frontdesk.domain.durations import until
         from frontdesk.domain.sitetime import clock_time
         from frontdesk.i18n import language
 
         end = result.locked_until
-        return t("trust.err.locked", until=clock_time(end, tz, now),
+        return t(f"trust.err.{result.error}", until=clock_time(end, tz, now),
                  left=until(end, now, language(), long=True))
+    if result.error == "pin_key_changed":
+        return t("trust.err.pin_key_changed")
     return t("trust.err.wrong_pin", n=result.remaining_attempts)
 
 

@@ -28,6 +28,7 @@ from frontdesk.text import ui
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.app import FrontdeskApp
     from frontdesk.services.trust.auth import AuthResult
+    from frontdesk.services.trust.backup import BackupOutcome
 
 IDLE_CHECK_SECONDS = 30
 BACKUP_EVERY_SECONDS = 4 * 3600
@@ -117,10 +118,16 @@ class SignInScreen(ModalScreen[bool]):
 
 
 def _signed_in(app: FrontdeskApp) -> None:
-    app.ctx.session.locked = False
+    session = app.ctx.session
+    session.locked = False
     app._update_title()
     app.refresh_bindings()
-    app.notify(t("trust.welcome", name=app.ctx.session.user), markup=False)
+    app.notify(t("trust.welcome", name=session.user), markup=False)
+    if session.failed_before:
+        # Wrong PINs typed for this name by someone else show up here (and in the audit trail).
+        app.notify(t("trust.failed_before", n=session.failed_before), severity="warning",
+                   timeout=20, markup=False)
+        session.failed_before = 0
 
 
 def show_sign_in(app: FrontdeskApp, locked: bool = False) -> None:
@@ -164,15 +171,26 @@ def _install_keys(app: FrontdeskApp) -> None:
             Binding(key, action, t(f"bind.{bid}"), id=bid, show=False))
 
 
+def backup_warning(outcome: BackupOutcome) -> str | None:
+    """What to tell the desk about a backup that was not written (None: nothing to say)."""
+    if outcome.skipped in ("no_space", "cap_too_small"):
+        return t(f"trust.backup.{outcome.skipped}", free=outcome.free_mb, need=outcome.need_mb,
+                 reserve=outcome.reserve_mb, cap=outcome.cap_mb)
+    return None
+
+
 def _backup(app: FrontdeskApp) -> None:
     from frontdesk.services.trust import backup
 
     def job() -> None:
         try:
-            backup.backup_now(app.ctx)
+            warning = backup_warning(backup.backup_now(app.ctx))
         except backup.BackupError as exc:
             app.call_later(app.notify, t("trust.backup.failed", error=str(exc)),
                            severity="error", markup=False)
+            return
+        if warning:
+            app.call_later(app.notify, warning, severity="warning", timeout=20, markup=False)
 
     app.run_worker(job, thread=True, exclusive=True, group="trust-backup")
 
@@ -181,11 +199,16 @@ def _purge(app: FrontdeskApp) -> None:
     from frontdesk.services.trust.retention import retention_service
 
     def job() -> None:
+        svc = retention_service(app.ctx)
         try:
-            retention_service(app.ctx).run_due()
+            svc.run_due()
         except Exception as exc:  # noqa: BLE001 - shown to the user
             app.call_later(app.notify, t("trust.purge.failed", error=str(exc)),
                            severity="error", markup=False)
+        for line in svc.warnings:
+            app.call_later(app.notify, t("trust.purge.backup_deleted", what=line),
+                           severity="warning", markup=False)
+        svc.warnings.clear()
 
     app.run_worker(job, thread=True, exclusive=True, group="trust-purge")
 

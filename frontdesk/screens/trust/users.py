@@ -29,7 +29,7 @@ class UsersScreen(ModalScreen[None]):
     #users-form, #users-buttons, #users-idle-row { height: 3; }
     #users-buttons Button { min-width: 8; }
     #users-idle-row Static { width: auto; padding: 1 1 0 0; }
-    #users-idle { width: 10; }
+    #users-idle, #users-retention { width: 10; }
     #users-msg { height: auto; color: $warning; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -55,6 +55,8 @@ class UsersScreen(ModalScreen[None]):
             with Horizontal(id="users-idle-row"):
                 yield Static(ui(t("trust.users.idle")))
                 yield Input(id="users-idle", max_length=3, restrict=r"[0-9]*")
+                yield Static(ui(t("trust.users.retention")))
+                yield Input(id="users-retention", max_length=4, restrict=r"[0-9]*")
             yield Static("", id="users-msg")
 
     def on_mount(self) -> None:
@@ -67,6 +69,8 @@ class UsersScreen(ModalScreen[None]):
                           t("trust.users.col.state"))
         self.query_one("#users-idle", Input).value = str(
             auth_service(self.app.ctx).idle_minutes())  # type: ignore[attr-defined]
+        self.query_one("#users-retention", Input).value = str(
+            self.app.ctx.require_site().retention_days)  # type: ignore[attr-defined]
         self.reload()
 
     def reload(self) -> None:
@@ -106,12 +110,24 @@ class UsersScreen(ModalScreen[None]):
                          lambda: self.app.push_screen(ErasePersonScreen()))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter in the idle field saves the auto-lock minutes."""
+        """Enter in the idle field saves the auto-lock minutes; in the retention field, the
+        retention period (0 is refused with the reason)."""
+        msg = self.query_one("#users-msg", Static)
         if event.input.id == "users-idle" and event.value.isdigit():
             from frontdesk.services.trust.auth import auth_service
 
             auth_service(self.app.ctx).set_idle_minutes(int(event.value))  # type: ignore[attr-defined]
-            self.query_one("#users-msg", Static).update(ui(t("trust.users.saved")))
+            msg.update(ui(t("trust.users.saved")))
+        elif event.input.id == "users-retention" and event.value.isdigit():
+            from frontdesk.services.trust import settings
+
+            ctx = self.app.ctx  # type: ignore[attr-defined]
+            try:
+                settings.set_retention_days(ctx, int(event.value), by=ctx.session.user)
+            except settings.SettingError as exc:
+                msg.update(ui(t(f"trust.err.{exc.code}")))
+                return
+            msg.update(ui(t("trust.users.retention_saved", days=int(event.value))))
 
     @work(thread=True, exclusive=True, group="trust-users")
     def _run(self, op: str, name: str, role: str, pin: str) -> None:

@@ -17,7 +17,11 @@ from frontdesk.domain.escalation.contacts import (
     csv_template,
 )
 from frontdesk.domain.escalation.check import PolicyWarning, check_policies
-from frontdesk.domain.escalation.policy import PolicyError, validate_policy_doc
+from frontdesk.domain.escalation.policy import (
+    PolicyError,
+    load_policy_file,
+    validate_policy_doc,
+)
 from frontdesk.domain.sitetime import to_local
 from frontdesk.paths import shipped_data_dir
 from frontdesk.storage import contacts as repo
@@ -43,17 +47,10 @@ class CsvPreview:
 
 
 def load_policy_doc_for(ctx: AppContext) -> dict[str, Any]:
-    """The policy document in force: the site's file when present and valid, else shipped."""
-    site_file = ctx.paths.site_policies_file
-    if site_file.is_file():
-        try:
-            doc = json.loads(site_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            doc = None
-        if doc is not None and not validate_policy_doc(doc):
-            return dict(doc)
-    shipped = shipped_data_dir() / "escalation_policies.json"
-    return dict(json.loads(shipped.read_text(encoding="utf-8")))
+    """The policy document in force: the site's file when present and valid, else shipped
+    (the site file's mistakes are shown by :func:`frontdesk.services.site_files.problems`)."""
+    return load_policy_file(shipped_data_dir() / "escalation_policies.json",
+                            ctx.paths.site_policies_file)[0]
 
 
 class ContactService:

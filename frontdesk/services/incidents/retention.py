@@ -42,6 +42,7 @@ from frontdesk.domain.trust.incident_retention import (
     needs_purge,
     purged_payload,
 )
+from frontdesk.services.trust.reach import Purged
 
 CHUNK = 500
 
@@ -79,24 +80,25 @@ def _chunks(items: list[str]) -> Iterator[list[str]]:
 
 
 def purge_record(conn: sqlite3.Connection, kind: str, record_id: str, now: datetime, by: str,
-                 scrubber: Scrubber) -> bool:
-    """Purge one record (inside the caller's transaction); False if it is gone or deleted."""
+                 scrubber: Scrubber) -> Purged | None:
+    """Purge one record (inside the caller's transaction): the version written and the purge
+    order, or None if the record is gone or deleted."""
     from frontdesk.storage import records
     from frontdesk.storage.sync import store_purge
     from frontdesk.sync.merge import PurgeMarker
 
     win, _n = records.current(conn, kind, record_id)
     if win is None or win.deleted:
-        return False
+        return None
     older = records.versions_of(conn, kind, record_id)
     stamp = now.astimezone(UTC).isoformat()
     body = purged_payload(kind, win.payload, scrubber, stamp)
     body |= {"edited_by": by, "edited_at": stamp}
-    records.write(conn, kind, record_id, body, now)
+    version = records.write(conn, kind, record_id, body, now)
     marker = PurgeMarker(kind, record_id, max(r.version.hlc for r in older), MARKED_FIELDS[kind],
                          stamp, by or "system", records.site_id(conn))
     store_purge(conn, marker)
-    return True
+    return Purged(version, marker)
 
 
 def _incident_rows(conn: sqlite3.Connection, before: str) -> dict[str, dict[str, Any]]:

@@ -13,7 +13,6 @@ import hashlib
 import hmac
 import os
 import re
-import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,25 +29,9 @@ KEY_BYTES = 32
 
 def load_or_create_key(config_dir: Path) -> bytes:
     """The site key from ``config_dir/audit.key``, created (0600) if missing."""
-    path = Path(config_dir) / KEY_FILE
-    try:
-        data = path.read_bytes()
-        if len(data) >= 16:
-            return data
-    except FileNotFoundError:
-        data = b""  # first use on this PC: a new key is made below
-    config_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_bytes(KEY_BYTES)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, key)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
-    return key
+    from frontdesk.services.trust.keyfile import load_or_create
+
+    return load_or_create(Path(config_dir) / KEY_FILE, KEY_BYTES)
 
 
 def on_context_open(ctx: AppContext) -> None:

@@ -1,12 +1,31 @@
 """Signing in, locking, step-up and managing the people who may use this PC.
 
-PINs are hashed with argon2id (:mod:`frontdesk.domain.trust.pins`); the hash is slow on purpose, so
-screens call these methods from a thread worker. Failed attempts are stored with their time and
-the lock is computed from them (:func:`frontdesk.domain.trust.pins.lockout_state`), so restarting the
-app does not reset a lockout. Every sign-in, failure, lock and user change is an audit event.
+PINs are hashed with argon2id and a pepper kept in ``<config>/pin.pepper``
+(:mod:`frontdesk.domain.trust.pins`); the hash is slow on purpose, so screens call these methods
+from a thread worker. Every sign-in, failure, lock and user change is an audit event.
+
+Lockout, and why it is split in two (issue 15.10). A lock on a *name* alone lets a guard shut
+the supervisor out by typing wrong PINs for them at the sign-in list; a lock on nothing lets
+anyone guess. So failures are counted twice:
+
+* per **terminal** (this running frontdesk: :attr:`AuthService.terminal`), in memory, any name:
+  five wrong PINs in 15 minutes stop every check here for 5 minutes, growing to an hour
+  (:data:`~frontdesk.domain.trust.pins.TERMINAL_POLICY`). Guessing at the keyboard stops, and
+  nobody's name is locked by it: the supervisor quits (Ctrl+Q works on the sign-in screen) and
+  starts frontdesk again, which is a fresh terminal;
+* per **person**, in the database (a restart changes nothing), at every terminal: five in 15
+  minutes lock that name for 1 minute, growing to at most 15
+  (:data:`~frontdesk.domain.trust.pins.PERSON_POLICY`). This bounds guessing across restarts,
+  and bounds what a guard can do to the supervisor to 15 minutes at a time, while staying at it.
+
+A good sign-in tells the person how many wrong PINs were typed for their name since their last
+sign-in (:attr:`AuthResult.failed_before`). The way back in without waiting, and when the pepper
+file is lost, is in README ("Locked out"): another supervisor resets the PIN, or the owner of the
+database files runs ``frontdesk users reset-pin NAME``.
 """
 from __future__ import annotations
 
+import secrets
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,13 +44,19 @@ MAX_NAME = 40
 
 @dataclass(frozen=True)
 class AuthResult:
-    """The answer to a PIN check: ok, or why not (``error`` code) and until when locked."""
+    """The answer to a PIN check: ok, or why not (``error`` code) and until when locked.
+
+    ``error`` is ``wrong_pin``, ``locked`` (this name), ``terminal_locked`` (this terminal) or
+    ``pin_key_changed`` (the hash was made with a pepper file this PC no longer has).
+    ``failed_before`` is, on success, the wrong PINs typed for the name since its last sign-in.
+    """
 
     ok: bool
     error: str | None = None
     locked_until: datetime | None = None
     remaining_attempts: int = 0
     role: str = ""
+    failed_before: int = 0
 
 
 class AuthService:
@@ -39,6 +64,17 @@ class AuthService:
 
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
+        self.terminal = secrets.token_hex(4)
+        self._terminal_failures: list[datetime] = []
+        self._pepper: bytes | None = None
+
+    def pepper(self) -> bytes:
+        """This PC's PIN pepper (``paths.pepper_file``), made on first use (first start)."""
+        if self._pepper is None:
+            from frontdesk.services.trust.keyfile import load_or_create
+
+            self._pepper = load_or_create(self.ctx.paths.pepper_file, pins.PEPPER_BYTES)
+        return self._pepper
 
     # -- reading --------------------------------------------------------------------------
     def has_users(self) -> bool:
@@ -89,7 +125,7 @@ class AuthService:
         error = self.check_name(name) or pins.validate_pin(pin)
         if error:
             return error
-        pin_hash = pins.hash_pin(pin)
+        pin_hash = pins.hash_pin(pin, pepper=self.pepper())
         name = name.strip()
         now = self.ctx.clock.now()
         with self.ctx.require_db().write() as conn:
@@ -137,12 +173,37 @@ class AuthService:
         error = pins.validate_pin(pin)
         if error:
             return error
-        pin_hash = pins.hash_pin(pin)
+        pin_hash = pins.hash_pin(pin, pepper=self.pepper())
         with self.ctx.require_db().write() as conn:
             users.set_pin(conn, name, pin_hash)
             audit_store.append(conn, at=self.ctx.clock.now(), action="pin_reset",
                                record_kind="user", record_id=_token(name),
                                who=self.ctx.session.user)
+        return None
+
+    def recover_pin(self, name: str, pin: str, who: str) -> str | None:
+        """The way back in from the command line (``frontdesk users reset-pin``): set a new PIN
+        without anybody's session, and forget the name's failures.
+
+        For when no supervisor can sign in: the only one forgot the PIN, or the pepper file was
+        lost so no PIN can be checked. Running it needs write access to the database files,
+        which are owner-only: whoever has that could replace a hash with any SQLite tool, so
+        this gives nothing away; it does it properly (current pepper and cost) and audits it
+        as ``pin_reset`` by ``who``.
+        """
+        from frontdesk.storage import audit as audit_store
+        from frontdesk.storage import users
+
+        error = pins.validate_pin(pin)
+        if error:
+            return error
+        if users.get(self.ctx.require_db().read(), name) is None:
+            return "no_user"
+        pin_hash = pins.hash_pin(pin, pepper=self.pepper())
+        with self.ctx.require_db().write() as conn:
+            users.set_pin(conn, name, pin_hash)
+            audit_store.append(conn, at=self.ctx.clock.now(), action="pin_reset",
+                               record_kind="user", record_id=_token(name), who=who)
         return None
 
     def set_disabled(self, name: str, disabled: bool) -> str | None:
@@ -169,42 +230,67 @@ class AuthService:
 
     # -- PIN checks -----------------------------------------------------------------------
     def check(self, name: str, pin: str, action: str = "sign_in") -> AuthResult:
-        """Check ``name``/``pin`` with lockout; record the outcome. Slow: call from a worker."""
+        """Check ``name``/``pin`` with both lockouts; record the outcome. Slow: call from a
+        worker. A good PIN whose hash is old (no pepper, older parameters) is hashed again."""
+        from frontdesk.domain.trust.audit import detail
         from frontdesk.storage import audit as audit_store
         from frontdesk.storage import users
 
         now = self.ctx.clock.now()
         name = name.strip()
+        term = pins.lockout_state(self._terminal_failures, now, pins.TERMINAL_POLICY)
+        if term.locked:
+            return AuthResult(False, "terminal_locked", term.until, 0)
         conn = self.ctx.require_db().read()
         user = users.get(conn, name)
-        lock = pins.lockout_state(users.failures(conn, name), now)
+        before = users.failures(conn, name)
+        lock = pins.lockout_state(before, now, pins.PERSON_POLICY)
         if lock.locked:
             return AuthResult(False, "locked", lock.until, 0)
+        pepper = self.pepper()
+        if user is not None and not pins.can_verify(user.pin_hash, pepper):
+            return AuthResult(False, "pin_key_changed")
         good = (user is not None and not user.disabled
-                and pins.verify_pin(user.pin_hash, pin))
+                and pins.verify_pin(user.pin_hash, pin, pepper=pepper))
         if user is None:
             pins.verify_pin(_DUMMY_HASH[0] or _dummy(), pin)  # same time for unknown names
+        upgraded = (pins.rehash_pin(pin, pepper=pepper)
+                    if good and user is not None and pins.needs_rehash(user.pin_hash, pepper)
+                    else None)
+        where = (detail("terminal", self.terminal),)
         with self.ctx.require_db().write() as w:
             if good:
                 users.clear_failures(w, name)
                 audit_store.append(w, at=now, action=action, record_kind="session",
-                                   record_id=_token(name), who=name)
+                                   record_id=_token(name), fields=where, who=name)
+                if upgraded is not None:
+                    users.set_pin(w, name, upgraded)
+                    audit_store.append(w, at=now, action="pin_rehash", record_kind="user",
+                                       record_id=_token(name), who=name)
             else:
                 users.add_failure(w, name, now)
                 audit_store.append(w, at=now, action=f"{action}_failed", record_kind="session",
-                                   record_id=_token(name), who=name or "unknown")
+                                   record_id=_token(name), fields=where,
+                                   who=name or "unknown")
         if not good:
-            after = pins.lockout_state(users.failures(self.ctx.require_db().read(), name), now)
-            return AuthResult(False, "locked" if after.locked else "wrong_pin", after.until,
-                              after.remaining_attempts)
+            self._terminal_failures.append(now)
+            term = pins.lockout_state(self._terminal_failures, now, pins.TERMINAL_POLICY)
+            after = pins.lockout_state(users.failures(self.ctx.require_db().read(), name), now,
+                                       pins.PERSON_POLICY)
+            if after.locked:
+                return AuthResult(False, "locked", after.until, 0)
+            if term.locked:
+                return AuthResult(False, "terminal_locked", term.until, 0)
+            return AuthResult(False, "wrong_pin", None,
+                              min(after.remaining_attempts, term.remaining_attempts))
         assert user is not None
-        return AuthResult(True, role=user.role)
+        return AuthResult(True, role=user.role, failed_before=len(before))
 
     def sign_in(self, name: str, pin: str) -> AuthResult:
         """Sign in (or unlock as) ``name``."""
         result = self.check(name, pin)
         if result.ok:
-            self._start_session(name.strip(), result.role)
+            self._start_session(name.strip(), result.role, result.failed_before)
         return result
 
     def step_up(self, pin: str, action: str) -> AuthResult:
@@ -219,11 +305,12 @@ class AuthService:
         at = self.ctx.session.step_up_at
         return at is not None and self.ctx.clock.now() - at < STEP_UP_GRACE
 
-    def _start_session(self, name: str, role: str) -> None:
+    def _start_session(self, name: str, role: str, failed_before: int = 0) -> None:
         from frontdesk.storage import audit as audit_store
 
         s = self.ctx.session
         s.user, s.role = name, role
+        s.failed_before = failed_before
         s.signed_in_at = s.last_activity = self.ctx.clock.now()
         s.step_up_at = None
         s.locked = False
@@ -250,7 +337,7 @@ _DUMMY_HASH: list[str] = [""]
 
 
 def _dummy() -> str:
-    _DUMMY_HASH[0] = pins.hash_pin("583920")
+    _DUMMY_HASH[0] = pins.rehash_pin("583920")  # same parameters as a real check
     return _DUMMY_HASH[0]
 
 

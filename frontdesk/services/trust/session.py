@@ -19,6 +19,7 @@ class Session:
     last_activity: datetime | None = None
     step_up_at: datetime | None = None
     locked: bool = False
+    failed_before: int = 0  # wrong PINs typed for this name between its last two sign-ins
 
     @property
     def is_supervisor(self) -> bool:
