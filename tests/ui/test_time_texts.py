@@ -145,9 +145,10 @@ def test_pin_lock_message_counts_minutes_up() -> None:
         set_language("zh")
         until = T0 + timedelta(minutes=4, seconds=1)
         assert error_text(AuthResult(False, "locked", until), "Asia/Shanghai", T0) == (
-            "尝试次数过多，已锁定至 10:04（还剩 5分）")
+            "此姓名尝试次数过多，已锁定至 10:04（还剩 5分）")
         set_language("en")
         assert error_text(AuthResult(False, "locked", T0 + timedelta(seconds=3)),
-                          "Asia/Shanghai", T0) == "Too many tries: locked until 10:00 (1 min left)"
+                          "Asia/Shanghai", T0) == (
+            "Too many tries for this name: locked until 10:00 (1 min left)")
     finally:
         set_language(saved)
