@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from frontdesk.domain.sync.versioning import Version
+from frontdesk.domain.sync.kinds import SYNCED_KINDS
+from frontdesk.domain.sync.versioning import MAX_DRIFT_MS, Version
 from frontdesk.storage import records
 from frontdesk.storage import sync as store
 from frontdesk.storage.migrations import SCHEMA_VERSION
@@ -22,12 +23,12 @@ from frontdesk.sync.bundle import (
     Bundle,
     BundleError,
     BundleMeta,
+    Expect,
     ScannedBundle,
-    read_bundle,
-    scan_bundle,
     write_bundle,
 )
 from frontdesk.sync.merge import MergeReport
+from frontdesk.sync.reader import read_bundle, scan_bundle
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.context import AppContext
@@ -183,10 +184,17 @@ class SyncService:
                             summary.sha256, for_peer)
 
     # -- in --------------------------------------------------------------------------------
+    def _expect(self) -> Expect:
+        """What this site accepts: kinds it can store, not its own bundles; its clock follows
+        stamps up to ``MAX_DRIFT_MS`` ahead of its own time (``HybridClock``)."""
+        now_ms = int(self.ctx.clock.now().timestamp() * 1000)
+        return Expect(kinds=SYNCED_KINDS, own_site=self.ctx.require_site().id,
+                      follow_until_ms=now_ms + MAX_DRIFT_MS)
+
     def read(self, path: str | os.PathLike[str]) -> Bundle:
         """Read and verify a bundle; raise :class:`SyncError` with a clear message."""
         try:
-            return read_bundle(path, max_schema_version=SCHEMA_VERSION)
+            return read_bundle(path, max_schema_version=SCHEMA_VERSION, expect=self._expect())
         except BundleError as exc:
             raise SyncError(exc.code, exc.message) from exc
 
@@ -197,8 +205,6 @@ class SyncService:
         warnings = []
         if bundle.for_peer and bundle.for_peer != site.id:
             warnings.append(f"bundle was made for site {bundle.for_peer}, not this site")
-        if src_id == site.id:
-            warnings.append("bundle was made by this site itself")
         return ImportReport(bundle.bundle_id, src_id, src_name,
                             str(bundle.manifest.get("created_at", "")), bundle.for_peer, merge,
                             dry_run, path, warnings)
@@ -226,13 +232,17 @@ class SyncService:
         with _gc_paused():
             try:
                 scan = scan_bundle(path, max_schema_version=SCHEMA_VERSION,
-                                   known=lambda ids: store.known_ids(reader, ids))
+                                   known=lambda ids: store.known_ids(reader, ids),
+                                   expect=self._expect())
             except BundleError as exc:
                 raise SyncError(exc.code, exc.message) from exc
             src_id, src_name = scan.source_site
+            now_ms = int(self.ctx.clock.now().timestamp() * 1000)
             try:
                 with db.write() as conn:
                     merge = store.import_scanned(conn, scan.lines, scan.purges, scan.known)
+                    # The clock follows what it may (HybridClock: bounded drift).
+                    records.observe(conn, [scan.max_hlc] if scan.max_hlc else [], now_ms)
                     store.note_import(conn, scan.bundle_id, src_id, src_name,
                                       self.ctx.clock.now().isoformat(),
                                       by or self.ctx.session.user, merge)

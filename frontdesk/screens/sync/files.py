@@ -264,8 +264,6 @@ class SyncScreen(FrontdeskScreen[None]):
         site = self.ctx.site
         if rep.for_peer and site is not None and rep.for_peer != site.id:
             lines.append(t("sync.warn.other_peer", peer=rep.for_peer))
-        if site is not None and rep.source_site == site.id:
-            lines.append(t("sync.warn.own"))
         self.query_one("#sync-preview", Static).update(ui("\n".join(lines)))
 
     def _ask_import(self) -> None:
