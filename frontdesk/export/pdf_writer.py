@@ -288,7 +288,8 @@ def _draw(canvas: Canvas, lay: _Layout, grid: _Grid, pages: list[_Page], run_hea
 
 
 def write_pdf(sheet: Sheet, path: str | os.PathLike[str], *,
-              font_path: str | os.PathLike[str] | None = None, font_index: int = 0) -> list[str]:
+              font_path: str | os.PathLike[str] | None = None, font_index: int = 0,
+              overwrite: bool = True) -> list[str]:
     """Write ``sheet`` as a PDF at ``path`` (atomically) and return warnings for the user.
 
     ``font_path``/``font_index`` name a preferred font file (a site setting); otherwise the
@@ -296,7 +297,7 @@ def write_pdf(sheet: Sheet, path: str | os.PathLike[str], *,
     when the file cannot be written, or when no Chinese font and no ReportLab are available.
     """
     title = " ".join(_DROP.sub("", cell_text(sheet.title)).split())
-    with atomic_output(path) as tmp:
+    with atomic_output(path, overwrite=overwrite) as tmp:
         canvas, warnings = open_canvas(tmp, title, font_path, font_index)
         if canvas is None:
             raise ExportError(path, "no Chinese font for the PDF: install the "

@@ -261,12 +261,18 @@ def write_bundle(
     versions: Iterable[Version],
     purges: Iterable[PurgeMarker],
     meta: BundleMeta,
+    *,
+    overwrite: bool = True,
 ) -> BundleSummary:
-    """Write a bundle atomically (temp file in the same folder, fsync, ``os.replace``).
+    """Write a bundle atomically (owner-only temp file in the same folder, fsync, then moved
+    into place by :func:`frontdesk.export.target.publish`; without ``overwrite`` a file that
+    appeared at ``path`` meanwhile is not replaced).
 
     Raises :class:`BundleError` ``unwritable`` naming ``path`` if the folder is missing or not
     writable or the rename fails; no partial file is left behind in either case.
     """
+    from frontdesk.export.target import publish
+
     target = Path(path)
     created = (meta.created_at or datetime.now(UTC)).astimezone(UTC)
     bundle_id = meta.bundle_id or str(uuid4())
@@ -302,7 +308,7 @@ def write_bundle(
             os.fsync(fh.fileno())
             fh.seek(0)
             digest, size = _hash_stream(fh)
-        os.replace(tmp, target)
+        publish(tmp, target, overwrite=overwrite)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise _unwritable(target, exc) from exc

@@ -104,11 +104,12 @@ async def test_a_range_of_days_is_exported_from_the_one_date_field(
         app.screen.query_one("#sync-export", Button).press()
         await settle(pilot)
         assert "Date, or from~to: 2026-11-20 is before 2026-11-22" in _text(app, "#sync-status")
-        assert not list(tmp_path.glob("register-*"))
+        assert not list(tmp_path.glob("*register-*"))
         _set(app, "#sync-date", "2026-11-20~2026-11-22")
         await settle(pilot)
         path = app.screen.query_one("#sync-export-path", Input).value
-        assert path == str(tmp_path / "register-2026-11-20_2026-11-22.xlsx")
+        site = ctx.require_site()
+        assert path == str(tmp_path / f"{site.name or site.id}-register-2026-11-20~2026-11-22.xlsx")
         _set(app, "#sync-export-path", str(tmp_path / "three-days.csv"))
         app.screen.query_one("#sync-export", Button).press()
         await settle(pilot)
@@ -272,4 +273,86 @@ async def test_buttons_grow_to_their_label_after_a_language_switch(ctx: AppConte
         await settle(pilot)
         for button in app.screen.query(Button):
             assert button.region.width >= len(str(button.label)), str(button.label)
-        assert str(app.screen.query_one("#sync-conflicts", Button).label) == "Conflicts (0)"
+        assert str(app.screen.query_one("#sync-conflicts", Button).label) == "Conflicts (0) · F4"
+
+
+async def test_an_existing_file_is_a_question_and_no_keeps_it(ctx: AppContext,
+                                                              tmp_path: Path) -> None:
+    """Exporting over a file asks first: No keeps the office's copy, Yes replaces it. The
+    proposed names carry the site and the day, and a second export gets its own name."""
+    from frontdesk.screens.confirm import ConfirmScreen
+
+    day = tmp_path / "day.csv"
+    day.write_text("the office's copy", encoding="utf-8")
+    async with _files_screen(ctx, "en") as (app, pilot):
+        _set(app, "#sync-export-path", str(day))
+        app.screen.query_one("#sync-export", Button).press()
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert day.read_text(encoding="utf-8") == "the office's copy"
+        assert "Not written" in _text(app, "#sync-status")
+        app.screen.query_one("#sync-export", Button).press()
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert day.read_text(encoding="utf-8-sig").startswith('"站点 Site')
+        bundle = tmp_path / "old.fdb"
+        bundle.write_bytes(b"yesterday")
+        _set(app, "#sync-bundle-path", str(bundle))
+        app.screen.query_one("#sync-bundle", Button).press()
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert bundle.read_bytes() == b"yesterday"
+
+
+async def test_proposed_names_carry_the_site_and_never_replace_the_last_export(
+        ctx: AppContext, tmp_path: Path, monkeypatch: object) -> None:
+    monkeypatch.setattr("frontdesk.screens.sync.files.documents_dir", lambda: tmp_path)  # type: ignore[attr-defined]
+    site = ctx.require_site()
+    prefix = site.name or site.id
+    async with _files_screen(ctx, "en") as (app, pilot):
+        for _ in range(2):
+            app.screen.query_one("#sync-export", Button).press()
+            await settle(pilot)
+            app.screen.query_one("#sync-bundle", Button).press()
+            await settle(pilot)
+    names = sorted(p.name for p in tmp_path.iterdir() if p.is_file())
+    assert f"{prefix}-register-2026-11-22.xlsx" in names
+    assert f"{prefix}-register-2026-11-22-2.xlsx" in names
+    assert f"{prefix}-2026-11-22T1000.fdb" in names and f"{prefix}-2026-11-22T1000-2.fdb" in names
+
+
+async def test_the_conflicts_key_never_takes_a_key_from_text_editing(ctx: AppContext) -> None:
+    """Ctrl+K in a field erases to the end of the field (Textual's Input), it does not open
+    Conflicts; F4 opens Conflicts from a field and from elsewhere; no key of this screen is one
+    a text field uses."""
+    from textual.widgets import Input as TextInput
+    from textual.widgets.input import Selection
+
+    from frontdesk.screens.sync.files import SyncScreen
+
+    field_keys = {k for b in TextInput.BINDINGS for k in b.key.split(",")}  # type: ignore[union-attr]
+    screen_keys = {k for b in SyncScreen.BINDINGS for k in b.key.split(",")}  # type: ignore[union-attr]
+    assert not field_keys & screen_keys
+    async with _files_screen(ctx, "en") as (app, pilot):
+        field = app.screen.query_one("#sync-import-path", Input)
+        field.value = "/media/usb/inbox/extra"
+        field.focus()
+        await settle(pilot)
+        field.selection = Selection.cursor(len("/media/usb/inbox"))
+        await pilot.press("ctrl+k")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConflictsScreen)
+        assert field.value == "/media/usb/inbox"
+        await pilot.press("f4")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictsScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        app.screen.query_one("#sync-export", Button).focus()
+        await pilot.press("f4")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictsScreen)
