@@ -187,9 +187,14 @@ def run_list(args: argparse.Namespace) -> int:
 
             for r in rows:
                 out = (r["time_out"] or "on site")[11:16] if r["time_out"] else "on site"
+                mark = "  [CONFLICT: two sites edited it]" if r["conflict"] else ""
                 sys.stdout.write(f"{r['id']}  {r['time_in'][:16]}  {out:8} {r['kind']:18} "
-                                 f"{term_safe(r['name'])}  {term_safe(r['organisation'])}\n")
-            sys.stdout.write(f"{len(rows)} entries\n")
+                                 f"{term_safe(r['name'])}  {term_safe(r['organisation'])}"
+                                 f"{mark}\n")
+            conflicts = sum(1 for r in rows if r["conflict"])
+            sys.stdout.write(f"{len(rows)} entries" + (
+                f", {conflicts} in conflict (frontdesk conflicts list)" if conflicts else "")
+                + "\n")
     finally:
         ctx.close()
     return 0

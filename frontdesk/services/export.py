@@ -45,8 +45,12 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("location", "位置", "Location"), ("time_in", "进入时间", "Time in"),
     ("time_out", "离开时间", "Time out"), ("guard", "值班员", "Guard"),
     ("notes", "备注", "Notes"), ("scripts", "使用话术", "Scripts used"),
-    ("incident", "关联事件", "Incident"), ("id", "记录编号", "Entry id"),
+    ("incident", "关联事件", "Incident"), ("conflict", "冲突", "Conflict"),
+    ("id", "记录编号", "Entry id"),
 )
+# What the conflict column says of an entry two sites edited (both versions are kept until a
+# supervisor keeps one: files screen F8 > F4, or ``frontdesk conflicts``).
+CONFLICT_MARK = "冲突待处理 Conflict: two sites edited it"
 
 
 class ExportInputError(ValueError):
@@ -150,7 +154,15 @@ class ExportService:
         columns = tuple(Column(k, _bilingual(zh, en)) for k, zh, en in COLUMNS)
         return Sheet(title=f"{site.name or '登记簿'} 登记簿 Register {span}", header_lines=headers,
                      columns=columns, rows=rows,
-                     footer_lines=(f"共 {len(rows)} 条 / {len(rows)} entries",))
+                     footer_lines=(self._total_line(visits),))
+
+    @staticmethod
+    def _total_line(visits: list[Visit]) -> str:
+        """``共 12 条 / 12 entries``, and how many are in conflict when any are."""
+        n, k = len(visits), sum(1 for v in visits if v.conflict)
+        if not k:
+            return f"共 {n} 条 / {n} entries"
+        return f"共 {n} 条，其中 {k} 条冲突待处理 / {n} entries, {k} in conflict"
 
     def _row(self, n: int, v: Visit, zone: ZoneInfo, scripts: str, unmask: bool) -> list[object]:
         cred = v.credential_number or ""
@@ -163,7 +175,8 @@ class ExportService:
             v.came_to_see, v.guided_to, v.notified, v.location,
             v.time_in.astimezone(zone).strftime(fmt),
             v.time_out.astimezone(zone).strftime(fmt) if v.time_out else "",
-            v.guard, v.notes, scripts, v.incident_id or "", v.id,
+            v.guard, v.notes, scripts, v.incident_id or "",
+            CONFLICT_MARK if v.conflict else "", v.id,
         ]
 
     def _script_uses(self, start: datetime, end: datetime) -> dict[str, str]:

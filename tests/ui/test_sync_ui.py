@@ -183,7 +183,7 @@ async def test_supervisor_resolves_a_conflict_side_by_side(ctx: AppContext, tmp_
         assert len(table.columns) == 3
         cells = [str(c) for r in range(table.row_count) for c in table.get_row_at(r)]
         assert "=INC-7" in cells
-        app.screen.query_one("#keep-1", Button).press()
+        app.screen.query(".keep").first(Button).press()
         await settle(pilot)
         assert sync_service(ctx).conflicts() == []
 
@@ -356,3 +356,57 @@ async def test_the_conflicts_key_never_takes_a_key_from_text_editing(ctx: AppCon
         await pilot.press("f4")
         await settle(pilot)
         assert isinstance(app.screen, ConflictsScreen)
+
+
+def _conflict_text(app: FrontdeskApp) -> str:
+    """Everything the conflicts screen shows: position line, table, buttons."""
+    table = app.screen.query_one("#conflicts-table", DataTable)
+    cells = [str(c) for r in range(table.row_count) for c in table.get_row_at(r)]
+    heads = [str(c.label) for c in table.columns.values()]
+    buttons = [str(b.label) for b in app.screen.query(".keep").results(Button)]
+    return "\n".join([_text(app, "#conflicts-where"), *heads, *cells, *buttons])
+
+
+async def test_many_conflicts_of_every_kind_can_be_walked_and_resolved(tmp_path: Path) -> None:
+    """41 records of all 11 kinds, edited at 北门 and at 东门: ``n`` walks through all of them
+    and round again (it crashed with DuplicateIds at the first ``n``), each version is named
+    by its site and local time, never by an id or a clock stamp, and resolving one while
+    others remain shows the next (it crashed after committing)."""
+    import re
+
+    from tests.unit.sync_sites import conflicting_sites
+
+    north, east, keys = conflicting_sites(tmp_path)
+    east.close()
+    ids = {north.require_site().id, east.require_site().id}
+    try:
+        assert len({k for k, _ in keys}) == 11
+        async with _files_screen(north, "zh") as (app, pilot):
+            await pilot.press("f4")
+            await settle(pilot)
+            assert isinstance(app.screen, ConflictsScreen)
+            seen_kinds = set()
+            for i in range(len(keys) + 3):
+                text = _conflict_text(app)
+                assert f"第 {i % len(keys) + 1}/{len(keys)} 条" in text
+                assert "北门 · 2026-11-22 10:00" in text and "东门 · 2026-11-22 10:03" in text
+                assert not re.search(r"[0-9a-f]{32}|\d{15}-\d{6}", text), text
+                assert not any(site_id in text for site_id in ids)
+                seen_kinds.add(app.screen.items[app.screen.index].kind)
+                await pilot.press("n")
+                await settle(pilot)
+            assert len(seen_kinds) == 11
+            for left in range(len(keys) - 1, len(keys) - 4, -1):
+                buttons = list(app.screen.query(".keep").results(Button))
+                assert len(buttons) == 2
+                buttons[1].press()  # keep 北门's version
+                await settle(pilot)
+                assert len(sync_service(north).conflicts()) == left
+                assert f"/{left} 条" in _text(app, "#conflicts-where")
+                await pilot.press("n")
+                await settle(pilot)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert f"({len(keys) - 3})" in str(app.screen.query_one("#sync-conflicts", Button).label)
+    finally:
+        north.close()
