@@ -73,6 +73,7 @@ _HEAD = re.compile(rb'\{"deleted":(?:true|false),"hlc":"([0-9]{15}-[0-9]{6}-[^"\
 _MAX_MS = f"{HLC_MAX_MS:0{HLC_WIDTH_MS}d}"  # fixed-width digits compare as text
 _MAX_MS_BYTES = _MAX_MS.encode("ascii")
 _SCAN_BATCH = 1000
+_Key = tuple[str, str, str, str]  # kind, record id, version id, stamp
 _SCAN_BATCH_BYTES = 8 * 1024**2  # lines may be 4 MB each: a batch never holds more than this
 T = TypeVar("T")
 
@@ -198,7 +199,7 @@ class _VersionScan:
         self.expect = expect
         self.kinds = (None if expect.kinds is None
                       else frozenset(k.encode("utf-8") for k in expect.kinds))
-        self.pending: list[tuple[int, bytes, str, Version | None]] = []
+        self.pending: list[tuple[int, bytes, str, _Key | None]] = []
         self.pending_bytes = 0
         self.kept = SpilledLines()
         self.seen: set[str] = set()
@@ -216,14 +217,14 @@ class _VersionScan:
         m = _TAIL.search(line)
         vid = m.group(1).decode() if m is not None else ""
         fast = m is not None and hashlib.sha256(line[:m.start()] + b"}").hexdigest() == vid
-        parsed: Version | None = None
+        parsed: _Key | None = None
         try:
             if fast:
                 if not self._plausible(line):  # a bad kind or stamp: find it and say so now
                     self._validate(n, line, fast=True)
             else:
                 parsed = self._validate(n, line, fast=False)
-                vid = parsed.version_id
+                vid = parsed[2]
         except BundleError as exc:
             return exc
         self.pending.append((n, line, vid, parsed))
@@ -263,8 +264,10 @@ class _VersionScan:
         return ((kinds is None or head.group(2) in kinds)
                 and head.group(1)[:HLC_WIDTH_MS] <= _MAX_MS_BYTES)
 
-    def _validate(self, n: int, line: bytes, *, fast: bool) -> Version:
-        """Decode and check one line in full; raise :class:`BundleError` naming it."""
+    def _validate(self, n: int, line: bytes, *, fast: bool) -> _Key:
+        """Decode and check one line in full; raise :class:`BundleError` naming it. A line
+        that is not the canonical body of its id must match its content, or be a version a
+        purge marker in the bundle blanked."""
         try:
             obj = _loads(line)
         except ValueError as exc:
@@ -272,28 +275,32 @@ class _VersionScan:
                               "file is damaged or was not made by frontdesk") from None
         if not isinstance(obj, dict):
             raise BundleError("malformed", f"{VERSIONS} line {n}: not a JSON object")
-        v = _parse_version(n, obj, self.expect)
-        if not fast and v.version_id != _content_hash(v):
-            covering = [m for m in self.markers.get((v.kind, v.record_id), ()) if m.covers(v)]
-            blank = {f for m in covering for f in m.fields}
-            if not covering or any(v.payload.get(f) is not None for f in blank):
-                raise _tampered(VERSIONS, f"line {n}: version {v.version_id[:12]} does not "
-                                "match its content (it was edited after export)")
-            self.purged.add(v.version_id)
-        return v
+        _check_version(n, obj, self.expect)
+        if not fast:
+            v = _version(obj)
+            if v.version_id != _content_hash(v):
+                covering = [m for m in self.markers.get((v.kind, v.record_id), ())
+                            if m.covers(v)]
+                blank = {f for m in covering for f in m.fields}
+                if not covering or any(v.payload.get(f) is not None for f in blank):
+                    raise _tampered(VERSIONS, f"line {n}: version {v.version_id[:12]} does "
+                                    "not match its content (it was edited after export)")
+                self.purged.add(v.version_id)
+        return obj["kind"], obj["record_id"], obj["version_id"], obj["hlc"]
 
-    def _keep(self, v: Version, line: bytes, have: set[str]) -> None:
-        self.by_kind[v.kind] = self.by_kind.get(v.kind, 0) + 1
-        if v.version_id in self.seen:
+    def _keep(self, key: _Key, line: bytes, have: set[str]) -> None:
+        kind, record_id, vid, hlc = key
+        self.by_kind[kind] = self.by_kind.get(kind, 0) + 1
+        if vid in self.seen:
             return  # a repeated line is harmless
-        self.seen.add(v.version_id)
-        if v.version_id in have:
+        self.seen.add(vid)
+        if vid in have:
             self.known += 1
             return
-        if ((self.follow_until is None or v.hlc[:HLC_WIDTH_MS] <= self.follow_until)
-                and (self.max_hlc is None or v.hlc > self.max_hlc)):
-            self.max_hlc = v.hlc
-        self.kept.add(v.kind, v.record_id, v.version_id, line)
+        if ((self.follow_until is None or hlc[:HLC_WIDTH_MS] <= self.follow_until)
+                and (self.max_hlc is None or hlc > self.max_hlc)):
+            self.max_hlc = hlc
+        self.kept.add(kind, record_id, vid, line)
 
 
 def _followable(stamp: str, expect: Expect) -> bool:
@@ -396,9 +403,9 @@ def _parse_member(
     return out
 
 
-def _parse_version(n: int, o: dict[str, Any], expect: Expect) -> Version:
-    """A decoded line as a version, every field checked (this runs once per new line of a
-    big bundle: plain type checks, and the message is built only for a refusal)."""
+def _check_version(n: int, o: dict[str, Any], expect: Expect) -> None:
+    """Check every field of a decoded line (this runs once per new line of a big bundle:
+    plain type checks; the message is built only for a refusal)."""
     if o.keys() != _VERSION_KEYS:
         raise BundleError("malformed", f"{VERSIONS} line {n}: not a valid version")
     vid, kind, rid, origin = o["version_id"], o["kind"], o["record_id"], o["origin"]
@@ -414,8 +421,12 @@ def _parse_version(n: int, o: dict[str, Any], expect: Expect) -> Version:
         where = f"{VERSIONS} line {n}: the {_shown(kind)} record {_shown(rid)}"
         _check_kind(where, kind, expect)
         _check_stamp(where, hlc)
-    return Version(vid, kind, rid, tuple(sorted(parents)), hlc, origin, o["deleted"],
-                   o["payload"])
+
+
+def _version(o: dict[str, Any]) -> Version:
+    """A checked line (:func:`_check_version`) as a version."""
+    return Version(o["version_id"], o["kind"], o["record_id"], tuple(sorted(o["parents"])),
+                   o["hlc"], o["origin"], o["deleted"], o["payload"])
 
 
 def _parse_purge(n: int, o: dict[str, Any], expect: Expect) -> PurgeMarker:
