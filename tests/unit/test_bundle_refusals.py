@@ -26,6 +26,7 @@ SMALL = {  # the unit-test sizes of the big kinds (the benchmark uses the full o
     "honest zip bomb": {"size": 24 * 1024**2},
     "lying zip bomb": {"size": 64 * 1024**2},
     "a million empty members": {"count": 70_000},  # past 65,535: the ZIP64 end records
+    "2 GB member with a bad first line": {"chunks": 40},
 }
 
 
