@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from frontdesk.domain.register.validation import mask_id
 from frontdesk.domain.register.visits import Visit
-from frontdesk.export import Column, ExportError, Sheet, write_csv, write_pdf, write_xlsx
+from frontdesk.export import Column, Sheet, write_csv, write_pdf, write_xlsx
 from frontdesk.export.target import (
     check_target,
     format_for,
@@ -216,7 +216,8 @@ class ExportService:
         """Write the register to ``path`` in the format its extension names (``fmt``, if
         given, must agree). Refuses (:class:`~frontdesk.export.target.TargetError`) the
         database, anything not a regular file, and an existing file unless ``force``; raises
-        :class:`ExportError` if the file cannot be written (the old file is then intact)."""
+        :class:`~frontdesk.export.ExportError` if the file cannot be written (the old file is
+        then intact)."""
         target = check_target(path, protected=protected_paths(self.ctx.require_db().path),
                               force=force)
         fmt = format_for(path, fmt, FORMATS)

@@ -410,3 +410,17 @@ async def test_many_conflicts_of_every_kind_can_be_walked_and_resolved(tmp_path:
             assert f"({len(keys) - 3})" in str(app.screen.query_one("#sync-conflicts", Button).label)
     finally:
         north.close()
+
+
+async def test_the_live_database_is_refused_in_the_screens_language(ctx: AppContext) -> None:
+    """Typing the database's own path as the export file: refused, said in Chinese, and the
+    database is still a database."""
+    db = ctx.require_db().path
+    async with _files_screen(ctx, "zh") as (app, pilot):
+        for field, button in (("#sync-export-path", "#sync-export"),
+                              ("#sync-bundle-path", "#sync-bundle")):
+            _set(app, field, str(db))
+            app.screen.query_one(button, Button).press()
+            await settle(pilot)
+            assert "这是数据库文件" in _text(app, "#sync-status")
+    assert db.read_bytes()[:16] == b"SQLite format 3\x00"

@@ -227,7 +227,7 @@ class SyncScreen(FrontdeskScreen[None]):
                 self.post_message(Deliver(self._ask_replace, path,
                                           lambda: self._run_export(day_text, fmt, path, True)))
                 return
-            self.post_message(Deliver(self._status, t("sync.error", message=exc.message), False))
+            self.post_message(Deliver(self._status, _failed(exc), False))
             return
         except (ExportInputError, ExportError) as exc:
             self.post_message(Deliver(self._status, t("sync.error", message=str(exc)), False))
