@@ -40,14 +40,17 @@ def run(args: argparse.Namespace) -> int:
         result = audit_service(ctx).verify(anchor)
     finally:
         ctx.close()
+    # The chain starts at seq 1, so the last verified event is number ``count``.
+    anchor_text = f"{result.count}:{result.head}"
     if getattr(args, "json", False):
         sys.stdout.write(json.dumps({"ok": result.ok, "events": result.count, "head": result.head,
+                                     "audit_head": anchor_text,
                                      "first_broken_seq": result.first_broken_seq,
                                      "reason": result.reason}) + "\n")
     elif result.ok:
-        sys.stdout.write(f"ok, {result.count} events, head {result.head}\n")
+        sys.stdout.write(f"ok, {result.count} events, head {anchor_text}\n")
     else:
         sys.stdout.write(f"BROKEN at event {result.first_broken_seq}: {result.reason} "
                          f"({result.count} events verified before it, last good head "
-                         f"{result.head})\n")
+                         f"{anchor_text})\n")
     return 0 if result.ok else 1

@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -21,16 +20,28 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     exp.add_argument("--out", help="file to write (default: standard output)")
     tpl = actions.add_parser("template", help="an empty CSV with one example row")
     tpl.add_argument("--out", help="file to write (default: standard output)")
+    for parser in (exp, tpl):
+        parser.add_argument("--force", action="store_true",
+                            help="replace FILE if it already exists")
     for parser in (imp, exp, tpl):
         common_db(parser)
         parser.set_defaults(func=run)
 
 
-def _write(text: str, out: str | None) -> None:
-    if out:
-        Path(out).write_text(text, encoding="utf-8-sig", newline="")
-    else:
+def _write_template(text: str, args: argparse.Namespace) -> None:
+    """The template to standard output, or to ``--out`` under the export rules (never over the
+    database, a device or, without ``--force``, an existing file)."""
+    from frontdesk.export.sheet import atomic_output
+    from frontdesk.export.target import check_target, protected_paths
+    from frontdesk.paths import resolve_paths
+
+    if not args.out:
         sys.stdout.write(text)
+        return
+    protected = protected_paths(resolve_paths(getattr(args, "db", None)).db_file)
+    target = check_target(args.out, protected=protected, force=args.force)
+    with atomic_output(target, overwrite=args.force) as tmp:
+        tmp.write_text(text, encoding="utf-8-sig", newline="")
 
 
 def _read_csv(path: str) -> tuple[str, str]:
@@ -49,11 +60,19 @@ def _read_csv(path: str) -> tuple[str, str]:
 
 def run(args: argparse.Namespace) -> int:
     """Run the chosen action on the database named by ``--db``."""
+    from frontdesk.cli.main import CliError
+    from frontdesk.export import ExportError
+    from frontdesk.export.target import TargetError
     from frontdesk.services.escalation.contacts import ContactService
     from frontdesk.text import one_line
 
     if args.contacts_action == "template":
-        _write(ContactService.template(), args.out)
+        try:
+            _write_template(ContactService.template(), args)
+        except TargetError as exc:
+            raise CliError(f"--out: {exc.message}", exc.code) from None
+        except ExportError as exc:
+            raise CliError(f"--out: {exc}", "unwritable") from None
         return 0
     from frontdesk.context import AppContext
 
@@ -63,11 +82,11 @@ def run(args: argparse.Namespace) -> int:
         svc: ContactService = ctx.service("contacts", ContactService)  # type: ignore[assignment]
         if args.contacts_action == "export":
             try:
-                svc.write_csv(args.out, who="cli")
-            except OSError as exc:
-                sys.stderr.write(f"frontdesk: cannot write {args.out}: "
-                                 f"{exc.strerror or exc}\n")
-                return 2
+                svc.write_csv(args.out, who="cli", force=args.force)
+            except TargetError as exc:
+                raise CliError(f"--out: {exc.message}", exc.code) from None
+            except ExportError as exc:
+                raise CliError(f"--out: {exc}", "unwritable") from None
             return 0
         text, problem = _read_csv(args.file)
         if problem:

@@ -13,8 +13,8 @@ import sys
 from collections.abc import Sequence
 
 # Every subcommand group, in the order ``--help`` lists them (one module each, wired here).
-SUBCOMMANDS = ("audit", "contacts", "demo", "doctor", "export", "incident", "settings", "sync",
-               "users", "visit")
+SUBCOMMANDS = ("audit", "conflicts", "contacts", "demo", "doctor", "export", "incident",
+               "settings", "sync", "users", "visit")
 
 
 def _subcommand_modules() -> list[str]:

@@ -18,7 +18,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     ssub = p.add_subparsers(dest="sync_command", metavar="ACTION", required=True)
     ex = ssub.add_parser("export", help="write every record version this site knows")
     common_db(ex)
-    ex.add_argument("--out", required=True, metavar="FILE", help="bundle file to write")
+    where = ex.add_mutually_exclusive_group()
+    where.add_argument("--out", default=None, metavar="FILE",
+                       help="bundle file to write (FILE.fdb; default: SITE-DATETHHMM.fdb in "
+                            "--out-dir)")
+    where.add_argument("--out-dir", default=".", metavar="FOLDER",
+                       help="folder for the default file name (default: the current folder)")
+    ex.add_argument("--force", action="store_true", help="replace FILE if it already exists")
     ex.add_argument("--for-peer", default=None, metavar="SITE",
                     help="only what was not yet sent to (or received from) site SITE")
     ex.set_defaults(func=run_export)
@@ -40,19 +46,23 @@ def _print(args: argparse.Namespace, obj: dict[str, object], text: str) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     """Write the bundle; an unwritable path is a clear error (exit 2)."""
+    from frontdesk.cli.export import out_folder
     from frontdesk.cli.main import CliError
     from frontdesk.context import AppContext
     from frontdesk.services.sync import SyncError, sync_service
 
+    folder = None if args.out else out_folder(args.out_dir)
     ctx = AppContext.create(getattr(args, "db", None))
     ctx.open()
     try:
+        service = sync_service(ctx)
         try:
-            res = sync_service(ctx).export_bundle(args.out, for_peer=args.for_peer)
+            path = args.out or service.default_path(folder or ".")
+            res = service.export_bundle(path, for_peer=args.for_peer, force=args.force)
         except SyncError as exc:
             raise CliError(f"sync export --out: {exc.message}", exc.code) from None
         _print(args, res.to_json(), f"wrote {res.path}: {res.versions} versions, "
-               f"{res.purges} purge orders, {res.size} bytes")
+               f"{res.purges} purge orders, {res.size} bytes\naudit head {res.audit_head}")
     finally:
         ctx.close()
     return 0

@@ -196,8 +196,13 @@ def run_list(args: argparse.Namespace) -> int:
                 out += " " * max(15 - cell_len(out), 0)  # Chinese takes two cells each
                 sys.stdout.write(f"{one_line(r['id'])}  {r['time_in'][:16]}  {out} "
                                  f"{one_line(r['kind']):18} {one_line(r['name'])}  "
-                                 f"{one_line(r['organisation'])}\n")
-            sys.stdout.write(f"{len(rows)} entries\n")
+                                 f"{one_line(r['organisation'])}"
+                                 + ("  [CONFLICT: two sites edited it]" if r["conflict"] else "")
+                                 + "\n")
+            conflicts = sum(1 for r in rows if r["conflict"])
+            sys.stdout.write(f"{len(rows)} entries" + (
+                f", {conflicts} in conflict (frontdesk conflicts list)" if conflicts else "")
+                + "\n")
     finally:
         ctx.close()
     return 0

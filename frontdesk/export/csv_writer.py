@@ -28,10 +28,11 @@ def csv_cell(value: object) -> str:
     return "'" + text if needs_formula_guard(text) else text
 
 
-def write_csv(sheet: Sheet, path: str | os.PathLike[str]) -> None:
-    """Write ``sheet`` as a CSV file at ``path`` (atomically; raises :class:`ExportError`)."""
+def write_csv(sheet: Sheet, path: str | os.PathLike[str], *, overwrite: bool = True) -> None:
+    """Write ``sheet`` as a CSV file at ``path`` (atomically; raises :class:`ExportError`;
+    ``overwrite``: see :func:`~frontdesk.export.sheet.atomic_output`)."""
     with (
-        atomic_output(path) as tmp,
+        atomic_output(path, overwrite=overwrite) as tmp,
         open(tmp, "w", encoding="utf-8-sig", errors="replace", newline="") as handle,
     ):
         writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\r\n")

@@ -14,7 +14,8 @@ subset). Where it comes from, in order:
 
 A candidate counts only if its character map covers a few common Chinese characters.
 :func:`open_canvas` returns a :class:`Canvas` for the chosen font: :class:`FpdfCanvas`
-(fpdf2, font embedded as a subset) or :class:`ReportLabCanvas` (``STSong-Light``).
+(fpdf2, a subset of the font embedded with TrueType outlines: :mod:`.truetype`) or
+:class:`ReportLabCanvas` (``STSong-Light``).
 Canvas coordinates are millimetres from the top left of an A4 landscape page.
 """
 from __future__ import annotations
@@ -23,10 +24,15 @@ import importlib
 import importlib.metadata
 import importlib.util
 import os
+import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fpdf import FPDF
 
 __all__ = [
     "NO_EMBED_WARNING",
@@ -163,6 +169,7 @@ class Canvas(Protocol):
 
     def units(self, ch: str) -> float: ...  # advance width of ch in 1/1000 em
     def has_glyph(self, ch: str) -> bool: ...
+    def prepare(self, chars: Iterable[str]) -> None: ...  # every character drawn, before drawing
     def new_page(self) -> None: ...
     def text(self, x: float, y: float, s: str, size: float) -> None: ...  # y = baseline
     def line(self, x1: float, y1: float, x2: float, y2: float) -> None: ...
@@ -171,34 +178,52 @@ class Canvas(Protocol):
 
 
 class FpdfCanvas:
-    """fpdf2 drawing with an embedded (subset) TrueType/OpenType font."""
+    """fpdf2 drawing with an embedded subset of the font, in TrueType outlines.
+
+    Text is measured with the font's own metrics while the layout is made; :meth:`prepare`
+    then gets every character the document will draw and builds the embedded font from them
+    (see :mod:`frontdesk.export.truetype` for why it is rebuilt rather than passed as it is).
+    """
 
     def __init__(self, path: Path, font: FontChoice, title: str) -> None:
-        from fpdf import FPDF
-        from fpdf.fonts import TTFFont
+        from frontdesk.export.truetype import Metrics
 
         self.path = path
-        self.pdf = FPDF(orientation="L", unit="mm", format="A4")
-        self.pdf.set_auto_page_break(False)
-        self.pdf.set_creator("frontdesk")
-        self.pdf.set_title(title)
-        if font.index:  # a face inside a .ttc collection (fpdf2 >= 2.8)
-            self.pdf.add_font("cjk", "", str(font.path), collection_font_number=font.index)
-        else:
-            self.pdf.add_font("cjk", "", str(font.path))
-        self.pdf.set_font("cjk", size=9)
-        self.pdf.set_line_width(0.15)
+        self.font = font
+        self.title = title
+        self.metrics = Metrics(font.path, font.index)
         self.size = 9.0
-        loaded = self.pdf.current_font
-        if not isinstance(loaded, TTFFont):
-            raise TypeError(f"not a TrueType/OpenType font: {font.path}")
-        self.widths, self.cmap = loaded.cw, loaded.cmap
+        self._pdf: FPDF | None = None
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
 
     def units(self, ch: str) -> float:
-        return float(self.widths[ord(ch)])
+        return self.metrics.units(ch)
 
     def has_glyph(self, ch: str) -> bool:
-        return ord(ch) in self.cmap
+        return self.metrics.has_glyph(ch)
+
+    def prepare(self, chars: Iterable[str]) -> None:
+        from fpdf import FPDF
+
+        from frontdesk.export.truetype import write_truetype_subset
+
+        self._folder = tempfile.TemporaryDirectory(prefix="frontdesk-font-")
+        subset = write_truetype_subset(self.font.path, self.font.index, chars,
+                                       Path(self._folder.name) / "cjk.ttf")
+        pdf = self._pdf = FPDF(orientation="L", unit="mm", format="A4")
+        pdf.set_auto_page_break(False)
+        pdf.set_creator("frontdesk")
+        pdf.set_title(self.title)
+        pdf.add_font("cjk", "", str(subset))
+        pdf.set_font("cjk", size=self.size)
+        pdf.set_line_width(0.15)
+
+    @property
+    def pdf(self) -> FPDF:
+        """The document (after :meth:`prepare`)."""
+        if self._pdf is None:
+            raise RuntimeError("FpdfCanvas.prepare() must be called before drawing")
+        return self._pdf
 
     def new_page(self) -> None:
         self.pdf.add_page()
@@ -220,7 +245,12 @@ class FpdfCanvas:
         self.pdf.set_fill_color(0)
 
     def save(self) -> None:
-        self.pdf.output(str(self.path))
+        try:
+            self.pdf.output(str(self.path))
+        finally:
+            if self._folder is not None:
+                self._folder.cleanup()
+                self._folder = None
 
 
 class ReportLabCanvas:
@@ -245,6 +275,9 @@ class ReportLabCanvas:
 
     def has_glyph(self, ch: str) -> bool:
         return ord(ch) <= 0xFFFF  # UniGB-UCS2-H encodes the Basic Multilingual Plane only
+
+    def prepare(self, chars: Iterable[str]) -> None:
+        """Nothing to build: the font is not embedded."""
 
     def new_page(self) -> None:
         if self.started:

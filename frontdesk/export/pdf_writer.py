@@ -242,6 +242,22 @@ def _layout(sheet: Sheet, lay: _Layout, grid: _Grid) -> list[_Page]:
     return pages
 
 
+def _folio(number: int, total: int) -> str:
+    return f"第 {number} 页 / 共 {total} 页 — page {number} of {total}"
+
+
+def _characters(pages: list[_Page], run_head: str) -> set[str]:
+    """Every character the drawing will use (the embedded font is cut down to these)."""
+    chars = set(run_head) | set(_folio(len(pages), len(pages))) | set("0123456789")
+    for page in pages:
+        for _top, lines, _size in page.blocks:
+            chars.update(*lines)
+        for _top, _h, cells, _head in page.rows:
+            for lines in cells:
+                chars.update(*lines)
+    return chars
+
+
 def _draw(canvas: Canvas, lay: _Layout, grid: _Grid, pages: list[_Page], run_head: str) -> None:
     """Draw the laid-out pages, with the running head and "page N of M" on each."""
     total, size, right = len(pages), grid.size, PAGE_W - MARGIN
@@ -249,7 +265,7 @@ def _draw(canvas: Canvas, lay: _Layout, grid: _Grid, pages: list[_Page], run_hea
         canvas.new_page()
         if number > 1:
             canvas.text(MARGIN, MARGIN + 2.5, run_head, 8.0)
-        folio = f"第 {number} 页 / 共 {total} 页 — page {number} of {total}"
+        folio = _folio(number, total)
         folio_x = (PAGE_W - lay.units(folio) * 8.0 * PT / 1000) / 2
         canvas.text(folio_x, PAGE_H - MARGIN + 2, folio, 8.0)
         for top, lines, bsize in page.blocks:
@@ -272,7 +288,8 @@ def _draw(canvas: Canvas, lay: _Layout, grid: _Grid, pages: list[_Page], run_hea
 
 
 def write_pdf(sheet: Sheet, path: str | os.PathLike[str], *,
-              font_path: str | os.PathLike[str] | None = None, font_index: int = 0) -> list[str]:
+              font_path: str | os.PathLike[str] | None = None, font_index: int = 0,
+              overwrite: bool = True) -> list[str]:
     """Write ``sheet`` as a PDF at ``path`` (atomically) and return warnings for the user.
 
     ``font_path``/``font_index`` name a preferred font file (a site setting); otherwise the
@@ -280,7 +297,7 @@ def write_pdf(sheet: Sheet, path: str | os.PathLike[str], *,
     when the file cannot be written, or when no Chinese font and no ReportLab are available.
     """
     title = " ".join(_DROP.sub("", cell_text(sheet.title)).split())
-    with atomic_output(path) as tmp:
+    with atomic_output(path, overwrite=overwrite) as tmp:
         canvas, warnings = open_canvas(tmp, title, font_path, font_index)
         if canvas is None:
             raise ExportError(path, "no Chinese font for the PDF: install the "
@@ -291,6 +308,7 @@ def write_pdf(sheet: Sheet, path: str | os.PathLike[str], *,
         lay.cut = 0  # a shortened running head is not worth a warning
         grid = _Grid.for_sheet(sheet)
         pages = _layout(sheet, lay, grid)
+        canvas.prepare(_characters(pages, run_head))
         _draw(canvas, lay, grid, pages, run_head)
         canvas.save()
     if lay.missing:

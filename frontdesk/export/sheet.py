@@ -147,14 +147,18 @@ def column_widths(columns: Sequence[Column], rows: Sequence[Sequence[Value]],
 
 
 @contextmanager
-def atomic_output(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; on success it atomically replaces ``path``.
+def atomic_output(path: str | os.PathLike[str], *, overwrite: bool = True) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success it is moved to ``path``.
 
-    The temporary file lives in the same folder (so ``os.replace`` is atomic), is created with
-    mode 0600 (exports hold personal data), is flushed to disk before the rename, and is
-    removed if anything fails, so a failed export never leaves a partial file behind.
-    Any ``OSError`` is raised as :class:`ExportError` naming ``path``.
+    The temporary file lives in the same folder (so the move is atomic), is created with mode
+    0600 (exports hold personal data), is flushed to disk before the move, and is removed if
+    anything fails, so a failed export never leaves a partial file behind and never harms the
+    file that was there. Without ``overwrite`` a file that appeared at ``path`` meanwhile is
+    not replaced (:class:`frontdesk.export.target.TargetError`). Any ``OSError`` is raised as
+    :class:`ExportError` naming ``path``.
     """
+    from frontdesk.export.target import publish
+
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     try:
@@ -167,7 +171,7 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[Path]:
         yield tmp
         with open(tmp, "rb") as written:
             os.fsync(written.fileno())
-        os.replace(tmp, target)
+        publish(tmp, target, overwrite=overwrite)
     except OSError as exc:
         raise ExportError(target, _reason(exc)) from exc
     finally:

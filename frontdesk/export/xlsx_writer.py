@@ -90,13 +90,14 @@ def _fit(text: str) -> str:
     return text[: EXCEL_MAX_CELL_CHARS - 1] + "…"
 
 
-def write_xlsx(sheet: Sheet, path: str | os.PathLike[str]) -> None:
-    """Write ``sheet`` as an XLSX workbook at ``path`` (atomically; raises :class:`ExportError`).
+def write_xlsx(sheet: Sheet, path: str | os.PathLike[str], *, overwrite: bool = True) -> None:
+    """Write ``sheet`` as an XLSX workbook at ``path`` (atomically; raises :class:`ExportError`;
+    ``overwrite``: see :func:`~frontdesk.export.sheet.atomic_output`).
 
     XlsxWriter's row scratch files go to a private temporary folder that is always removed,
     so a failed export leaves no personal data behind in the temp or the target folder.
     """
-    with atomic_output(path) as tmp, tempfile.TemporaryDirectory(
+    with atomic_output(path, overwrite=overwrite) as tmp, tempfile.TemporaryDirectory(
         prefix="frontdesk-xlsx-", ignore_cleanup_errors=True
     ) as scratch:
         streamed = len(sheet.rows) * len(sheet.columns) > CONSTANT_MEMORY_CELLS

@@ -78,6 +78,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "field.site": ("项目", "Site"),
     "field.incident_id": ("关联事件", "Incident"),
     "field.edited_by": ("修改人", "Edited by"),
+    "field.edited_at": ("修改时间", "Edited at"),
     "field.purged": ("已清除个人信息", "Personal data purged"),
     "ph.name": ("必填（可疑人员可空）", "required (may be empty for a suspicious person)"),
     "ph.phone": ("如 138 0013 8000", "e.g. 138 0013 8000"),

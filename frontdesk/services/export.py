@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING
 from frontdesk.domain import sitetime
 from frontdesk.domain.register.validation import mask_id
 from frontdesk.domain.register.visits import Visit
-from frontdesk.export import Column, ExportError, Sheet, write_csv, write_pdf, write_xlsx
+from frontdesk.export import Column, Sheet, write_csv, write_pdf, write_xlsx
+from frontdesk.export.target import (
+    check_target,
+    format_for,
+    protected_paths,
+    register_name,
+    unused,
+)
 from frontdesk.i18n import catalog
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,8 +45,12 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("location", "位置", "Location"), ("time_in", "进入时间", "Time in"),
     ("time_out", "离开时间", "Time out"), ("guard", "值班员", "Guard"),
     ("notes", "备注", "Notes"), ("scripts", "使用话术", "Scripts used"),
-    ("incident", "关联事件", "Incident"), ("id", "记录编号", "Entry id"),
+    ("incident", "关联事件", "Incident"), ("conflict", "冲突", "Conflict"),
+    ("id", "记录编号", "Entry id"),
 )
+# What the conflict column says of an entry two sites edited (both versions are kept until a
+# supervisor keeps one: files screen F8 > F4, or ``frontdesk conflicts``).
+CONFLICT_MARK = "冲突待处理 Conflict: two sites edited it"
 
 
 class ExportInputError(ValueError):
@@ -54,11 +65,12 @@ class ExportOutcome:
     format: str
     rows: int
     warnings: tuple[str, ...] = ()
+    audit_head: str = ""  # SEQ:HASH after the export's own audit event
 
     def to_json(self) -> dict[str, object]:
         """Stable JSON fields (see docs/cli.md)."""
         return {"file": str(self.path), "format": self.format, "rows": self.rows,
-                "warnings": list(self.warnings)}
+                "warnings": list(self.warnings), "audit_head": self.audit_head}
 
 
 def parse_day(text: str, what: str = "date") -> date:
@@ -139,7 +151,15 @@ class ExportService:
         columns = tuple(Column(k, _bilingual(zh, en)) for k, zh, en in COLUMNS)
         return Sheet(title=f"{site.name or '登记簿'} 登记簿 Register {span}", header_lines=headers,
                      columns=columns, rows=rows,
-                     footer_lines=(f"共 {len(rows)} 条 / {len(rows)} entries",))
+                     footer_lines=(self._total_line(visits),))
+
+    @staticmethod
+    def _total_line(visits: list[Visit]) -> str:
+        """``共 12 条 / 12 entries``, and how many are in conflict when any are."""
+        n, k = len(visits), sum(1 for v in visits if v.conflict)
+        if not k:
+            return f"共 {n} 条 / {n} entries"
+        return f"共 {n} 条，其中 {k} 条冲突待处理 / {n} entries, {k} in conflict"
 
     def _row(self, n: int, v: Visit, tz: str, scripts: str, unmask: bool) -> list[object]:
         cred = v.credential_number or ""
@@ -151,7 +171,8 @@ class ExportService:
             v.came_to_see, v.guided_to, v.notified, v.location,
             sitetime.full_time(v.time_in, tz),
             sitetime.full_time(v.time_out, tz) if v.time_out else "",
-            v.guard, v.notes, scripts, v.incident_id or "", v.id,
+            v.guard, v.notes, scripts, v.incident_id or "",
+            CONFLICT_MARK if v.conflict else "", v.id,
         ]
 
     def _script_uses(self, start: datetime, end: datetime) -> dict[str, str]:
@@ -173,41 +194,53 @@ class ExportService:
         return {k: "; ".join(v) for k, v in out.items()}
 
     def _audit_line(self) -> str:
-        from frontdesk.services.sync import audit_head
+        """The chain head when the sheet is made, as ``audit verify --anchor`` takes it."""
+        from frontdesk.services.trust.audit import audit_service
 
-        head = audit_head(self.ctx)
-        return f"审计链 Audit chain head: {head}" if head else "审计链 audit: not enabled"
+        return f"审计链 Audit chain head: {audit_service(self.ctx).anchor()}"
 
-    def write(self, fmt: str, path: str | os.PathLike[str], first: date,
-              last: date | None = None) -> ExportOutcome:
-        """Write the register as ``fmt`` to ``path``; raise :class:`ExportError` if unwritable."""
-        if fmt not in FORMATS:
-            raise ExportInputError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
+    def default_path(self, fmt: str, first: date, last: date | None = None,
+                     folder: str | os.PathLike[str] = ".") -> Path:
+        """``folder/北门-register-2026-12-02.xlsx`` (a range: ``…-2026-12-01~2026-12-02.xlsx``),
+        with ``-2``, ``-3``... added when that name is taken."""
+        site = self.ctx.require_site()
+        return unused(Path(folder), register_name(site.name or site.id, first, last or first,
+                                                  fmt))
+
+    def write(self, fmt: str | None, path: str | os.PathLike[str], first: date,
+              last: date | None = None, *, force: bool = False) -> ExportOutcome:
+        """Write the register to ``path`` in the format its extension names (``fmt``, if
+        given, must agree). Refuses (:class:`~frontdesk.export.target.TargetError`) the
+        database, anything not a regular file, and an existing file unless ``force``; raises
+        :class:`~frontdesk.export.ExportError` if the file cannot be written (the old file is
+        then intact)."""
+        target = check_target(path, protected=protected_paths(self.ctx.require_db().path),
+                              force=force)
+        fmt = format_for(path, fmt, FORMATS)
         last = last or first
         sheet = self.sheet(first, last)
-        target = Path(path)
-        if target.is_dir():
-            raise ExportError(target, "that is a folder; give a file name")
         warnings: list[str] = []
         if fmt == "xlsx":
-            write_xlsx(sheet, target)
+            write_xlsx(sheet, target, overwrite=force)
         elif fmt == "csv":
-            write_csv(sheet, target)
+            write_csv(sheet, target, overwrite=force)
         else:
-            warnings = write_pdf(sheet, target)
-        self._record(fmt, target, first, last, len(sheet.rows))
-        return ExportOutcome(target, fmt, len(sheet.rows), tuple(warnings))
+            warnings = write_pdf(sheet, target, overwrite=force)
+        anchor = self._record(fmt, target, first, last, len(sheet.rows))
+        return ExportOutcome(target, fmt, len(sheet.rows), tuple(warnings), anchor)
 
-    def _record(self, fmt: str, target: Path, first: date, last: date, rows: int) -> None:
+    def _record(self, fmt: str, target: Path, first: date, last: date, rows: int) -> str:
         """The audit event of the export: format, date range, row count, masked or not (the
-        file is removed if the event cannot be stored; see services.audit.record_export)."""
+        file is removed if the event cannot be stored; see services.audit.record_export);
+        returns the chain head after it (``SEQ:HASH``)."""
         from frontdesk.domain.trust.audit import detail
-        from frontdesk.services.trust.audit import record_export
+        from frontdesk.services.trust.audit import anchor_of, record_export
 
         ids = "unmasked" if self.ctx.session.can("unmask_id") else "masked"
-        record_export(self.ctx, "register", f"{first}..{last}", target,
-                      (detail("format", fmt), detail("from", first), detail("to", last),
-                       detail("rows", rows), detail("id_numbers", ids)))
+        event = record_export(self.ctx, "register", f"{first}..{last}", target,
+                              (detail("format", fmt), detail("from", first), detail("to", last),
+                               detail("rows", rows), detail("id_numbers", ids)))
+        return anchor_of(event)
 
 
 def export_service(ctx: AppContext) -> ExportService:

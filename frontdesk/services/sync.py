@@ -1,6 +1,6 @@
 """File sync use cases: write a bundle, preview and import one, list and resolve conflicts.
 
-Import reads and verifies the whole bundle first (:func:`frontdesk.sync.bundle.scan_bundle`);
+Import reads and verifies the whole bundle first (:func:`frontdesk.sync.reader.scan_bundle`);
 only then does it open one write transaction and merge (:func:`frontdesk.storage.sync.import_scanned`),
 so a bad file or a failure halfway leaves the database as it was.
 """
@@ -13,8 +13,18 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
-from frontdesk.domain.sync.versioning import Version
+from frontdesk.domain.sync.kinds import SYNCED_KINDS
+from frontdesk.domain.sync.versioning import MAX_DRIFT_MS, Version
+from frontdesk.export.target import (
+    TargetError,
+    bundle_name,
+    check_target,
+    format_for,
+    protected_paths,
+    unused,
+)
 from frontdesk.storage import records
 from frontdesk.storage import sync as store
 from frontdesk.storage.migrations import SCHEMA_VERSION
@@ -22,12 +32,18 @@ from frontdesk.sync.bundle import (
     Bundle,
     BundleError,
     BundleMeta,
+    Expect,
     ScannedBundle,
-    read_bundle,
-    scan_bundle,
     write_bundle,
 )
 from frontdesk.sync.merge import MergeReport
+from frontdesk.services.trust.audit import (
+    anchor_of,
+    audit_service,
+    record_bundle_export,
+    record_import,
+)
+from frontdesk.sync.reader import read_bundle, scan_bundle
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.context import AppContext
@@ -101,12 +117,13 @@ class ExportResult:
     size: int
     sha256: str
     for_peer: str | None
+    audit_head: str = ""  # SEQ:HASH after the bundle's own export event
 
     def to_json(self) -> dict[str, Any]:
         """Stable JSON fields (see docs/cli.md)."""
         return {"file": str(self.path), "bundle_id": self.bundle_id, "versions": self.versions,
                 "purges": self.purges, "bytes": self.size, "sha256": self.sha256,
-                "for_peer": self.for_peer}
+                "for_peer": self.for_peer, "audit_head": self.audit_head}
 
 
 @dataclass(frozen=True)
@@ -118,26 +135,6 @@ class Conflict:
     heads: list[Version]
 
 
-def audit_head(ctx: AppContext) -> str | None:
-    """The audit-chain head hash if the trust feature provides one, else ``None``."""
-    try:
-        from frontdesk.services.trust import audit  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    func = getattr(audit, "chain_head", None)
-    try:
-        if func is not None:
-            head = func(ctx)
-        else:
-            service_cls = getattr(audit, "AuditService")
-            head = ctx.service("audit", service_cls).chain_head()  # type: ignore[attr-defined]
-    except (AttributeError, TypeError):
-        return None
-    if head is None:
-        return None
-    return str(getattr(head, "hash", head))
-
-
 class SyncService:
     """Sync use cases on one context."""
 
@@ -145,11 +142,29 @@ class SyncService:
         self.ctx = ctx
 
     # -- out -------------------------------------------------------------------------------
-    def export_bundle(self, path: str | os.PathLike[str], for_peer: str | None = None) -> ExportResult:
+    def default_path(self, folder: str | os.PathLike[str] = ".") -> Path:
+        """``folder/北门-2026-12-02T1830.fdb`` (now, in site time), with ``-2``, ``-3``...
+        added when that name is taken."""
+        site = self.ctx.require_site()
+        at = self.ctx.clock.now().astimezone(ZoneInfo(site.timezone))
+        return unused(Path(folder), bundle_name(site.name or site.id, at))
+
+    def export_bundle(self, path: str | os.PathLike[str], for_peer: str | None = None, *,
+                      force: bool = False) -> ExportResult:
         """Write every version this site knows (or those ``for_peer`` has not had) and all
-        purge markers. Raise :class:`SyncError` ``unwritable`` if the file cannot be written."""
+        purge markers, owner-only (bundles carry unmasked numbers).
+
+        The name must end in ``.fdb``; the database, anything not a regular file, and an
+        existing file unless ``force`` are refused (:class:`SyncError` with the
+        :class:`~frontdesk.export.target.TargetError` code); ``unwritable`` if the file cannot
+        be written."""
         site = self.ctx.require_site()
         db = self.ctx.require_db()
+        try:
+            target = check_target(path, protected=protected_paths(db.path), force=force)
+            format_for(path, None, ("fdb",))
+        except TargetError as exc:
+            raise SyncError(exc.code, exc.message) from exc
         conn = db.read()
         after = store.peer_sent_seq(conn, for_peer) if for_peer else 0
         top = store.max_seq(conn)
@@ -163,30 +178,36 @@ class SyncService:
                 yield v
 
         meta = BundleMeta(schema_version=SCHEMA_VERSION, site_id=site.id, site_name=site.name,
-                          for_peer=for_peer, audit_head=audit_head(self.ctx),
+                          for_peer=for_peer, audit_head=audit_service(self.ctx).anchor(),
                           created_at=self.ctx.clock.now())
         conn.execute("BEGIN")  # one consistent snapshot while streaming
         try:
-            summary = write_bundle(path, counted(), markers, meta)
-        except BundleError as exc:
+            summary = write_bundle(target, counted(), markers, meta, overwrite=force)
+        except (BundleError, TargetError) as exc:
             raise SyncError(exc.code, exc.message) from exc
         finally:
             conn.execute("COMMIT")
         # Recorded before note_sent: if the event cannot be stored the file is removed, and
         # the peer must not count its versions as sent.
-        from frontdesk.services.trust.audit import record_bundle_export
-        record_bundle_export(self.ctx, summary, count, len(markers), for_peer)
+        event = record_bundle_export(self.ctx, summary, count, len(markers), for_peer)
         if for_peer:
             with db.write() as w:
                 store.note_sent(w, for_peer, top, self.ctx.clock.now().isoformat())
         return ExportResult(summary.path, summary.bundle_id, count, len(markers), summary.size,
-                            summary.sha256, for_peer)
+                            summary.sha256, for_peer, anchor_of(event))
 
     # -- in --------------------------------------------------------------------------------
+    def _expect(self) -> Expect:
+        """What this site accepts: kinds it can store, not its own bundles; its clock follows
+        stamps up to ``MAX_DRIFT_MS`` ahead of its own time (``HybridClock``)."""
+        now_ms = int(self.ctx.clock.now().timestamp() * 1000)
+        return Expect(kinds=SYNCED_KINDS, own_site=self.ctx.require_site().id,
+                      follow_until_ms=now_ms + MAX_DRIFT_MS)
+
     def read(self, path: str | os.PathLike[str]) -> Bundle:
         """Read and verify a bundle; raise :class:`SyncError` with a clear message."""
         try:
-            return read_bundle(path, max_schema_version=SCHEMA_VERSION)
+            return read_bundle(path, max_schema_version=SCHEMA_VERSION, expect=self._expect())
         except BundleError as exc:
             raise SyncError(exc.code, exc.message) from exc
 
@@ -197,8 +218,6 @@ class SyncService:
         warnings = []
         if bundle.for_peer and bundle.for_peer != site.id:
             warnings.append(f"bundle was made for site {bundle.for_peer}, not this site")
-        if src_id == site.id:
-            warnings.append("bundle was made by this site itself")
         return ImportReport(bundle.bundle_id, src_id, src_name,
                             str(bundle.manifest.get("created_at", "")), bundle.for_peer, merge,
                             dry_run, path, warnings)
@@ -226,17 +245,21 @@ class SyncService:
         with _gc_paused():
             try:
                 scan = scan_bundle(path, max_schema_version=SCHEMA_VERSION,
-                                   known=lambda ids: store.known_ids(reader, ids))
+                                   known=lambda ids: store.known_ids(reader, ids),
+                                   expect=self._expect())
             except BundleError as exc:
                 raise SyncError(exc.code, exc.message) from exc
             src_id, src_name = scan.source_site
+            now_ms = int(self.ctx.clock.now().timestamp() * 1000)
             try:
                 with db.write() as conn:
                     merge = store.import_scanned(conn, scan.lines, scan.purges, scan.known)
+                    # The clock follows what it may (HybridClock: bounded drift).
+                    records.observe(conn, [scan.max_hlc] if scan.max_hlc else [], now_ms)
                     store.note_import(conn, scan.bundle_id, src_id, src_name,
                                       self.ctx.clock.now().isoformat(),
                                       by or self.ctx.session.user, merge)
-                    from frontdesk.services.trust.audit import record_import  # same transaction
+                    # the import's audit event, in the merge's transaction
                     record_import(conn, self.ctx, scan, merge, path, by)
             finally:
                 scan.close()

@@ -99,11 +99,12 @@ def _save_clock(conn: sqlite3.Connection, clock: HybridClock) -> None:
     )
 
 
-def observe(conn: sqlite3.Connection, stamps: Iterable[str]) -> None:
-    """Move this site's clock past stamps seen in an import."""
+def observe(conn: sqlite3.Connection, stamps: Iterable[str], now_ms: int) -> None:
+    """Move this site's clock past stamps seen in an import, within the drift bound of
+    :meth:`HybridClock.observe` (``now_ms``: this PC's time)."""
     clock = _clock(conn)
     for stamp in stamps:
-        clock.observe(stamp)
+        clock.observe(stamp, now_ms)
     _save_clock(conn, clock)
 
 

@@ -223,8 +223,8 @@ def apply_merge(conn: sqlite3.Connection, versions: Sequence[Version],
         rows.extend((kind, record_id, h.version_id) for h in hs)
         plan.append((kind, record_id, hs[0] if hs else None, len(hs)))
     conn.executemany("INSERT INTO heads(kind, record_id, version_id) VALUES (?,?,?)", sorted(rows))
-    stamps = [v.hlc for v in new] + [m.before_hlc for m in new_markers]
-    records.observe(conn, [max(stamps)] if stamps else [])
+    # The site's clock follows what was imported in the caller (services.sync), which knows
+    # the time: report.max_hlc.
     bulk = _bulk_visits()
     for kind, record_id, win, n in plan:
         if not (kind == "visit" and bulk):

@@ -11,7 +11,6 @@ from frontdesk.sync.bundle import (
     BundleMeta,
     BundleSummary,
     Limits,
-    read_bundle,
     write_bundle,
 )
 from frontdesk.sync.merge import (
@@ -29,6 +28,7 @@ from frontdesk.sync.merge import (
     resolve,
     versions_for_peer,
 )
+from frontdesk.sync.reader import read_bundle
 
 __all__ = [
     "Bundle", "BundleError", "BundleMeta", "BundleSummary", "Limits", "MemoryStore",

@@ -363,8 +363,10 @@ def purge(
 def versions_for_peer(store: MemoryStore, peer_seen: set[str] | None = None) -> list[Version]:
     """Versions to export: all of them, or those whose ids are not in ``peer_seen``.
 
-    Sorted by ``(hlc, version_id)``, which puts parents before children (a child is stamped
-    after its parents were observed), and makes exports deterministic.
+    Sorted by ``(hlc, version_id)``, which makes exports deterministic and usually puts parents
+    before children (a child is stamped after its parents were observed, unless a parent was
+    stamped beyond the clock's drift bound: ``HybridClock``). Nothing depends on that order:
+    heads are computed over the whole set.
     """
     chosen = (
         store.versions.values()

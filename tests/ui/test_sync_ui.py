@@ -104,11 +104,12 @@ async def test_a_range_of_days_is_exported_from_the_one_date_field(
         app.screen.query_one("#sync-export", Button).press()
         await settle(pilot)
         assert "Date, or from~to: 2026-11-20 is before 2026-11-22" in _text(app, "#sync-status")
-        assert not list(tmp_path.glob("register-*"))
+        assert not list(tmp_path.glob("*register-*"))
         _set(app, "#sync-date", "2026-11-20~2026-11-22")
         await settle(pilot)
         path = app.screen.query_one("#sync-export-path", Input).value
-        assert path == str(tmp_path / "register-2026-11-20_2026-11-22.xlsx")
+        site = ctx.require_site()
+        assert path == str(tmp_path / f"{site.name or site.id}-register-2026-11-20~2026-11-22.xlsx")
         _set(app, "#sync-export-path", str(tmp_path / "three-days.csv"))
         app.screen.query_one("#sync-export", Button).press()
         await settle(pilot)
@@ -182,7 +183,7 @@ async def test_supervisor_resolves_a_conflict_side_by_side(ctx: AppContext, tmp_
         assert len(table.columns) == 3
         cells = [str(c) for r in range(table.row_count) for c in table.get_row_at(r)]
         assert "=INC-7" in cells
-        app.screen.query_one("#keep-1", Button).press()
+        app.screen.query(".keep").first(Button).press()
         await settle(pilot)
         assert sync_service(ctx).conflicts() == []
 
@@ -272,4 +273,154 @@ async def test_buttons_grow_to_their_label_after_a_language_switch(ctx: AppConte
         await settle(pilot)
         for button in app.screen.query(Button):
             assert button.region.width >= len(str(button.label)), str(button.label)
-        assert str(app.screen.query_one("#sync-conflicts", Button).label) == "Conflicts (0)"
+        assert str(app.screen.query_one("#sync-conflicts", Button).label) == "Conflicts (0) · F4"
+
+
+async def test_an_existing_file_is_a_question_and_no_keeps_it(ctx: AppContext,
+                                                              tmp_path: Path) -> None:
+    """Exporting over a file asks first: No keeps the office's copy, Yes replaces it. The
+    proposed names carry the site and the day, and a second export gets its own name."""
+    from frontdesk.screens.confirm import ConfirmScreen
+
+    day = tmp_path / "day.csv"
+    day.write_text("the office's copy", encoding="utf-8")
+    async with _files_screen(ctx, "en") as (app, pilot):
+        _set(app, "#sync-export-path", str(day))
+        app.screen.query_one("#sync-export", Button).press()
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert day.read_text(encoding="utf-8") == "the office's copy"
+        assert "Not written" in _text(app, "#sync-status")
+        app.screen.query_one("#sync-export", Button).press()
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert day.read_text(encoding="utf-8-sig").startswith('"站点 Site')
+        bundle = tmp_path / "old.fdb"
+        bundle.write_bytes(b"yesterday")
+        _set(app, "#sync-bundle-path", str(bundle))
+        app.screen.query_one("#sync-bundle", Button).press()
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert bundle.read_bytes() == b"yesterday"
+
+
+async def test_proposed_names_carry_the_site_and_never_replace_the_last_export(
+        ctx: AppContext, tmp_path: Path, monkeypatch: object) -> None:
+    monkeypatch.setattr("frontdesk.screens.sync.files.documents_dir", lambda: tmp_path)  # type: ignore[attr-defined]
+    site = ctx.require_site()
+    prefix = site.name or site.id
+    async with _files_screen(ctx, "en") as (app, pilot):
+        for _ in range(2):
+            app.screen.query_one("#sync-export", Button).press()
+            await settle(pilot)
+            app.screen.query_one("#sync-bundle", Button).press()
+            await settle(pilot)
+    names = sorted(p.name for p in tmp_path.iterdir() if p.is_file())
+    assert f"{prefix}-register-2026-11-22.xlsx" in names
+    assert f"{prefix}-register-2026-11-22-2.xlsx" in names
+    assert f"{prefix}-2026-11-22T1000.fdb" in names and f"{prefix}-2026-11-22T1000-2.fdb" in names
+
+
+async def test_the_conflicts_key_never_takes_a_key_from_text_editing(ctx: AppContext) -> None:
+    """Ctrl+K in a field erases to the end of the field (Textual's Input), it does not open
+    Conflicts; F4 opens Conflicts from a field and from elsewhere; no key of this screen is one
+    a text field uses."""
+    from textual.widgets import Input as TextInput
+    from textual.widgets.input import Selection
+
+    from frontdesk.screens.sync.files import SyncScreen
+
+    field_keys = {k for b in TextInput.BINDINGS for k in b.key.split(",")}  # type: ignore[union-attr]
+    screen_keys = {k for b in SyncScreen.BINDINGS for k in b.key.split(",")}  # type: ignore[union-attr]
+    assert not field_keys & screen_keys
+    async with _files_screen(ctx, "en") as (app, pilot):
+        field = app.screen.query_one("#sync-import-path", Input)
+        field.value = "/media/usb/inbox/extra"
+        field.focus()
+        await settle(pilot)
+        field.selection = Selection.cursor(len("/media/usb/inbox"))
+        await pilot.press("ctrl+k")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConflictsScreen)
+        assert field.value == "/media/usb/inbox"
+        await pilot.press("f4")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictsScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        app.screen.query_one("#sync-export", Button).focus()
+        await pilot.press("f4")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictsScreen)
+
+
+def _conflict_text(app: FrontdeskApp) -> str:
+    """Everything the conflicts screen shows: position line, table, buttons."""
+    table = app.screen.query_one("#conflicts-table", DataTable)
+    cells = [str(c) for r in range(table.row_count) for c in table.get_row_at(r)]
+    heads = [str(c.label) for c in table.columns.values()]
+    buttons = [str(b.label) for b in app.screen.query(".keep").results(Button)]
+    return "\n".join([_text(app, "#conflicts-where"), *heads, *cells, *buttons])
+
+
+async def test_many_conflicts_of_every_kind_can_be_walked_and_resolved(tmp_path: Path) -> None:
+    """41 records of all 11 kinds, edited at 北门 and at 东门: ``n`` walks through all of them
+    and round again (it crashed with DuplicateIds at the first ``n``), each version is named
+    by its site and local time, never by an id or a clock stamp, and resolving one while
+    others remain shows the next (it crashed after committing)."""
+    import re
+
+    from tests.unit.sync_sites import conflicting_sites
+
+    north, east, keys = conflicting_sites(tmp_path)
+    east.close()
+    ids = {north.require_site().id, east.require_site().id}
+    try:
+        assert len({k for k, _ in keys}) == 11
+        async with _files_screen(north, "zh") as (app, pilot):
+            await pilot.press("f4")
+            await settle(pilot)
+            assert isinstance(app.screen, ConflictsScreen)
+            seen_kinds = set()
+            for i in range(len(keys) + 3):
+                text = _conflict_text(app)
+                assert f"第 {i % len(keys) + 1}/{len(keys)} 条" in text
+                assert "北门 · 2026-11-22 10:00" in text and "东门 · 2026-11-22 10:03" in text
+                assert not re.search(r"[0-9a-f]{32}|\d{15}-\d{6}", text), text
+                assert not any(site_id in text for site_id in ids)
+                seen_kinds.add(app.screen.items[app.screen.index].kind)
+                await pilot.press("n")
+                await settle(pilot)
+            assert len(seen_kinds) == 11
+            for left in range(len(keys) - 1, len(keys) - 4, -1):
+                buttons = list(app.screen.query(".keep").results(Button))
+                assert len(buttons) == 2
+                buttons[1].press()  # keep 北门's version
+                await settle(pilot)
+                assert len(sync_service(north).conflicts()) == left
+                assert f"/{left} 条" in _text(app, "#conflicts-where")
+                await pilot.press("n")
+                await settle(pilot)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert f"({len(keys) - 3})" in str(app.screen.query_one("#sync-conflicts", Button).label)
+    finally:
+        north.close()
+
+
+async def test_the_live_database_is_refused_in_the_screens_language(ctx: AppContext) -> None:
+    """Typing the database's own path as the export file: refused, said in Chinese, and the
+    database is still a database."""
+    db = ctx.require_db().path
+    async with _files_screen(ctx, "zh") as (app, pilot):
+        for field, button in (("#sync-export-path", "#sync-export"),
+                              ("#sync-bundle-path", "#sync-bundle")):
+            _set(app, field, str(db))
+            app.screen.query_one(button, Button).press()
+            await settle(pilot)
+            assert "这是数据库文件" in _text(app, "#sync-status")
+    assert db.read_bytes()[:16] == b"SQLite format 3\x00"

@@ -65,7 +65,7 @@ def test_cli_verify_ok_then_names_first_broken_link(ctx: AppContext) -> None:
     cmd = [sys.executable, "-m", "frontdesk", "audit", "verify", "--db", db]
     ok = subprocess.run(cmd, capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
-    assert ok.stdout.startswith("ok, 3 events, head " + head)
+    assert ok.stdout.startswith("ok, 3 events, head 3:" + head)
     conn = ctx.require_db().read()
     conn.execute("DROP TRIGGER audit_events_no_update")
     conn.execute("UPDATE audit_events SET action = 'edit' WHERE seq = 2")

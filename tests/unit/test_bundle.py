@@ -27,10 +27,10 @@ from frontdesk.sync.bundle import (
     BundleError,
     BundleMeta,
     Limits,
-    read_bundle,
     version_to_json,
     write_bundle,
 )
+from frontdesk.sync.reader import read_bundle
 from frontdesk.sync.merge import (
     MemoryStore,
     delete,
@@ -210,10 +210,18 @@ def test_bundle_from_a_newer_schema_or_format_is_refused(bundle_path: Path, tmp_
 
 
 def test_tampered_member_fails_its_sha256(bundle_path: Path, tmp_path: Path) -> None:
+    """Every line still valid and the same size, but not the bytes the manifest hashed."""
+    members = _members(bundle_path)
+    members[VERSIONS] = b"".join(reversed(members[VERSIONS].splitlines(keepends=True)))
+    err = _refused(_zip(tmp_path / "t.zip", members), "tampered")
+    assert "versions.jsonl" in err.message and "SHA-256" in err.message
+
+
+def test_an_edited_line_is_refused_at_that_line(bundle_path: Path, tmp_path: Path) -> None:
     members = _members(bundle_path)
     members[VERSIONS] = members[VERSIONS].replace("张三".encode(), "李四".encode())  # same size
     err = _refused(_zip(tmp_path / "t.zip", members), "tampered")
-    assert "versions.jsonl" in err.message and "SHA-256" in err.message
+    assert "line 1" in err.message and "edited after export" in err.message
 
 
 def test_tampered_version_content_fails_its_version_id(bundle_path: Path, tmp_path: Path) -> None:
@@ -236,8 +244,11 @@ def test_counts_that_disagree_with_the_members_are_refused(
 def test_member_missing_from_manifest_or_from_zip_is_refused(
     bundle_path: Path, tmp_path: Path
 ) -> None:
-    extra = _members(bundle_path) | {"audit.jsonl": b"{}\n"}
-    assert "audit.jsonl" in _refused(_zip(tmp_path / "e.zip", extra), "unlisted_member").message
+    unlisted = _members(bundle_path)
+    manifest = json.loads(unlisted[MANIFEST])
+    manifest["members"] = [e for e in manifest["members"] if e["name"] != PURGES]
+    unlisted[MANIFEST] = canonical_json(manifest).encode()
+    assert PURGES in _refused(_zip(tmp_path / "e.zip", unlisted), "unlisted_member").message
     missing = _members(bundle_path)
     del missing[PURGES]
     assert "purges.jsonl" in _refused(_zip(tmp_path / "m.zip", missing), "missing_member").message
@@ -326,6 +337,7 @@ def test_scan_skips_known_versions_without_decoding_them(
         bundle_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Re-importing: lines whose ids the store holds are counted, never decoded or kept."""
     from frontdesk.sync import bundle as bundle_mod
+    from frontdesk.sync import reader as reader_mod
 
     decoded: list[bytes] = []
     real = bundle_mod._loads
@@ -334,15 +346,15 @@ def test_scan_skips_known_versions_without_decoding_them(
         decoded.append(data)
         return real(data)
 
-    monkeypatch.setattr(bundle_mod, "_loads", counting)
+    monkeypatch.setattr(reader_mod, "_loads", counting)
     every = set(_store().versions)
-    scan = bundle_mod.scan_bundle(bundle_path, max_schema_version=3,
+    scan = reader_mod.scan_bundle(bundle_path, max_schema_version=3,
                                   known=lambda ids: set(ids) & every)
     assert (scan.total, scan.known, list(scan.lines)) == (4, 4, [])
     assert not [d for d in decoded if b'"version_id"' in d and b'"payload"' in d]
     decoded.clear()
     one = sorted(every)[0]
-    scan = bundle_mod.scan_bundle(bundle_path, max_schema_version=3,
+    scan = reader_mod.scan_bundle(bundle_path, max_schema_version=3,
                                   known=lambda ids: set(ids) & (every - {one}))
     assert (scan.total, scan.known, len(scan.lines)) == (4, 3, 1)
     assert len([d for d in decoded if b'"payload"' in d]) == 1  # only the new one is checked
@@ -369,7 +381,8 @@ def test_parse_line_gives_the_version_and_its_canonical_payload_text(bundle_path
 def test_kept_lines_come_in_record_order_from_a_file_closed_with_the_scan(
         bundle_path: Path) -> None:
     """Lines to merge are kept on disk, not in memory, and read back record by record."""
-    from frontdesk.sync.bundle import parse_line, scan_bundle
+    from frontdesk.sync.bundle import parse_line
+    from frontdesk.sync.reader import scan_bundle
 
     scan = scan_bundle(bundle_path, max_schema_version=3, known=lambda ids: set())
     keys = [(v.kind, v.record_id, v.version_id) for v in map(lambda b: parse_line(b)[0],

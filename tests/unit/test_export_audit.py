@@ -12,12 +12,12 @@ from frontdesk.context import AppContext
 from frontdesk.domain.trust.audit import AuditEvent, detail
 from frontdesk.domain.incidents.report import revise
 from frontdesk.domain.register.visits import CredentialType, VisitKind
-from frontdesk.export import ExportError
-from frontdesk.services.trust.audit import audit_service, file_facts, file_sha256
+from frontdesk.export.target import TargetError
 from frontdesk.services.export import export_service
 from frontdesk.services.incidents.service import IncidentService
 from frontdesk.services.register import VisitForm
 from frontdesk.services.sync import SyncError
+from frontdesk.services.trust.audit import audit_service, file_facts, file_sha256
 
 from .sync_sites import make_site, sync
 from .test_cli_visit import run
@@ -81,7 +81,7 @@ def test_guard_export_says_masked_and_failed_export_records_nothing(
     export_service(filled).write("csv", tmp_path / "r.csv", DAY)
     assert "id_numbers.masked" in last(filled).fields and last(filled).actor == "王保安"
     n = len(audit_service(filled).events())
-    with pytest.raises(ExportError):
+    with pytest.raises(TargetError):
         export_service(filled).write("csv", tmp_path, DAY)
     assert len(audit_service(filled).events()) == n
 

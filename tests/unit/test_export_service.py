@@ -13,6 +13,7 @@ from frontdesk.clock import FrozenClock
 from frontdesk.context import AppContext
 from frontdesk.domain.register.visits import CredentialType, VisitKind
 from frontdesk.export import ExportError
+from frontdesk.export.target import TargetError
 from frontdesk.services.export import ExportInputError, export_service
 from frontdesk.services.register import VisitForm
 
@@ -103,7 +104,7 @@ def test_pdf_holds_the_chinese_names_and_the_signature_line(filled: AppContext, 
 def test_bad_format_date_range_and_path_are_clear_errors(filled: AppContext, tmp_path: Path) -> None:
     """Nothing is written for a bad format, a reversed range or a missing folder."""
     svc = export_service(filled)
-    with pytest.raises(ExportInputError, match="--format"):
+    with pytest.raises(TargetError, match="--format"):
         svc.write("docx", tmp_path / "r.docx", DAY)
     with pytest.raises(ExportInputError, match="before"):
         svc.write("csv", tmp_path / "r.csv", DAY, DAY - timedelta(days=1))

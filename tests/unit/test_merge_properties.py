@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from frontdesk.domain.sync.versioning import HybridClock, Version, canonical_json
-from frontdesk.sync.bundle import BundleMeta, read_bundle, write_bundle
+from frontdesk.sync.bundle import BundleMeta, write_bundle
+from frontdesk.sync.reader import read_bundle
 from frontdesk.sync.merge import (
     MemoryStore,
     PurgeMarker,
@@ -67,9 +68,11 @@ class Site:
 
     def __post_init__(self) -> None:
         self.clock = HybridClock(self.name)
+        self.now = T0  # the true time this site last saw (its own clock adds skew_ms)
 
     def stamp(self, true_now: int) -> str:
         """A fresh HLC stamp from this site's wrong wall clock."""
+        self.now = max(self.now, true_now)
         return self.clock.tick(true_now + self.skew_ms)
 
     def export(self, peer: Site | None = None) -> Export:
@@ -81,7 +84,7 @@ class Site:
         """Merge a bundle and move the clock past what it held."""
         report = merge(self.store, *bundle)
         if report.max_hlc is not None:
-            self.clock.observe(report.max_hlc)
+            self.clock.observe(report.max_hlc, self.now + self.skew_ms)
 
 
 @dataclass

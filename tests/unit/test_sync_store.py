@@ -9,7 +9,8 @@ import pytest
 from frontdesk.context import AppContext
 from frontdesk.storage import sync as sync_store
 from frontdesk.storage.migrations import SCHEMA_VERSION
-from frontdesk.sync.bundle import BundleMeta, read_bundle, write_bundle
+from frontdesk.sync.bundle import BundleMeta, write_bundle
+from frontdesk.sync.reader import read_bundle
 from frontdesk.sync.merge import PurgeMarker
 from frontdesk.services.sync import SyncError
 from tests.unit.sync_sites import add_visit, dump_hash, make_site, sync

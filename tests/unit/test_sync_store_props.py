@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,10 +20,11 @@ from frontdesk.context import AppContext
 from frontdesk.domain.sync.versioning import winner
 from frontdesk.storage import records
 from frontdesk.storage import sync as sync_store
+from frontdesk.services.sync import SyncError
 from frontdesk.storage.migrations import SCHEMA_VERSION
-from frontdesk.sync.bundle import read_bundle
 from frontdesk.sync.merge import MemoryStore, PurgeMarker, merge
-from tests.unit.sync_sites import add_visit, make_site, sync
+from frontdesk.sync.reader import read_bundle
+from tests.unit.sync_sites import add_visit, dump_hash, make_site, sync
 
 SKEWS = (0, -90, 45)  # minutes: gate PCs with wrong clocks
 SITE = st.integers(0, 2)
@@ -85,6 +87,12 @@ class World:
             ids = _ids(s)
             if op[0] == "add":
                 add_visit(s, op[2], phone="13800138000")
+            elif op[0] == "sync" and op[1] == op[2]:  # its own bundle: refused, nothing changes
+                path = self.export(op[1])
+                before = dump_hash(s)
+                with pytest.raises(SyncError) as refused:
+                    sync(s).import_bundle(path)
+                assert refused.value.code == "own_bundle" and dump_hash(s) == before
             elif op[0] == "sync":
                 sync(self.sites[op[2]]).import_bundle(self.export(op[1]))
             elif ids:
@@ -159,7 +167,10 @@ def test_three_sqlite_sites_converge_like_the_reference_model(ops: list[tuple[An
             assert purged == model.purged
             # idempotent, and older bundles never undo deletes or purges
             for p in history + world.bundles:
-                sync(world.sites[0]).import_bundle(p)
+                try:
+                    sync(world.sites[0]).import_bundle(p)
+                except SyncError as exc:  # site 0's own bundles
+                    assert exc.code == "own_bundle"
             assert state(world.sites[0]) == states[0]
         finally:
             world.close()

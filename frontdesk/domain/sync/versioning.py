@@ -17,6 +17,14 @@ from typing import Any
 
 HLC_WIDTH_MS = 15
 HLC_WIDTH_COUNTER = 6
+MAX_COUNTER = 10**HLC_WIDTH_COUNTER - 1
+#: The last wall time a stamp may carry: 9999-01-01T00:00:00Z in ms. Every site must be able to
+#: move on from any stamp it accepts (a later millisecond must still fit the 15 digits) and to
+#: show it as a date in site time (Python's dates end in the year 9999); a year of headroom
+#: covers the time-zone shift. Bundles holding a later stamp are refused (frontdesk.sync.bundle).
+HLC_MAX_MS = 253_370_764_800_000
+#: How far ahead of this PC's own time a stamp seen in a bundle may pull this site's clock.
+MAX_DRIFT_MS = 48 * 3600 * 1000
 
 
 def canonical_json(obj: Any) -> str:
@@ -25,7 +33,13 @@ def canonical_json(obj: Any) -> str:
 
 
 def format_hlc(wall_ms: int, counter: int, site: str) -> str:
-    """A hybrid logical clock stamp as a string that sorts in causal order."""
+    """A hybrid logical clock stamp as a string that sorts in causal order.
+
+    Raises ``ValueError`` for a wall time or counter the fixed-width format cannot carry: a
+    stamp every reader refuses must never be made (a site writing one would be cut off).
+    """
+    if not (0 <= wall_ms <= HLC_MAX_MS and 0 <= counter <= MAX_COUNTER):
+        raise ValueError(f"HLC stamp out of range: {wall_ms}-{counter}")
     return f"{wall_ms:0{HLC_WIDTH_MS}d}-{counter:0{HLC_WIDTH_COUNTER}d}-{site}"
 
 
@@ -42,6 +56,24 @@ class HybridClock:
     ``tick`` stamps a local change; ``observe`` folds in a stamp seen in an imported bundle so
     that later local changes sort after everything this site has seen, even when this PC's
     wall clock is behind.
+
+    **Bounded drift.** Gate PCs have wrong clocks (DESIGN.md, "Identity and sync"), and a plain
+    HLC follows the highest stamp it ever sees: one PC set to the year 2099, or one forged
+    bundle stamped ``999999999999999-999999``, would drag every site that imports from it
+    there, and a clock at the end of the format cannot stamp anything readable again. So the
+    clock observes a remote stamp only up to ``now + MAX_DRIFT_MS`` (48 hours) of this PC's
+    own time; a version stamped later is stored and shown (it is data, and its parents still
+    say what it supersedes) but this clock does not follow it. 48 hours covers a PC set to
+    the wrong time zone (UTC-12 to UTC+14 is 26 hours apart) plus a day of a wrong date; a
+    larger gap means the other PC's date is wrong, and following it would put every site's
+    next changes that far in the future. What is lost beyond the bound is only the order in
+    which concurrent versions are *shown* (the winner among heads): what supersedes what is
+    decided by parents, never by stamps.
+
+    **Never unreadable.** The counter never outgrows its six digits: when it would, the clock
+    moves to the next millisecond. A clock found beyond what the format can carry forward (a
+    stamp adopted before this bound existed) starts again from the PC's time. So every stamp
+    this clock makes is one every reader accepts.
     """
 
     site: str
@@ -50,17 +82,27 @@ class HybridClock:
 
     def tick(self, now_ms: int) -> str:
         """Return a fresh stamp for a local change at wall time ``now_ms``."""
+        now_ms = min(max(now_ms, 0), HLC_MAX_MS)
         if now_ms > self.wall_ms:
             self.wall_ms, self.counter = now_ms, 0
-        else:
+        elif self.counter < MAX_COUNTER:
             self.counter += 1
+        else:  # the counter is full: the next millisecond
+            self.wall_ms, self.counter = self.wall_ms + 1, 0
+        if self.wall_ms > HLC_MAX_MS or self.counter < 0:
+            self.wall_ms, self.counter = now_ms, 0  # cannot carry forward: start again
         return format_hlc(self.wall_ms, self.counter, self.site)
 
-    def observe(self, stamp: str) -> None:
-        """Move forward past a stamp seen from elsewhere (never backward)."""
+    def observe(self, stamp: str, now_ms: int) -> bool:
+        """Move forward past a stamp seen from elsewhere (never backward), unless it lies more
+        than :data:`MAX_DRIFT_MS` ahead of ``now_ms`` (this PC's time) or beyond what the
+        format carries. Returns True if the stamp was followed or already behind the clock."""
         ms, counter, _site = parse_hlc(stamp)
+        if ms > min(now_ms + MAX_DRIFT_MS, HLC_MAX_MS) or not 0 <= counter <= MAX_COUNTER:
+            return False
         if (ms, counter) > (self.wall_ms, self.counter):
             self.wall_ms, self.counter = ms, counter
+        return True
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,17 @@
-"""Records in conflict: each one's heads side by side, field by field; a supervisor keeps one.
+"""Records in conflict: each one's versions side by side, field by field; a supervisor keeps one.
 
-Imported text is untrusted: every cell goes through :func:`frontdesk.text.cell`.
+Every version is named by the site that made it and when, in this site's time
+(:mod:`frontdesk.services.conflicts`), never by ids or clock stamps. Imported text is untrusted:
+every cell goes through :func:`frontdesk.text.cell`.
+
+The keep buttons carry no ids (the version they keep is their ``name``): the table and buttons
+are rebuilt for each conflict shown, and Textual removes the old buttons only after the new
+ones are mounted, so ids would collide on every ``n`` and after every resolution.
 """
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from datetime import datetime
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -13,13 +20,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Static
 
-from frontdesk.domain.trust.retention import SALT
 from frontdesk.i18n import catalog, language, t
 from frontdesk.messages import DataChanged, Deliver
 from frontdesk.screens.trust.guard import guard_action
-from frontdesk.text import cell, ui
-
-HIDDEN = ("site", "purged", SALT)
+from frontdesk.services.conflicts import ConflictView, VersionView
+from frontdesk.text import cell, one_line, ui
 
 
 def field_label(key: str) -> str:
@@ -30,8 +35,30 @@ def field_label(key: str) -> str:
     return pair[0] if language() == "zh" else pair[1]
 
 
+def kind_label(kind: str) -> str:
+    """A record kind in the current language (the kind itself if unknown)."""
+    key = f"sync.kind.{kind}"
+    text = t(key)
+    return kind if text == key else text
+
+
+def _value(version: VersionView, key: str) -> object:
+    """A field's value as shown: an edit time in this site's time, the rest as stored."""
+    value = version.payload.get(key)
+    if value is None:
+        return ""
+    if key == "edited_at":
+        try:
+            at = datetime.fromisoformat(str(value))
+        except ValueError:
+            return value
+        if at.tzinfo is not None and version.at.tzinfo is not None:
+            return f"{at.astimezone(version.at.tzinfo):%Y-%m-%d %H:%M}"
+    return value
+
+
 class ConflictsScreen(ModalScreen[None]):
-    """One conflict at a time; ``n`` shows the next; a button per head keeps that version."""
+    """One conflict at a time; ``n`` shows the next; a button per version keeps that version."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="conflicts.close"),
@@ -47,7 +74,7 @@ class ConflictsScreen(ModalScreen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.items: list[Any] = []
+        self.items: list[ConflictView] = []
         self.index = 0
 
     def compose(self) -> ComposeResult:
@@ -64,9 +91,9 @@ class ConflictsScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="conflicts-load")
     def _load(self) -> None:
-        from frontdesk.services.sync import sync_service
+        from frontdesk.services.conflicts import conflict_views
 
-        items = sync_service(self.app.ctx).conflicts()  # type: ignore[attr-defined]
+        items = conflict_views(self.app.ctx)  # type: ignore[attr-defined]
         self.post_message(Deliver(self._show, items))
 
     def on_deliver(self, message: Deliver) -> None:
@@ -74,7 +101,7 @@ class ConflictsScreen(ModalScreen[None]):
         if self.is_attached:
             message.callback(*message.args)  # type: ignore[operator]
 
-    def _show(self, items: list[Any]) -> None:
+    def _show(self, items: list[ConflictView]) -> None:
         self.items = items
         self.index = min(self.index, max(len(items) - 1, 0))
         self._draw()
@@ -89,34 +116,32 @@ class ConflictsScreen(ModalScreen[None]):
             where.update(ui(t("sync.conflicts.none")))
             return
         item = self.items[self.index]
+        title = f" · {one_line(item.title)[:30]}" if item.title else ""
         where.update(ui(f"{t('sync.conflicts.count', i=self.index + 1, n=len(self.items))} · "
-                        f"{item.kind} {item.record_id}"))
+                        f"{kind_label(item.kind)}{title}"))
+        width = max(60 // len(item.versions), 12)
         table.add_column(t("sync.conflicts.field"), width=12)
-        for n, _head in enumerate(item.heads, 1):
-            table.add_column(t("sync.conflicts.version", n=n), width=max(60 // len(item.heads), 12))
-        keys: list[str] = []
-        for head in item.heads:
-            keys += [k for k in head.payload if k not in keys and k not in HIDDEN]
-        table.add_row(cell(t("sync.conflicts.version", n="")),
-                      *[cell(f"{h.origin} {h.hlc[:15]}") for h in item.heads])
-        for key in keys:
-            values = [h.payload.get(key) for h in item.heads]
-            if all(v == values[0] for v in values) and key not in ("edited_by", "edited_at"):
-                continue  # only the fields that differ, plus who and when
+        for n, _version in enumerate(item.versions, 1):
+            table.add_column(t("sync.conflicts.version", n=n), width=width)
+        other = t("sync.conflicts.other_site")
+        table.add_row(cell(t("sync.conflicts.from")),
+                      *[cell(v.label(other), limit=80) for v in item.versions])
+        for key in item.fields:
             table.add_row(cell(field_label(key)),
-                          *[cell(t("sync.conflicts.deleted") if h.deleted else
-                                 ("" if v is None else v), limit=80)
-                            for h, v in zip(item.heads, values)])
-        for n, head in enumerate(item.heads, 1):
-            keep.mount(Button(ui(t("sync.conflicts.keep", n=n)), id=f"keep-{n}", compact=True,
-                              name=head.version_id))
+                          *[cell(t("sync.conflicts.deleted") if v.deleted else _value(v, key),
+                                 limit=80)
+                            for v in item.versions])
+        keep.mount_all(Button(ui(t("sync.conflicts.keep", n=n)), classes="keep", compact=True,
+                              name=v.version_id) for n, v in enumerate(item.versions, 1))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         """Keep the chosen version (supervisor, through guard_action)."""
-        if not (event.button.id or "").startswith("keep-") or not self.items:
+        if not event.button.has_class("keep") or not self.items:
             return
         item = self.items[self.index]
         chosen = str(event.button.name)
+        if chosen not in {v.version_id for v in item.versions}:
+            return  # a button of the conflict shown before, on its way out
         guard_action(self.app, "resolve_conflict",  # type: ignore[arg-type]
                      lambda: self._resolve(item.kind, item.record_id, chosen))
 

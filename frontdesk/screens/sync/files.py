@@ -7,7 +7,6 @@ the refused ones are named with their reasons, and the others are imported one b
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -35,8 +34,11 @@ def documents_dir() -> Path:
 class SyncScreen(FrontdeskScreen[None]):
     """Register export, bundle export, bundle import with preview, and the conflict count."""
 
+    # F4: no text field uses it (Ctrl+K, the old key, erases to the end of a field in
+    # Textual's Input, and this screen is mostly fields; tests/ui/test_sync_ui.py checks).
+    # Named on the Conflicts button rather than in the footer, which is full at 80 columns.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+k", "conflicts", "Conflicts", id="sync.conflicts"),
+        Binding("f4", "conflicts", "Conflicts", id="sync.conflicts", show=False),
     ]
     DEFAULT_CSS = """
     SyncScreen #sync-body { padding: 0 1; }
@@ -58,6 +60,7 @@ class SyncScreen(FrontdeskScreen[None]):
         self._previewed: str | None = None
         self._report: Any = None  # the last preview, shown again in the other language
         self._auto_path = ""  # the export file name proposed (it follows the date until edited)
+        self._auto_bundle = ""  # the bundle file name proposed (renewed when written)
 
     def compose(self) -> ComposeResult:
         """Three rows of inputs and buttons, a preview line and a status line."""
@@ -112,17 +115,34 @@ class SyncScreen(FrontdeskScreen[None]):
             date_in.value = today.isoformat()
         if not self.query_one("#sync-export-path", Input).value:
             self._default_export_path()
-        bundle_in = self.query_one("#sync-bundle-path", Input)
-        if not bundle_in.value:
-            bundle_in.value = str(documents_dir() / f"frontdesk-sync-{today.isoformat()}.fdb")
+        if not self.query_one("#sync-bundle-path", Input).value:
+            self._default_bundle_path()
         self._count_conflicts()
 
     def _default_export_path(self) -> None:
+        """Propose ``<Documents>/北门-register-2026-12-02.xlsx`` for the typed day or range
+        (``-2``, ``-3``... when taken); a date still being typed leaves the proposal as it is."""
+        from frontdesk.services.export import ExportInputError, export_service, parse_days
+
+        if self.ctx.site is None:
+            return
         fmt = str(self.query_one("#sync-format", Select).value)
-        typed = self.query_one("#sync-date", Input).value
-        day = "_".join(re.findall(r"\d{4}-\d{2}-\d{2}", typed)) or "today"
-        self._auto_path = str(documents_dir() / f"register-{day}.{fmt}")
+        try:
+            first, last = parse_days(self.query_one("#sync-date", Input).value)
+        except ExportInputError:
+            return
+        path = export_service(self.ctx).default_path(fmt, first, last, documents_dir())
+        self._auto_path = str(path)
         self.query_one("#sync-export-path", Input).value = self._auto_path
+
+    def _default_bundle_path(self) -> None:
+        """Propose ``<Documents>/北门-2026-12-02T1830.fdb`` (now, site time)."""
+        from frontdesk.services.sync import sync_service
+
+        if self.ctx.site is None:
+            return
+        self._auto_bundle = str(sync_service(self.ctx).default_path(documents_dir()))
+        self.query_one("#sync-bundle-path", Input).value = self._auto_bundle
 
     @on(Input.Changed, "#sync-date")
     def _date_changed(self, _event: Input.Changed) -> None:
@@ -134,12 +154,10 @@ class SyncScreen(FrontdeskScreen[None]):
     def on_select_changed(self, event: Select.Changed) -> None:
         """A new format: change the default file's extension."""
         path_in = self.query_one("#sync-export-path", Input)
-        fmt = str(event.value)
-        if path_in.value:
-            auto = path_in.value == self._auto_path
-            path_in.value = str(Path(path_in.value).with_suffix("." + fmt))
-            if auto:
-                self._auto_path = path_in.value
+        if path_in.value and path_in.value == self._auto_path:
+            self._default_export_path()
+        elif path_in.value:
+            path_in.value = str(Path(path_in.value).with_suffix(f".{event.value}"))
 
     @work(thread=True, exclusive=True, group="sync-count")
     def _count_conflicts(self) -> None:
@@ -183,7 +201,10 @@ class SyncScreen(FrontdeskScreen[None]):
     def _export(self) -> None:
         from frontdesk.services.export import FORMATS
 
-        path = self.query_one("#sync-export-path", Input).value
+        path_in = self.query_one("#sync-export-path", Input)
+        if path_in.value and path_in.value == self._auto_path:
+            self._default_export_path()  # a name taken since it was proposed gets its -2
+        path = path_in.value
         fmt_select = self.query_one("#sync-format", Select)
         typed = Path(path).suffix.lower().lstrip(".")
         if typed in FORMATS and typed != fmt_select.value:
@@ -192,29 +213,59 @@ class SyncScreen(FrontdeskScreen[None]):
                          else str(fmt_select.value), path)
 
     @work(thread=True, group="sync-write")
-    def _run_export(self, day_text: str, fmt: str, path: str) -> None:
+    def _run_export(self, day_text: str, fmt: str, path: str, force: bool = False) -> None:
         from frontdesk.export import ExportError
+        from frontdesk.export.target import TargetError
         from frontdesk.services.export import ExportInputError, export_service, parse_days
 
         try:
             first, last = parse_days(day_text, t("sync.export.date"))
-            out = export_service(self.ctx).write(fmt, Path(path).expanduser(), first, last)
+            out = export_service(self.ctx).write(fmt, Path(path).expanduser(), first, last,
+                                                 force=force)
+        except TargetError as exc:
+            if exc.code == "exists":
+                self.post_message(Deliver(self._ask_replace, path,
+                                          lambda: self._run_export(day_text, fmt, path, True)))
+                return
+            self.post_message(Deliver(self._status, _failed(exc), False))
+            return
         except (ExportInputError, ExportError) as exc:
             self.post_message(Deliver(self._status, t("sync.error", message=str(exc)), False))
             return
+        if path == self._auto_path:
+            self.post_message(Deliver(self._default_export_path))  # the next one gets -2
         self.post_message(Deliver(self._status, t("sync.export.done", n=out.rows,
                                                   path=str(out.path)), True))
 
+    def _ask_replace(self, path: str, replace: Any) -> None:
+        """The file is there already: replace it only if the person says so."""
+        from frontdesk.screens.confirm import ConfirmScreen
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                replace()
+            else:
+                self._status(t("sync.replace.kept", path=path), False)
+
+        self.app.push_screen(ConfirmScreen(t("sync.replace.ask", path=path)), answer)
+
     def _bundle(self) -> None:
-        self._run_bundle(self.query_one("#sync-bundle-path", Input).value)
+        path_in = self.query_one("#sync-bundle-path", Input)
+        if path_in.value and path_in.value == self._auto_bundle:
+            self._default_bundle_path()  # the time of writing, not of opening the screen
+        self._run_bundle(path_in.value)
 
     @work(thread=True, group="sync-write")
-    def _run_bundle(self, path: str) -> None:
+    def _run_bundle(self, path: str, force: bool = False) -> None:
         from frontdesk.services.sync import SyncError, sync_service
 
         try:
-            res = sync_service(self.ctx).export_bundle(Path(path).expanduser())
+            res = sync_service(self.ctx).export_bundle(Path(path).expanduser(), force=force)
         except SyncError as exc:
+            if exc.code == "exists":
+                self.post_message(Deliver(self._ask_replace, path,
+                                          lambda: self._run_bundle(path, True)))
+                return
             self.post_message(Deliver(self._status, _failed(exc), False))
             return
         self.post_message(Deliver(self._status, t("sync.bundle.done", n=res.versions,
@@ -264,8 +315,6 @@ class SyncScreen(FrontdeskScreen[None]):
         site = self.ctx.site
         if rep.for_peer and site is not None and rep.for_peer != site.id:
             lines.append(t("sync.warn.other_peer", peer=rep.for_peer))
-        if site is not None and rep.source_site == site.id:
-            lines.append(t("sync.warn.own"))
         self.query_one("#sync-preview", Static).update(ui("\n".join(lines)))
 
     def _ask_import(self) -> None:

@@ -117,11 +117,14 @@ class ContactService:
         """Every contact as CSV text."""
         return contacts_to_csv(self.all())
 
-    def write_csv(self, path: str | os.PathLike[str] | None, who: str = "") -> int:
+    def write_csv(self, path: str | os.PathLike[str] | None, who: str = "",
+                  force: bool = False) -> int:
         """Write every contact as CSV to ``path`` (UTF-8 with BOM), or to standard output when
         ``path`` is ``None``, and record the export in the audit trail (a file is removed if the
-        event cannot be stored); return the row count. Raises ``OSError`` when the file cannot
-        be written."""
+        event cannot be stored); return the row count. The database, anything not a regular
+        file and an existing file unless ``force`` are refused
+        (:class:`~frontdesk.export.target.TargetError`); :class:`~frontdesk.export.ExportError`
+        when the file cannot be written (an old file stays as it was)."""
         import hashlib
         import sys
 
@@ -136,8 +139,14 @@ class ContactService:
             digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
             record_export(self.ctx, "contacts", "all", None, facts, sha256=digest, who=who)
         else:
-            Path(path).write_text(text, encoding="utf-8-sig", newline="")
-            record_export(self.ctx, "contacts", "all", path, facts, who=who)
+            from frontdesk.export.sheet import atomic_output
+            from frontdesk.export.target import check_target, protected_paths
+
+            target = check_target(path, protected=protected_paths(self.ctx.require_db().path),
+                                  force=force)
+            with atomic_output(target, overwrite=force) as tmp:
+                tmp.write_text(text, encoding="utf-8-sig", newline="")
+            record_export(self.ctx, "contacts", "all", target, facts, who=who)
         return len(contacts)
 
     @staticmethod

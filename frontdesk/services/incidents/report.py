@@ -82,8 +82,12 @@ class ReportMixin:
         incident = self.get(report.incident_id)
         if incident is None:
             raise rep.ReportError(f"no such incident: {report.incident_id}")
+        from frontdesk.services.trust.audit import audit_service
+
+        anchor = audit_service(self.ctx).anchor()
         out = write_report_pdf(path, report, incident, self.kind(incident.kind),
-                               self.ctx.require_site().timezone, lang)
+                               self.ctx.require_site().timezone, lang,
+                               audit_line=f"审计链 Audit chain head: {anchor}")
         record_export(self.ctx, "incident_report", report.incident_id, out,
                       (detail("format", "pdf"), detail("lang", lang),
                        detail("state", report.state.value)), who=by)

@@ -81,6 +81,15 @@ class AuditService:
         event = store.last(self.ctx.require_db().read())
         return 0 if event is None else event.seq
 
+    def anchor(self) -> str:
+        """The chain head as ``SEQ:HASH``, exactly what ``frontdesk audit verify --anchor``
+        takes (``0:`` and :data:`GENESIS` for an empty chain). Printed on exports and put in
+        bundles; kept outside this PC it makes a cut-off tail of the chain detectable."""
+        from frontdesk.storage import audit as store
+
+        event = store.last(self.ctx.require_db().read())
+        return anchor_of(event)
+
     def verify(self, anchor: tuple[int, str] | None = None) -> VerifyResult:
         """Check every link; the result names the first broken one."""
         return verify_chain(self.events(), anchor=anchor)
@@ -196,11 +205,16 @@ def record_import(conn: sqlite3.Connection, ctx: AppContext, bundle: Any, merge:
     for name in ("new_records", "changed_records", "conflicts", "deletions"):
         facts.append(detail(name, len(getattr(merge, name))))
     names, _after = file_facts(conn, path, None)
-    head = str(getattr(bundle, "audit_head", None) or "")
+    head = str(getattr(bundle, "audit_head", None) or "").rpartition(":")[2]  # SEQ:HASH
     return store.append(conn, at=ctx.clock.now(), action="import", record_kind="sync_bundle",
                         record_id=token_of(str(bundle.bundle_id)), fields=(*facts, *names),
                         before_hash=head if _HEX64.match(head) else None,
                         who=who or ctx.session.user or "cli")
+
+
+def anchor_of(event: AuditEvent | None) -> str:
+    """``SEQ:HASH`` of an event (``0:`` + :data:`GENESIS` for none)."""
+    return f"0:{GENESIS}" if event is None else f"{event.seq}:{event.hash}"
 
 
 def audit_service(ctx: AppContext) -> AuditService:
