@@ -513,7 +513,9 @@ def test_shipped_policies_follow_the_seeds() -> None:
     fight = plans["fight", Level.SERIOUS].chains(Level.SERIOUS).responder[0]
     assert fight.number == "110" and not fight.optional
     fight_general = plans["fight", Level.GENERAL].chains(Level.GENERAL).responder
-    assert any(s.number == "110" and s.optional for s in fight_general)
+    assert fight_general[0].number == "110" and not fight_general[0].optional  # 斗殴 is serious
+    quarrel = plans["dispute", Level.GENERAL].chains(Level.GENERAL).responder
+    assert any(s.number == "110" and s.optional for s in quarrel)
     medical = plans["medical_emergency", Level.SERIOUS].chains(Level.SERIOUS).responder[0]
     assert medical.number == "120"
     # The shipped chains resolve to somebody for every step when every role is filled.

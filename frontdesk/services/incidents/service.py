@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from frontdesk.domain.incidents import model as dom
+from frontdesk.domain.incidents.catalogue import KindCatalogue, load_kinds
 from frontdesk.domain.incidents.deadlines import Clock, ClockFacts, incident_clocks
 from frontdesk.domain.incidents.model import (
     Blocker,
@@ -20,7 +21,6 @@ from frontdesk.domain.incidents.model import (
     EntryKind,
     Incident,
     Kind,
-    KindCatalogue,
     Level,
     State,
     TimelineEntry,
@@ -83,7 +83,7 @@ class IncidentService(ReportMixin, HandoverMixin):
     def catalogue(self) -> KindCatalogue:
         """Shipped kinds with the site's file applied (read once)."""
         if self._catalogue is None:
-            self._catalogue = dom.load_kinds(shipped_data_dir() / "incident_kinds.json",
+            self._catalogue = load_kinds(shipped_data_dir() / "incident_kinds.json",
                                              self.ctx.paths.site_kinds_file)
         return self._catalogue
 
