@@ -40,6 +40,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "esc.panel.reports": ("须逐级上报", "Reports owed"),
     "esc.panel.report_line": ("{who} 限 {t}({left})", "{who} by {t} ({left})"),
     "esc.panel.report_done": ("{who} 已告知 {t}", "{who} informed {t}"),
+    "esc.panel.report_late": ("({late})", "({late})"),
+    "esc.panel.report_waived": ("{who} 已降为{level},无须上报", "{who} no longer owed (lowered to {level})"),
     "esc.panel.report_skipped": ("{who} 已越级:{reason}", "{who} skipped: {reason}"),
     "esc.panel.log": ("呼叫记录", "Call log"),
     "esc.panel.no_log": ("尚无呼叫", "No calls yet"),

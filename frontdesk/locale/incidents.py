@@ -106,12 +106,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "inc.report.submitted": ("已呈报", "submitted"),
     "inc.report.approved": ("已批准", "approved"),
     "inc.report.returned": ("已退回", "returned"),
-    "inc.pdf.heading": ("事件报告", "Incident report"),
-    "inc.pdf.unconfirmed": ("（未经证实）", "(not confirmed)"),
-    "inc.pdf.submitted_at": ("呈报时间", "Submitted at"),
-    "inc.pdf.approved_by": ("批准人", "Approved by"),
-    "inc.pdf.kind": ("事件类型", "Kind"),
-    "inc.pdf.level": ("级别", "Level"),
     # handover
     "inc.handover.title": ("交接班单", "Shift handover"),
     "inc.handover.incidents": ("未结事件", "Open incidents"),

@@ -20,9 +20,10 @@ from frontdesk.domain.escalation.state import (
     TargetStatus,
 )
 from frontdesk.domain.timeparse import format_site_time
-from frontdesk.i18n import pick, t
+from frontdesk.i18n import language, pick, t
 from frontdesk.services.escalation.service import role_label
 from frontdesk.text import one_line
+from frontdesk.widgets.countdown import remaining_text
 
 CLOCK_STYLE = {ClockState.OK: "", ClockState.WARNING: "$warning bold",
                ClockState.BREACH: "$error bold reverse"}
@@ -160,9 +161,16 @@ def reports_content(st: ChainState, now: datetime, tz: str) -> Content:
         role = level.level.targets[0].role if level.level.targets else None
         who = " / ".join(role_label(x.role) for x in level.level.targets) or role_label(role)
         if level.status is ReportStatus.INFORMED and level.informed_at is not None:
-            parts.append(("\n✔ " + t("esc.panel.report_done", who=who,
-                                     t=format_site_time(level.informed_at, tz, now)),
-                          "$text-muted"))
+            line = "\n✔ " + t("esc.panel.report_done", who=who,
+                              t=format_site_time(level.informed_at, tz, now))
+            if level.late_by is not None:  # lateness stays on the record once it is met
+                line += " " + t("esc.panel.report_late",
+                                late=remaining_text(level.due, level.informed_at, language()))
+            parts.append((line, "$warning" if level.late_by is not None else "$text-muted"))
+        elif level.status is ReportStatus.WAIVED:
+            to = level.waived_to.label if level.waived_to is not None else None
+            parts.append(("\n↷ " + t("esc.panel.report_waived", who=who,
+                                     level=pick((to.zh, to.en)) if to else ""), "$text-muted"))
         elif level.status is ReportStatus.SKIPPED:
             parts.append(("\n↷ " + t("esc.panel.report_skipped", who=who,
                                      reason=one_line(level.skip_reason, 30)), "$text-muted"))
