@@ -258,8 +258,10 @@ def check_target(ctx: AppContext, path: Path, force: bool) -> Path:
 
 
 def write_summary(ctx: AppContext, fmt: str, path: str | os.PathLike[str], day: date,
-                  shift: str | None = None, force: bool = False, by: str = "") -> Path:
-    """Write the summary as ``fmt`` (pdf or xlsx) to ``path`` and record the export."""
+                  shift: str | None = None, force: bool = False, by: str = ""
+                  ) -> tuple[Path, DutySummary]:
+    """Write the summary as ``fmt`` (pdf or xlsx) to ``path`` and record the export; return the
+    file and the summary written."""
     from frontdesk.domain.trust.audit import detail
     from frontdesk.export import write_pdf, write_xlsx
     from frontdesk.services.sync import audit_head
@@ -279,4 +281,4 @@ def write_summary(ctx: AppContext, fmt: str, path: str | os.PathLike[str], day: 
     record_export(ctx, "duty_summary", f"{day}:{shift or 'day'}", target,
                   (detail("format", fmt), detail("date", day), detail("shift", shift or "all"),
                    detail("rows", len(sheet.rows))), who=by)
-    return target
+    return target, summary
