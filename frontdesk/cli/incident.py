@@ -160,19 +160,25 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_summary(args: argparse.Namespace) -> int:
     """Write the duty summary; exit 2 (nothing written) on a bad date, an existing file
-    without ``--force`` or the database as the target."""
+    without ``--force`` or the database as the target (refused before the database opens)."""
     from datetime import date
     from pathlib import Path
 
     from frontdesk.cli.main import CliError
+    from frontdesk.context import AppContext
     from frontdesk.export.sheet import ExportError
-    from frontdesk.services.incidents.summary import SummaryError, write_summary
+    from frontdesk.services.incidents.summary import SummaryError, check_target, write_summary
 
     try:
         day = date.fromisoformat(args.date)
     except ValueError as exc:
         raise CliError(f"--date: not a day YYYY-MM-DD: {args.date!r}", "bad_date") from exc
-    ctx, _svc = _ctx(args)
+    ctx = AppContext.create(getattr(args, "db", None))
+    try:
+        check_target(ctx, Path(args.out), args.force)
+    except SummaryError as exc:
+        raise CliError(str(exc), exc.code) from exc
+    ctx.open()
     try:
         try:
             out, summary = write_summary(ctx, args.format, Path(args.out), day, args.shift,

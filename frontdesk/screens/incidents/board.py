@@ -22,6 +22,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, ListItem, ListView, Static
 
 from frontdesk.domain.incidents.deadlines import Clock, ClockState, incident_clocks
+from frontdesk.domain.incidents.lateness import clock_name
 from frontdesk.i18n import language, pick, t
 from frontdesk.messages import Deliver
 from frontdesk.screens.base import FrontdeskScreen
@@ -72,6 +73,7 @@ class BoardRow(ListItem):
         self.item, self.esc = item, esc
         self.cells = {name: Countdown(classes=f"board-{name}") for name, _w in COLUMNS}
         self.next_change: datetime | None = None  # nothing shown changes before this instant
+        self.full_next = ""  # the next deadline's text before it was cut to the column
         self.last_now: datetime | None = None
 
     @property
@@ -95,10 +97,15 @@ class BoardRow(ListItem):
         nxt = next_clock(clocks)
         if nxt is None:
             self.cells["next"].show(t("inc.clock.none"))
+            self.full_next = ""
         else:
-            text = f"{clock_label(nxt, self.item)} {compact_remaining(nxt.due_at, now, lang)}"
+            left = compact_remaining(nxt.due_at, now, lang)
+            text = f"{clock_label(nxt, self.item)} {left}"
             self.cells["next"].show(text, nxt.state.value if nxt.state in
                                     (ClockState.WARNING, ClockState.BREACH) else "")
+            whole = clock_name(nxt.code, nxt.subject, self.item.kind).in_lang(lang) \
+                if nxt.code == "checklist" else t(f"inc.clock.{nxt.code}")
+            self.full_next = f"{whole} {left}"  # the detail line shows it uncut
         self.cells["escalation"].show(*esc_view(self.esc, now, lang))
 
     def plan_next(self, now: datetime, clocks: list[Clock], rules: Any) -> None:
@@ -230,7 +237,7 @@ class DutyBoardScreen(FrontdeskScreen[None]):
         lang = language()
         inc, kind = row.item.incident, row.item.kind
         name = kind.name.in_lang(lang) if kind else inc.kind
-        cells = [row.cells[c].shown[0] for c in ("next", "escalation")]
+        cells = [row.full_next, row.cells["escalation"].shown[0]]
         bits = [inc.number, name, inc.level.label.in_lang(lang), inc.state.label.in_lang(lang),
                 inc.place, inc.summary, *cells]
         text = " · ".join(one_line(b) for b in bits if b)

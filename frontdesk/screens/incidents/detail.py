@@ -96,19 +96,21 @@ class IncidentScreen(FrontdeskScreen[None]):
     IncidentScreen #inc-blockers { height: auto; padding: 0 1; color: $warning; }
     IncidentScreen #inc-timeline { height: 1fr; }
     """
+    # Footer order: the essential keys (statement, close) first, so they fit at 80 columns in
+    # both languages before the command-palette key; Esc (back) works everywhere unshown.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="incident.back"),
-        Binding("a", "note", "Add note", id="incident.note"),
-        Binding("c", "correct", "Correct", id="incident.correct", show=False),
-        Binding("f", "correct_facts", "Correct facts", id="incident.correct_facts", show=False),
-        Binding("k", "checklist", "Checklist", id="incident.checklist"),
-        Binding("l", "level", "Level", id="incident.level"),
-        Binding("s", "state", "State", id="incident.state", show=False),
-        Binding("r", "report", "Report", id="incident.report"),
-        Binding("e", "escalation", "Calls", id="incident.escalation"),
-        Binding("o", "public_opinion", "Opinion", id="incident.public_opinion", show=False),
+        Binding("escape", "back", "Back", id="incident.back", show=False),
         Binding("p", "statement", "Statement", id="incident.statement"),
         Binding("x", "close_incident", "Close", id="incident.close"),
+        Binding("a", "note", "Note", id="incident.note"),
+        Binding("k", "checklist", "Steps", id="incident.checklist"),
+        Binding("l", "level", "Level", id="incident.level"),
+        Binding("r", "report", "Report", id="incident.report"),
+        Binding("e", "escalation", "Calls", id="incident.escalation"),
+        Binding("c", "correct", "Correct", id="incident.correct", show=False),
+        Binding("f", "correct_facts", "Correct facts", id="incident.correct_facts", show=False),
+        Binding("s", "state", "State", id="incident.state", show=False),
+        Binding("o", "public_opinion", "Opinion", id="incident.public_opinion", show=False),
     ]
 
     def __init__(self, incident_id: str) -> None:

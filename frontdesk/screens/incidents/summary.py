@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from frontdesk.export.sheet import ExportError
 from frontdesk.i18n import t
 from frontdesk.screens.incidents.prompt import PromptScreen
 from frontdesk.screens.trust.guard import guard_action
@@ -21,6 +22,7 @@ def summary_path(app: FrontdeskApp, day: date, shift: str, fmt: str) -> Path:
     """Where the board writes a summary: ``summaries/值班汇总-<day>-<shift>.<fmt>`` beside the
     database, with a -2, -3… suffix rather than replacing a file."""
     folder = app.ctx.paths.db_file.parent / "summaries"
+    folder.mkdir(parents=True, exist_ok=True)
     return unique_path(folder / f"duty-summary-{day}-{shift or 'day'}.{fmt}")
 
 
@@ -43,7 +45,7 @@ def ask_summary(app: FrontdeskApp) -> None:
         try:
             out, _summary = write_summary(ctx, fmt, path, day, shift or None,
                                           by=ctx.session.user)
-        except (SummaryError, OSError) as exc:
+        except (SummaryError, ExportError, OSError) as exc:
             app.notify(str(exc), severity="error", markup=False)
             return
         app.notify(t("inc.summary.done", path=str(out)), markup=False, timeout=10)
