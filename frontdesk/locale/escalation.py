@@ -51,8 +51,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "esc.panel.no_plan": ("此事件没有上报链", "This incident has no escalation plan"),
     "esc.panel.keys": (
         "a接手 d拒绝 c回电 n未接 b占线 o关机 w错号 m发信息 k越级 t切到上报 r话术 h补记时间",
-        "a accept d decline c callback n no-answer b busy o off w wrong m msg k skip "
-        "t reports r script h happened-at"),
+        ("a accept d decline c callback n no-answer b busy o off w wrong m msg k skip "
+         "t reports r script h happened-at")),
     "esc.panel.target": ("当前:{what}", "Now: {what}"),
     "esc.panel.hint": ("  [t]换 [r]话术", "  [t]next [r]script"),
     "esc.btn.accepted": ("接手", "Accept"),

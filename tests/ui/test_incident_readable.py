@@ -69,6 +69,7 @@ async def test_board_cells_whole_or_cut_with_ellipsis_and_whole_on_the_detail_li
             kind = row.item.kind
             assert kind is not None and kind.name.in_lang(lang) in detail
             assert " ".join(row.full_next.split()) in detail
+            assert " ".join(row.cells["escalation"].shown[0].split()) in detail
             assert row.item.incident.number in detail
 
 

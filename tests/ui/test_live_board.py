@@ -108,3 +108,15 @@ async def test_detail_and_escalation_panel_follow_another_process(
         assert await until(pilot, lambda: bool(panel.escalation and panel.escalation.attempts))
         log = str(panel.query_one("#esc-log", Static).render())
         assert "no answer" in log.lower() or "无人接听" in log
+
+
+async def test_register_shows_an_entry_logged_by_another_process(ctx: AppContext) -> None:
+    """A visitor logged with ``frontdesk visit add`` appears on the open register screen."""
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert type(app.screen).__name__ == "RegisterScreen"
+        table = app.screen.query_one("#reg-table", DataTable)
+        before = table.row_count
+        cli(ctx, "visit", "add", "--kind", "visitor", "--name", "另一台电脑的访客")
+        assert await until(pilot, lambda: table.row_count == before + 1)

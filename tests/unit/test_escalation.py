@@ -14,7 +14,9 @@ from typing import Any
 
 import pytest
 
+from frontdesk.domain.escalation.check import WarningCode, check_policies
 from frontdesk.domain.escalation.contacts import Contact
+from frontdesk.domain.escalation.engine import chain_state
 from frontdesk.domain.escalation.model import (
     CallAttempt,
     CallOutcome,
@@ -26,8 +28,6 @@ from frontdesk.domain.escalation.model import (
     Skip,
     StepKind,
 )
-from frontdesk.domain.escalation.check import WarningCode, check_policies
-from frontdesk.domain.escalation.engine import chain_state
 from frontdesk.domain.escalation.policy import (
     PolicyError,
     load_policy_doc,

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from frontdesk.domain.incidents.deadlines import StatementRule
 from frontdesk.domain.incidents.catalogue import KindsFileError, load_kinds
+from frontdesk.domain.incidents.deadlines import StatementRule
 from frontdesk.domain.incidents.model import (
     TRANSITIONS,
     Bilingual,

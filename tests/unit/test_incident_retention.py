@@ -9,6 +9,9 @@ import pytest
 
 from frontdesk.clock import FrozenClock
 from frontdesk.context import AppContext
+from frontdesk.domain.incidents.model import State
+from frontdesk.domain.incidents.report import revise
+from frontdesk.domain.register.visits import VisitKind
 from frontdesk.domain.trust.incident_retention import (
     ENTRY,
     HANDOVER,
@@ -19,15 +22,12 @@ from frontdesk.domain.trust.incident_retention import (
     removal,
     scrub,
 )
-from frontdesk.domain.incidents.model import State
-from frontdesk.domain.incidents.report import revise
 from frontdesk.domain.trust.retention import PersonKey
-from frontdesk.domain.register.visits import VisitKind
-from frontdesk.services.trust.audit import audit_service
 from frontdesk.services.escalation.service import EscalationService
 from frontdesk.services.incidents.retention import removed_mark
 from frontdesk.services.incidents.service import IncidentService
 from frontdesk.services.register import VisitForm
+from frontdesk.services.trust.audit import audit_service
 from frontdesk.services.trust.retention import retention_service
 from frontdesk.storage import escalation as esc_store
 

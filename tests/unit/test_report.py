@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from frontdesk.domain.incidents.catalogue import load_kinds
 from frontdesk.domain.incidents.model import (
     ChecklistStatus,
     EntryKind,
@@ -19,7 +20,6 @@ from frontdesk.domain.incidents.model import (
     close_blockers,
     correction,
 )
-from frontdesk.domain.incidents.catalogue import load_kinds
 from frontdesk.domain.incidents.report import (
     REQUIRED_FIELDS,
     AccountLine,

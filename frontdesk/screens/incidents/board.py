@@ -21,13 +21,13 @@ from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import Footer, Header, ListItem, ListView, Static
 
+from frontdesk.domain.escalation.contacts import role_names
 from frontdesk.domain.incidents.deadlines import Clock, ClockState, incident_clocks
 from frontdesk.domain.incidents.lateness import clock_name
 from frontdesk.i18n import language, pick, t
 from frontdesk.messages import Deliver
 from frontdesk.screens.base import FrontdeskScreen
 from frontdesk.services.incidents.service import BoardItem, IncidentService, escalation
-from frontdesk.domain.escalation.contacts import role_names
 from frontdesk.text import one_line, ui
 from frontdesk.widgets.countdown import (
     Countdown,
@@ -153,7 +153,7 @@ class DutyBoardScreen(FrontdeskScreen[None]):
     DutyBoardScreen Static { margin-right: 1; }
     DutyBoardScreen #board-status { height: 1; padding: 0 1; color: $text-muted;
         text-wrap: nowrap; text-overflow: ellipsis; }
-    DutyBoardScreen #board-detail { height: auto; max-height: 3; padding: 0 1;
+    DutyBoardScreen #board-detail { height: auto; max-height: 4; padding: 0 1;
         background: $panel; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -312,6 +312,14 @@ class DutyBoardScreen(FrontdeskScreen[None]):
 
         self.items = sorted(items, key=soonest)
         self.escs = escs
+        if [i.incident.id for i in self.items] == [r.incident_id for r in self.rows]:
+            # Same incidents in the same order (a note, a call, a tick written here or on
+            # another terminal): refresh the rows in place instead of rebuilding 50 of them.
+            for row, item in zip(self.rows, self.items, strict=True):
+                row.item, row.esc, row.next_change = item, escs.get(item.incident.id), None
+            self._status()
+            self.call_after_refresh(self.tick)
+            return
         lv = self.query_one("#board-list", ListView)
         keep = self.current_incident_id
         lv.clear()

@@ -416,10 +416,12 @@ class IncidentScreen(FrontdeskScreen[None]):
                     v.get("late_reason", ""))):
                 self.notify(t("inc.po.marked"), markup=False, timeout=8)
 
-        guard_action(self.fd_app, "mark_public_opinion", lambda: self.app.push_screen(
-            PromptScreen(t("inc.po.title"), [("reason", t("inc.po.reason")),
-                                             ("at", t("inc.note.at")),
-                                             ("late_reason", t("inc.when.reason"))]), done))
+        def ask() -> None:
+            self.app.push_screen(PromptScreen(t("inc.po.title"), [
+                ("reason", t("inc.po.reason")), ("at", t("inc.note.at")),
+                ("late_reason", t("inc.when.reason"))]), done)
+
+        guard_action(self.fd_app, "mark_public_opinion", ask)
 
     def action_statement(self) -> None:
         """Record the public statement as released (supervisor): 001's four parts, the GM who

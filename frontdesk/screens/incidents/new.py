@@ -10,8 +10,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from frontdesk.domain.incidents.model import Level
-from frontdesk.domain.timeparse import parse_site_time
 from frontdesk.domain.register.visits import MEDIA_KINDS, Visit, VisitKind
+from frontdesk.domain.timeparse import parse_site_time
 from frontdesk.i18n import language, t
 from frontdesk.messages import DataChanged
 from frontdesk.screens.incidents.errors import error_text

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from frontdesk.domain.escalation.contacts import ROLES, Contact, display_phone, role_names
+from frontdesk.domain.escalation.engine import chain_state
 from frontdesk.domain.escalation.model import (
     CallAttempt,
     CallOutcome,
@@ -23,7 +24,6 @@ from frontdesk.domain.escalation.model import (
     Plan,
     Skip,
 )
-from frontdesk.domain.escalation.engine import chain_state
 from frontdesk.domain.escalation.policy import (
     plan_differs,
     plan_for,

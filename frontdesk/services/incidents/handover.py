@@ -107,7 +107,8 @@ class HandoverMixin:
                               "level": inc.level.value, "state": inc.state.value,
                               "occurred_at": iso(inc.occurred_at), "place": inc.place,
                               "summary": inc.summary})
-            base = {"incident_id": inc.id, "number": inc.number, "kind": inc.kind}
+            base: dict[str, Any] = {"incident_id": inc.id, "number": inc.number,
+                                    "kind": inc.kind}
             for c in incident_clocks(item.facts, now, rules):
                 name = clock_name(c.code, c.subject, item.kind)
                 line = base | {"code": c.code, "subject": c.subject, "due_at": iso(c.due_at),

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from frontdesk.domain.incidents.deadlines import humanize_remaining
 from frontdesk.domain.incidents.model import Incident, Kind
 from frontdesk.domain.incidents.report import Report
 from frontdesk.domain.timeparse import format_full
 from frontdesk.export.fonts import find_cjk_font
-from frontdesk.domain.incidents.deadlines import humanize_remaining
 
 
 class ReportPdfError(RuntimeError):

@@ -44,9 +44,8 @@ from frontdesk.services.incidents.errors import IncidentError
 from frontdesk.services.incidents.handover import HandoverMixin, HandoverSheet
 from frontdesk.services.incidents.history import HistoryMixin
 from frontdesk.services.incidents.report import ReportMixin
-from frontdesk.storage import incident_queries
+from frontdesk.storage import incident_queries, records
 from frontdesk.storage import incidents as repo
-from frontdesk.storage import records
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.context import AppContext

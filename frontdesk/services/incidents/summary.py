@@ -225,10 +225,10 @@ def summary_sheet(s: DutySummary, exported_by: str, exported_at: datetime,
     headers = (
         f"项目 Site: {s.site_name}",
         f"日期 Date: {s.day} · 班次 Shift: {shift} ({fmt(s.start)} – {fmt(s.end)}, {s.tz})",
-        f"事件 Incidents: {c['incidents']} (新开 opened {c['opened']}, 结案 closed {c['closed']},"
-        f" 期末未结 open at end {c['open_at_end']})",
-        f"时限 Clocks: 按时 on time {c['clocks_on_time']}, 逾期 late {c['clocks_late']}"
-        f" · 电话 Calls: {c['calls']}",
+        (f"事件 Incidents: {c['incidents']} (新开 opened {c['opened']}, 结案 closed {c['closed']},"
+         f" 期末未结 open at end {c['open_at_end']})"),
+        (f"时限 Clocks: 按时 on time {c['clocks_on_time']}, 逾期 late {c['clocks_late']}"
+         f" · 电话 Calls: {c['calls']}"),
         f"在岗 On duty: {duty}",
         f"导出人 Exported by: {exported_by} · 导出时间 at {fmt(exported_at)}",
         audit_line,
