@@ -312,13 +312,10 @@ class DutyBoardScreen(FrontdeskScreen[None]):
 
         self.items = sorted(items, key=soonest)
         self.escs = escs
-        if [i.incident.id for i in self.items] == [r.incident_id for r in self.rows]:
-            # Same incidents in the same order (a note, a call, a tick written here or on
-            # another terminal): refresh the rows in place instead of rebuilding 50 of them.
-            for row, item in zip(self.rows, self.items, strict=True):
-                row.item, row.esc, row.next_change = item, escs.get(item.incident.id), None
+        if self._update_in_place(escs):
             self._status()
             self.call_after_refresh(self.tick)
+            self.call_after_refresh(self._detail)
             return
         lv = self.query_one("#board-list", ListView)
         keep = self.current_incident_id
@@ -332,6 +329,38 @@ class DutyBoardScreen(FrontdeskScreen[None]):
         self._status()
         self.call_after_refresh(self.tick)
         self.call_after_refresh(self._detail)
+
+    def _update_in_place(self, escs: dict[str, EscLine]) -> bool:
+        """Bring the rows up to date without rebuilding them, when the incidents that stay keep
+        their order (a note or a call written anywhere; an incident opened or closed
+        elsewhere): refresh the kept rows, drop the closed ones, insert the new ones where they
+        sort. False when the order changed: the caller rebuilds the list."""
+        new_ids = [i.incident.id for i in self.items]
+        old = {r.incident_id: r for r in self.rows}
+        kept = [r.incident_id for r in self.rows if r.incident_id in set(new_ids)]
+        if [i for i in new_ids if i in old] != kept:
+            return False
+        if len(kept) != len(self.rows) and len(kept) != len(new_ids):
+            return False  # rows both go and come: removal is asynchronous, rebuild instead
+        lv = self.query_one("#board-list", ListView)
+        keep = self.current_incident_id
+        gone = [n for n, r in enumerate(self.rows) if r.incident_id not in set(new_ids)]
+        if gone:
+            lv.remove_items(gone)
+        rows: list[BoardRow] = []
+        for index, item in enumerate(self.items):
+            row = old.get(item.incident.id)
+            if row is None:
+                row = BoardRow(item, escs.get(item.incident.id))
+                lv.insert(index, [row])
+            else:
+                row.item, row.esc, row.next_change = item, escs.get(item.incident.id), None
+            rows.append(row)
+        self.rows = rows
+        ids = [r.incident_id for r in rows]
+        if ids:  # the highlight stays on the same incident, wherever it now sits
+            lv.index = ids.index(keep) if keep in ids else 0
+        return True
 
     # -- the tick -------------------------------------------------------------------------
     def tick(self, announce: bool = True, force: bool = False) -> None:
