@@ -253,3 +253,42 @@ async def test_escalation_call_logged_at_the_time_it_was_made(
     loaded = esc.load(inc.id)
     assert loaded is not None and [a.at for a in loaded.attempts] == [
         clock.now() - timedelta(minutes=10)]
+
+
+async def test_correct_the_facts_and_see_who_is_on_duty(ctx: AppContext,
+                                                        clock: FrozenClock) -> None:
+    """f corrects the place and the kind (the old values stay on the timeline); the board's
+    status line names who is on duty by the contacts' hours."""
+    c: ContactService = ctx.service("contacts", ContactService)  # type: ignore[assignment]
+    c.save(Contact(id="c-day", name="陈主管", role="security_supervisor", phone="13912340000",
+                   duty_hours="08:00-20:00"))
+    c.save(Contact(id="c-night", name="夜班黄主管", role="security_supervisor",
+                   phone="13912340001", duty_hours="20:00-08:00"))
+    ctx.session.user, ctx.session.role = "陈主管", "supervisor"
+    inc = svc(ctx).open("power_cut", "general", place="3栋", by="王保安")
+    ctx.prefs.language = "zh"
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        status = str(app.screen.query_one("#board-status", Static).render())
+        assert "陈主管" in status and "夜班黄主管" not in status
+        app.push_screen(IncidentScreen(inc.id))
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen)
+        prompt.query_one("#prompt-place", Input).value = "5栋"
+        prompt.query_one("#prompt-kind", Select).value = "equipment_failure"
+        prompt.query_one("#prompt-reason", Input).value = "报告人说错了楼号"
+        await pilot.click("#prompt-ok")
+        await settle(pilot)
+        facts = str(app.screen.query_one("#inc-facts", Static).render())
+        assert "5栋" in facts and "设施设备故障" in facts
+    after = svc(ctx).get(inc.id)
+    assert after is not None and after.occurred_at == inc.occurred_at  # time untouched
+    line = [e for e in svc(ctx).timeline(inc.id) if e.kind == "facts"][-1]
+    assert line.data["changes"]["place"] == {"from": "3栋", "to": "5栋"}
+    assert "occurred_at" not in line.data["changes"] and "level" not in line.data["changes"]
