@@ -1,6 +1,8 @@
 """Readable at 80x24 and 120x40, in the screen's language (issue 18, point 10)."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from rich.cells import cell_len
 from textual.widgets import Checkbox, DataTable, Static
@@ -131,3 +133,23 @@ async def test_call_lines_in_the_readers_language(ctx: AppContext, clock: Frozen
             line = next(x for x in texts if "占线两次" in x)
             assert all(w in line for w in words), line
             assert " / " not in line  # not both languages glued together
+
+
+async def test_detail_keeps_lateness_on_the_record(ctx: AppContext, clock: FrozenClock) -> None:
+    """A report handed in 11 h late still shows on the incident: due, done, how late."""
+    from frontdesk.domain.incidents.report import revise
+
+    s = svc(ctx)
+    inc = s.open("theft", "general", place="5栋", by="王保安")  # 10:00: report due 18:00
+    clock.advance(timedelta(hours=19))  # 05:00 the next day
+    s.submit_report(revise(s.report(inc.id, signer="王保安"), conclusion="已报警"), "王保安")
+    for lang, words in (("zh", ("逾期记录", "书面报告", "超时 11小时00分")),
+                        ("en", ("Lateness", "written report", "11h 00m overdue"))):
+        ctx.prefs.language = lang
+        app = FrontdeskApp(ctx)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            app.push_screen(IncidentScreen(inc.id))
+            await settle(pilot)
+            late = str(app.screen.query_one("#inc-late", Static).render())
+            assert all(w in late for w in words), late

@@ -1,6 +1,8 @@
 """Report form: missing fields shown, submit when complete, a supervisor approves; handover."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from textual.widgets import Button, Input, Label, Static
 
 from frontdesk.app import FrontdeskApp
@@ -59,6 +61,7 @@ async def test_handover_key_makes_sheet_and_accepts(ctx: AppContext, clock: Froz
     assert auth.create_first_supervisor("陈主管", "582913", "阳光花园", "Asia/Shanghai") is None
     assert auth.add_user("赵主管", "supervisor", "739184") is None
     svc(ctx).open("power_cut", "serious", place="配电房", summary="2号楼停电", by="王保安")
+    clock.advance(timedelta(minutes=30))  # its 10-minute checklist item is 20 minutes overdue
     ctx.prefs.language = "en"
     app = FrontdeskApp(ctx)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -70,6 +73,9 @@ async def test_handover_key_makes_sheet_and_accepts(ctx: AppContext, clock: Froz
         screen = app.screen
         sheet = str(screen.query_one("#ho-sheet", Static).render())
         assert "Open incidents" in sheet and "Power cut" in sheet
+        overdue = sheet.split("Overdue (act now)")[1].split("Deadlines due next shift")[0]
+        assert "Report to the superior and the departments concerned" in overdue
+        assert "20m overdue" in overdue and " item" not in overdue
 
         async def accept(name: str, pin: str) -> str:
             screen.query_one("#ho-who", Input).value = name

@@ -35,7 +35,7 @@ def sheet_lines(sheet: HandoverSheet, kinds: Any, tz: str, now: datetime, lang: 
 
     def clock(d: dict[str, Any]) -> str:
         label = pick(d.get("label") or {}) or t("inc.clock." + str(d.get("code")))
-        return f"{d.get('number') or '—'} {kind_name(str(d['kind']))} · {one_line(label, 40)}"
+        return f"{d.get('number') or '—'} {kind_name(str(d['kind']))} · {one_line(label)}"
 
     def late(d: dict[str, Any]) -> str:
         return remaining_text(datetime.fromisoformat(d["due_at"]),
