@@ -145,5 +145,5 @@ async def test_reload_keeps_rows_and_the_highlight(ctx: AppContext, clock: Froze
         app.post_message(DataChanged("elsewhere"))
         await settle(pilot)
         now = list(board.query(BoardRow))
-        assert [r.incident_id for r in now][0] == fire.id and now[1:] == rows
+        assert now[0].incident_id == fire.id and now[1:] == rows
         assert board.current_incident_id == chosen
