@@ -221,3 +221,21 @@ def test_duty_summary_from_the_command_line(ctx: AppContext, clock: FrozenClock,
     code, _t, err = run(capsys, "incident", "summary", "--db", db, "--date", "22/11",
                         "--format", "pdf", "--out", str(tmp_path / "x.pdf"))
     assert code == 2 and "--date" in err
+
+
+def test_report_draft_reads_calls_in_the_writers_language(ctx: AppContext) -> None:
+    """The account drafted from the timeline has the call line in one language, the writer's."""
+    from frontdesk import i18n
+    from frontdesk.services.escalation.service import EscalationService
+
+    s = svc(ctx)
+    inc = s.open("flooding", "serious", place="B1", by="王保安")
+    esc: EscalationService = ctx.service("escalation", EscalationService)  # type: ignore[assignment]
+    esc.log_call(inc.id, "responder", 0, None, "engineering", "no_answer", by="王保安")
+    try:
+        i18n.set_language("en")
+        lines = [a.text for a in s.report(inc.id).account]
+    finally:
+        i18n.set_language("zh")
+    call = next(x for x in lines if "Engineering" in x)
+    assert "Called Engineering: No answer" in call and "致电" not in call

@@ -60,8 +60,17 @@ class ReportMixin:
         incident = self.get(incident_id)
         if incident is None:
             raise rep.ReportError(f"no such incident: {incident_id}", "no_incident")
-        return rep.draft_from_timeline(incident, self.entries(incident_id),
-                                       self.ctx.require_site().timezone, signer)
+        from dataclasses import replace
+
+        from frontdesk.i18n import language
+        from frontdesk.services.escalation.service import timeline_line
+
+        # Call lines in the writer's language, not both glued together.
+        lang = language()
+        entries = [replace(e, text=timeline_line(e.data, e.text, lang))
+                   for e in self.entries(incident_id)]
+        return rep.draft_from_timeline(incident, entries, self.ctx.require_site().timezone,
+                                       signer)
 
     def report_due_at(self, incident: Incident) -> datetime:
         """When the written report of ``incident`` is due (003's windows, site time)."""
