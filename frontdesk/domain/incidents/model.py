@@ -338,9 +338,9 @@ def level_change(entry_id: str, incident_id: str, old: Level, new: Level, at: da
     old, new = Level(old), Level(new)
     if old is new:
         raise ValueError(f"the level is already {new.value}")
-    text = f"{old.label.zh} → {new.label.zh}" + (f":{reason.strip()}" if reason else "")
-    if decided_by:
-        text += f"(决定:{decided_by})"
+    # The typed reason stays the line's suffix: the retention purge blanks only that part.
+    text = f"{old.label.zh} → {new.label.zh}" + (f"(决定:{decided_by})" if decided_by else "")
+    text += f":{reason.strip()}" if reason else ""
     data = {"from": old.value, "to": new.value, "raised": new.rank > old.rank, "reason": reason,
             "decided_by": decided_by, "decided_role": decided_role}
     return TimelineEntry(entry_id, incident_id, at, at, author, text, EntryKind.LEVEL, data=data)
