@@ -205,14 +205,14 @@ class EscalationPanel(VerticalScroll):
     @work(thread=True, group="escalation-write")
     def _write_call(self, slot: Slot, outcome: CallOutcome, at: datetime | None = None,
                     reason: str = "") -> None:
+        message, severity = t("esc.panel.logged",
+                              outcome=t(f"esc.outcome.{outcome.value}")), "information"
         try:
             self.service.log_call(self.incident_id, slot.chain, slot.step_index,
                                   slot.contact_id, slot.role, outcome, at=at, reason=reason)
         except WhenError as exc:  # an earlier time without a reason, or one in the future
-            self.post_message(Deliver(self._written, t(f"inc.err.when.{exc.code}"), "error"))
-            return
-        self.post_message(Deliver(self._written, t("esc.panel.logged",
-                                                   outcome=t(f"esc.outcome.{outcome.value}"))))
+            message, severity = t(f"inc.err.when.{exc.code}"), "error"
+        self.post_message(Deliver(self._written, message, severity))
 
     def action_happened_at(self) -> None:
         """Ask when the next call to log actually happened (and why it is logged now)."""
