@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, work
 from textual.app import App, SystemCommand
@@ -28,6 +28,9 @@ from frontdesk.messages import (
     StoreReady,
 )
 from frontdesk.text import drop_unsafe, term_safe
+
+if TYPE_CHECKING:  # pragma: no cover
+    from frontdesk.storage.change_watch import ChangeWatcher
 
 
 # Main screens by mode name: "module:Class", imported only when first shown.
@@ -81,6 +84,7 @@ class FrontdeskApp(App[None]):
         super().__init__()
         self.ctx = ctx
         self.store_error: str | None = None
+        self.change_watcher: ChangeWatcher | None = None
         i18n.set_language(ctx.prefs.language or "zh")
         self.theme = ctx.prefs.theme if ctx.prefs.theme in self.available_themes else "textual-dark"
 
@@ -124,11 +128,26 @@ class FrontdeskApp(App[None]):
         # The duty board watches the clocks (bell and notification on a crossing) from the
         # start, whichever screen is shown: its mode is built in the background, not switched to.
         self.set_timer(0.5, self._start_board)
+        # What another terminal, the command line or a sync import wrote shows within 2 s:
+        # one pragma a second on a dedicated connection, a reload only when the file changed.
+        self.set_interval(1.0, self._watch_store)
+        self._watch_store()  # the baseline: what is there now is what the screens load
         try:
             from frontdesk.screens.trust.signin import require_sign_in
         except ImportError:
             return
         require_sign_in(self)
+
+    def _watch_store(self) -> None:
+        """Post DataChanged when the database changed through another connection."""
+        if self.ctx.db is None:
+            return
+        if self.change_watcher is None:
+            from frontdesk.storage.change_watch import ChangeWatcher
+
+            self.change_watcher = ChangeWatcher(self.ctx.db.path)
+        if self.change_watcher.changed():
+            self.post_message(DataChanged("elsewhere"))
 
     def _start_board(self) -> None:
         if "board" not in self._screen_stacks or not self._screen_stacks["board"]:

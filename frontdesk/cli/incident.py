@@ -1,4 +1,5 @@
-"""``frontdesk incident open|note|list``: incidents from the command line (scripts, tests)."""
+"""``frontdesk incident open|note|list|summary``: incidents from the command line (scripts, tests,
+the manager's duty summary)."""
 from __future__ import annotations
 
 import argparse
@@ -37,6 +38,16 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     common_db(ls)
     ls.add_argument("--open", action="store_true", help="open incidents only")
     ls.set_defaults(func=run_list)
+    sm = acts.add_parser("summary", help="the duty summary of a day or a shift (PDF or XLSX)")
+    common_db(sm)
+    sm.add_argument("--date", required=True, help="site day YYYY-MM-DD")
+    sm.add_argument("--shift", choices=("day", "night"),
+                    help="day 08:00-20:00 or night 20:00-08:00 (default: the whole day)")
+    sm.add_argument("--format", required=True, choices=("pdf", "xlsx"))
+    sm.add_argument("--out", required=True, help="file to write")
+    sm.add_argument("--force", action="store_true", help="replace an existing file")
+    sm.add_argument("--by", default="cli")
+    sm.set_defaults(func=run_summary)
 
 
 def _ctx(args: argparse.Namespace) -> tuple[AppContext, IncidentService]:
@@ -77,19 +88,18 @@ def incident_json(svc: IncidentService, inc: Any, tz: str) -> dict[str, Any]:
     clocks = svc.clocks(inc, now)
     report = next((c for c in clocks if c.code == "report"), None)
     pending = [c for c in clocks if c.code.startswith("statement") and c.state is not ClockState.DONE]
-    nxt_esc = None
-    esc = escalation(svc.ctx)
-    if esc is not None:
-        try:
-            nxt_esc = esc.summary(inc.id, now).next_due
-        except (LookupError, ValueError, TypeError):
-            nxt_esc = None
-    return {"id": inc.id, "kind": inc.kind, "level": inc.level.value, "state": inc.state.value,
+    nxt_esc = escalation(svc.ctx).summary(inc.id, now).next_due
+    late = [{"clock": i.code, "subject": i.subject, "what": i.label.en,
+             "due_at": _local(i.due_at, tz), "done_at": _local(i.done_at, tz),
+             "late_minutes": int(i.late_by.total_seconds() // 60)}
+            for i in svc.late_items(inc.id, now)]
+    return {"id": inc.id, "number": inc.number, "kind": inc.kind, "level": inc.level.value,
+            "state": inc.state.value,
             "occurred_at": _local(inc.occurred_at, tz), "place": inc.place,
             "summary": inc.summary,
             "report_due": _local(report.due_at if report else None, tz),
             "statement_due": _local(pending[0].due_at if pending else None, tz),
-            "next_escalation": _local(nxt_esc, tz)}
+            "next_escalation": _local(nxt_esc, tz), "late": late}
 
 
 def run_open(args: argparse.Namespace) -> int:
@@ -117,7 +127,7 @@ def run_open(args: argparse.Namespace) -> int:
         if getattr(args, "json", False):
             sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
         else:
-            sys.stdout.write(f"{inc.id} opened ({inc.kind}, {inc.level.value});"
+            sys.stdout.write(f"{inc.number} {inc.id} opened ({inc.kind}, {inc.level.value});"
                              f" {_due_text(args, svc, inc, tz)}\n")
         return 0
     finally:
@@ -156,8 +166,52 @@ def run_list(args: argparse.Namespace) -> int:
             sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         else:
             for i in incidents:
-                sys.stdout.write(f"{i.id[:8]}  {i.kind:18} {i.level.value:8} {i.state.value:12}"
-                                 f" {_due_text(args, svc, i, tz)}\n")
+                n_late = len(svc.late_items(i.id, svc.ctx.clock.now()))
+                late = f"  late: {n_late}" if n_late else ""
+                sys.stdout.write(f"{i.number or i.id[:8]}  {i.kind:18} {i.level.value:8}"
+                                 f" {i.state.value:12} {_due_text(args, svc, i, tz)}{late}\n")
+        return 0
+    finally:
+        ctx.close()
+
+
+def run_summary(args: argparse.Namespace) -> int:
+    """Write the duty summary; exit 2 (nothing written) on a bad date, an existing file
+    without ``--force`` or the database as the target (refused before the database opens)."""
+    from datetime import date
+    from pathlib import Path
+
+    from frontdesk.cli.main import CliError
+    from frontdesk.context import AppContext
+    from frontdesk.export.sheet import ExportError
+    from frontdesk.services.incidents.summary import SummaryError, check_target, write_summary
+
+    try:
+        day = date.fromisoformat(args.date)
+    except ValueError as exc:
+        raise CliError(f"--date: not a day YYYY-MM-DD: {args.date!r}", "bad_date") from exc
+    ctx = AppContext.create(getattr(args, "db", None))
+    try:
+        check_target(ctx, Path(args.out), args.force)
+    except SummaryError as exc:
+        raise CliError(str(exc), exc.code) from exc
+    ctx.open()
+    try:
+        try:
+            out, summary = write_summary(ctx, args.format, Path(args.out), day, args.shift,
+                                         args.force, args.by)
+        except SummaryError as exc:
+            raise CliError(str(exc), exc.code) from exc
+        except ExportError as exc:
+            raise CliError(str(exc), "unwritable") from exc
+        counts = summary.counts
+        if getattr(args, "json", False):
+            sys.stdout.write(json.dumps({"file": str(out), "format": args.format,
+                                         "date": str(day), "shift": args.shift or "all",
+                                         **counts}, ensure_ascii=False) + "\n")
+        else:
+            sys.stdout.write(f"{out}: {counts['incidents']} incidents, {counts['calls']} calls,"
+                             f" {counts['clocks_late']} late\n")
         return 0
     finally:
         ctx.close()

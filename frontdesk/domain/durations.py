@@ -125,6 +125,16 @@ def until_changes(due: datetime, now: datetime) -> datetime:
     return due + (math.floor(-left / _MINUTE) + 1) * _MINUTE
 
 
+def late_by(delta: timedelta, lang: str, *, long: bool = False) -> str:
+    """How late something was, for a lateness already known (a report handed in after its due
+    time): the overdue wording of :func:`until`, rounded down.
+
+    ``late_by(timedelta(hours=5, minutes=2), "zh")`` → ``"超时5小时02分"``.
+    """
+    w = _words(long, lang)
+    return w.over.format(span=_span(math.floor(max(delta, timedelta(0)) / _MINUTE), w, long))
+
+
 def elapsed_changes(since: datetime, now: datetime) -> datetime:
     """The next instant after ``now`` at which :func:`elapsed` may read differently."""
     if now < since:

@@ -39,14 +39,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "esc.panel.reports": ("须逐级上报", "Reports owed"),
     "esc.panel.report_line": ("{who} 限 {t}({left})", "{who} by {t} ({left})"),
     "esc.panel.report_done": ("{who} 已告知 {t}", "{who} informed {t}"),
+    "esc.panel.pending_at": ("下一条按 {at} 记录({reason})", "Next call logged as at {at} ({reason})"),
+    "esc.panel.happened_title": ("下一通电话实际拨打时间", "When the next call was actually made"),
+    "bind.esc.happened_at": ("补记时间", "Happened at"),
+    "esc.panel.report_late": ("({late})", "({late})"),
+    "esc.panel.report_waived": ("{who} 已降为{level},无须上报", "{who} no longer owed (lowered to {level})"),
     "esc.panel.report_skipped": ("{who} 已越级:{reason}", "{who} skipped: {reason}"),
     "esc.panel.log": ("呼叫记录", "Call log"),
     "esc.panel.no_log": ("尚无呼叫", "No calls yet"),
     "esc.panel.no_plan": ("此事件没有上报链", "This incident has no escalation plan"),
     "esc.panel.keys": (
-        "a接手 d拒绝 c回电 n未接 b占线 o关机 w错号 m发信息 k越级 t切到上报 r话术",
-        "a accept d decline c callback n no-answer b busy o off w wrong m msg k skip "
-        "t reports r script"),
+        "a接手 d拒绝 c回电 n未接 b占线 o关机 w错号 m发信息 k越级 t切到上报 r话术 h补记时间",
+        ("a accept d decline c callback n no-answer b busy o off w wrong m msg k skip "
+         "t reports r script h happened-at")),
     "esc.panel.target": ("当前:{what}", "Now: {what}"),
     "esc.panel.hint": ("  [t]换 [r]话术", "  [t]next [r]script"),
     "esc.btn.accepted": ("接手", "Accept"),

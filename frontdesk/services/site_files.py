@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from frontdesk.domain.escalation.policy import load_policy_file
-from frontdesk.domain.incidents.model import load_kinds
+from frontdesk.domain.incidents.catalogue import load_kinds
 from frontdesk.domain.sitefile import FileProblem
 from frontdesk.paths import Paths, shipped_data_dir
 

@@ -150,9 +150,16 @@ def reports_content(st: ChainState, now: datetime, tz: str) -> Content:
         role = level.level.targets[0].role if level.level.targets else None
         who = " / ".join(role_label(x.role) for x in level.level.targets) or role_label(role)
         if level.status is ReportStatus.INFORMED and level.informed_at is not None:
-            parts.append(("\n✔ " + t("esc.panel.report_done", who=who,
-                                     t=stamp(level.informed_at, now, tz, language())),
-                          "$text-muted"))
+            line = "\n✔ " + t("esc.panel.report_done", who=who,
+                              t=stamp(level.informed_at, now, tz, language()))
+            if level.late_by is not None:  # lateness stays on the record once it is met
+                line += " " + t("esc.panel.report_late",
+                                late=until(level.due, level.informed_at, language(), long=True))
+            parts.append((line, "$warning" if level.late_by is not None else "$text-muted"))
+        elif level.status is ReportStatus.WAIVED:
+            to = level.waived_to.label if level.waived_to is not None else None
+            parts.append(("\n↷ " + t("esc.panel.report_waived", who=who,
+                                     level=pick((to.zh, to.en)) if to else ""), "$text-muted"))
         elif level.status is ReportStatus.SKIPPED:
             parts.append(("\n↷ " + t("esc.panel.report_skipped", who=who,
                                      reason=one_line(level.skip_reason, 30)), "$text-muted"))

@@ -5,10 +5,13 @@
 and contacts in a worker (on mount and on :meth:`reload`), then recomputes the chain state
 from them and the clock once a second. One letter key per call outcome logs an attempt
 against the slot shown after "Now:"; ``t`` moves to the next slot (responder targets, then
-reporting levels owed); ``k`` skips (越级, asks the reason); ``r`` opens the call script.
+reporting levels owed); ``k`` skips (越级, asks the reason); ``r`` opens the call script;
+``h`` sets when the next call logged actually happened (earlier than now, with a reason: a call
+made on time and logged later is not counted late).
 """
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -21,6 +24,8 @@ from frontdesk.bindings import localize
 from frontdesk.domain.escalation.contacts import Contact
 from frontdesk.domain.escalation.model import CallOutcome
 from frontdesk.domain.escalation.state import ChainState
+from frontdesk.domain.incidents.when import WhenError
+from frontdesk.domain.sitetime import clock_time, parse_typed
 from frontdesk.i18n import t
 from frontdesk.messages import DataChanged, Deliver
 from frontdesk.services.escalation.service import Escalation, EscalationService
@@ -64,6 +69,7 @@ class EscalationPanel(VerticalScroll):
         Binding("t", "next_slot", "Chain", id="esc.chain", show=False),
         Binding("r", "script", "Script", id="esc.script", show=False),
         Binding("p", "replan", "Re-plan", id="esc.replan", show=False),
+        Binding("h", "happened_at", "Happened at", id="esc.happened_at", show=False),
     ]
 
     def __init__(self, incident_id: str, **kwargs: Any) -> None:
@@ -75,6 +81,8 @@ class EscalationPanel(VerticalScroll):
         self.state: ChainState | None = None
         self.slot_index = 0
         self._shown: dict[str, object] = {}
+        # when the next logged call happened, and why it is logged later (None: now)
+        self.pending_at: tuple[datetime, str] | None = None
 
     @property
     def service(self) -> EscalationService:
@@ -151,6 +159,10 @@ class EscalationPanel(VerticalScroll):
         self.state = self.service.state_of(self.escalation, now, self.contacts)
         current = self.current_slot()
         head = head_line(self.state, current)
+        if self.pending_at is not None:
+            head = head + "\n" + t("esc.panel.pending_at",
+                                   at=clock_time(self.pending_at[0], tz, now),
+                                   reason=self.pending_at[1])
         if self.replan_offered:
             head = head + "\n" + t("esc.panel.replan")
         self._paint("esc-head", head)
@@ -186,18 +198,48 @@ class EscalationPanel(VerticalScroll):
         if slot is None:
             self.app.notify(t("esc.panel.nothing_to_log"), severity="warning", markup=False)
             return
-        self._write_call(slot, CallOutcome(value))
+        at, reason = self.pending_at if self.pending_at is not None else (None, "")
+        self.pending_at = None
+        self._write_call(slot, CallOutcome(value), at, reason)
 
     @work(thread=True, group="escalation-write")
-    def _write_call(self, slot: Slot, outcome: CallOutcome) -> None:
-        self.service.log_call(self.incident_id, slot.chain, slot.step_index, slot.contact_id,
-                              slot.role, outcome)
-        self.post_message(Deliver(self._written, t("esc.panel.logged",
-                                                   outcome=t(f"esc.outcome.{outcome.value}"))))
+    def _write_call(self, slot: Slot, outcome: CallOutcome, at: datetime | None = None,
+                    reason: str = "") -> None:
+        message, severity = t("esc.panel.logged",
+                              outcome=t(f"esc.outcome.{outcome.value}")), "information"
+        try:
+            self.service.log_call(self.incident_id, slot.chain, slot.step_index,
+                                  slot.contact_id, slot.role, outcome, at=at, reason=reason)
+        except WhenError as exc:  # an earlier time without a reason, or one in the future
+            message, severity = t(f"inc.err.when.{exc.code}"), "error"
+        self.post_message(Deliver(self._written, message, severity))
 
-    def _written(self, message: str) -> None:
+    def action_happened_at(self) -> None:
+        """Ask when the next call to log actually happened (and why it is logged now)."""
+        from frontdesk.screens.incidents.prompt import PromptScreen
+
+        ctx = self.app.ctx  # type: ignore[attr-defined]
+
+        def done(v: dict[str, str] | None) -> None:
+            if not v or not v.get("at"):
+                self.pending_at = None
+                self.refresh_state()
+                return
+            at = parse_typed(v["at"], ctx.clock.now(), ctx.require_site().timezone)
+            if at is None:
+                self.app.notify(t("inc.err.time"), severity="error", markup=False)
+                return
+            self.pending_at = (at, v.get("reason", ""))
+            self._shown.clear()
+            self.refresh_state()
+
+        self.app.push_screen(PromptScreen(t("esc.panel.happened_title"), [
+            ("at", t("inc.note.at")), ("reason", t("inc.when.reason"))]), done)
+
+    def _written(self, message: str, severity: str = "information") -> None:
         self.slot_index = 0
-        self.app.notify(message, timeout=3, markup=False)
+        self.app.notify(message, timeout=3 if severity != "error" else 8, markup=False,
+                        severity=severity)  # type: ignore[arg-type]
         self.app.post_message(DataChanged("escalation"))
         self.reload()
 

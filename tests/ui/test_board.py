@@ -115,3 +115,35 @@ async def test_board_watches_clocks_before_it_is_ever_shown(ctx: AppContext, clo
         await pilot.pause(1.3)
         assert len(bells) > rung
         assert type(app.screen).__name__ == "RegisterScreen"
+
+
+async def test_reload_keeps_rows_and_the_highlight(ctx: AppContext, clock: FrozenClock) -> None:
+    """A write elsewhere reloads the board without rebuilding its rows; an incident opened
+    elsewhere is inserted where it sorts and the highlight stays on the incident it was on."""
+    from frontdesk.messages import DataChanged
+
+    s = svc(ctx)
+    s.open("theft", "general", place="5栋", by="王保安")
+    s.open("vip_visit", "general", place="会所", by="王保安")
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        board = app.screen
+        assert isinstance(board, DutyBoardScreen)
+        rows = list(board.query(BoardRow))
+        board.query_one("#board-list").index = 1  # type: ignore[attr-defined]
+        await settle(pilot)
+        chosen = board.current_incident_id
+        s.add_note(rows[0].incident_id, "另一台电脑记录", "王保安")
+        app.post_message(DataChanged("elsewhere"))
+        await settle(pilot)
+        assert list(board.query(BoardRow)) == rows  # the same widgets, refreshed
+        fire = s.open("fire", "severe", clock.now() - timedelta(hours=2), "车库",
+                      by="王保安")  # happened two hours ago: its deadlines sort first
+        app.post_message(DataChanged("elsewhere"))
+        await settle(pilot)
+        now = list(board.query(BoardRow))
+        assert now[0].incident_id == fire.id and now[1:] == rows
+        assert board.current_incident_id == chosen

@@ -137,25 +137,26 @@ def test_snapshot_mid_escalation_en(ctx: AppContext, clock: FrozenClock,
 
 async def test_optional_emergency_step_is_offered_and_can_be_logged(
         ctx: AppContext, clock: FrozenClock) -> None:
-    """A fire shows 119 as an optional step; t moves the keys to it; a logs the call."""
+    """A medical emergency shows 120 as an optional step ("情况危急时"); t moves the keys to
+    it; a logs the call. (A fire's 119 is no longer optional: 000 迅速报警.)"""
     mid_escalation(ctx, clock)
     esc: EscalationService = ctx.service("escalation", EscalationService)  # type: ignore[assignment]
     inc = str(uuid.uuid4())
-    esc.start(inc, "fire", "general", clock.now())
+    esc.start(inc, "medical_emergency", "general", clock.now())
     ctx.prefs.language = "zh"
     app = FrontdeskApp(ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.push_screen(EscalationScreen(inc))
         await settle(pilot)
-        assert "◇" in panel_text(app) and "119" in panel_text(app)
+        assert "◇" in panel_text(app) and "120" in panel_text(app)
         panel = app.screen.query_one(EscalationPanel)
         for _ in range(10):
             slot = panel.current_slot()
-            if slot is not None and "119" in slot.label:
+            if slot is not None and "120" in slot.label:
                 break
             await pilot.press("t")
-        assert slot is not None and "119" in slot.label
+        assert slot is not None and "120" in slot.label
         await pilot.press("a")
         await settle(pilot)
     st = esc.state(inc, clock.now())

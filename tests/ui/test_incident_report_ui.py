@@ -1,6 +1,8 @@
 """Report form: missing fields shown, submit when complete, a supervisor approves; handover."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from textual.widgets import Button, Input, Label, Static
 
 from frontdesk.app import FrontdeskApp
@@ -50,8 +52,16 @@ async def test_report_missing_then_submitted_then_approved(ctx: AppContext) -> N
 
 
 async def test_handover_key_makes_sheet_and_accepts(ctx: AppContext, clock: FrozenClock) -> None:
-    """h on the board shows the sheet; accepting records who took over."""
+    """h on the board shows the sheet; the incoming person accepts with their own PIN: a typed
+    name with a wrong PIN is refused (and said so in the screen's language), the right PIN
+    records who took over, and the outgoing person cannot accept their own sheet."""
+    from frontdesk.services.trust.auth import auth_service
+
+    auth = auth_service(ctx)
+    assert auth.create_first_supervisor("陈主管", "582913", "阳光花园", "Asia/Shanghai") is None
+    assert auth.add_user("赵主管", "supervisor", "739184") is None
     svc(ctx).open("power_cut", "serious", place="配电房", summary="2号楼停电", by="王保安")
+    clock.advance(timedelta(minutes=30))  # its 10-minute checklist item is 20 minutes overdue
     ctx.prefs.language = "en"
     app = FrontdeskApp(ctx)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -60,12 +70,26 @@ async def test_handover_key_makes_sheet_and_accepts(ctx: AppContext, clock: Froz
         await settle(pilot)
         await pilot.press("h")
         await settle(pilot)
-        sheet = str(app.screen.query_one("#ho-sheet", Static).render())
+        screen = app.screen
+        sheet = str(screen.query_one("#ho-sheet", Static).render())
         assert "Open incidents" in sheet and "Power cut" in sheet
-        app.screen.query_one("#ho-who", Input).value = "赵主管"
-        app.screen.query_one("#ho-accept", Button).press()
-        await settle(pilot)
-        sheet_id = app.screen.sheet.id  # type: ignore[attr-defined]
+        overdue = sheet.split("Overdue (act now)")[1].split("Deadlines due next shift")[0]
+        assert "Report to the superior and the departments concerned" in overdue
+        assert "20m overdue" in overdue and " item" not in overdue
+
+        async def accept(name: str, pin: str) -> str:
+            screen.query_one("#ho-who", Input).value = name
+            screen.query_one("#ho-pin", Input).value = pin
+            screen.query_one("#ho-accept", Button).press()
+            await settle(pilot)
+            return str(screen.query_one("#ho-error", Static).render())
+
+        assert "Wrong name or PIN" in await accept("赵主管", "000000")
+        assert "outgoing person cannot accept" in await accept("陈主管", "582913")
+        assert svc(ctx).get_handover(screen.sheet.id).accepted_at is None  # type: ignore[attr-defined,union-attr]
+        await accept("赵主管", "739184")
+        sheet_id = screen.sheet.id  # type: ignore[attr-defined]
+        assert "Accepted by 赵主管" in str(screen.query_one("#ho-sheet", Static).render())
     stored = svc(ctx).get_handover(sheet_id)
     assert stored is not None and stored.accepted_by == "赵主管"
     assert stored.accepted_at == clock.now()

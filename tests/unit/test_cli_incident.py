@@ -33,8 +33,11 @@ def test_open_note_list_json(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert row["kind"] == "media_at_gate" and row["level"] == "serious" and row["state"] == "open"
     assert row["occurred_at"] == "2025-03-31T14:30:00+08:00"
     assert row["report_due"] == "2025-04-01T09:00:00+08:00"
-    assert row["statement_due"] == "2025-04-01T14:30:00+08:00"
+    assert row["statement_due"] is None  # 001: a media visit owes none until it is a 舆情 event
     assert "next_escalation" in row
+    code, out = run(capsys, "incident", "open", "--db", db, "--kind", "public_opinion",
+                    "--level", "serious", "--occurred", "2025-03-31T14:30", "--json")
+    assert json.loads(out)["statement_due"] == "2025-04-01T14:30:00+08:00"
 
 
 @pytest.mark.parametrize("extra", [["--kind", "nope", "--level", "general"],

@@ -14,7 +14,9 @@ from typing import Any
 
 import pytest
 
+from frontdesk.domain.escalation.check import WarningCode, check_policies
 from frontdesk.domain.escalation.contacts import Contact
+from frontdesk.domain.escalation.engine import chain_state
 from frontdesk.domain.escalation.model import (
     CallAttempt,
     CallOutcome,
@@ -26,8 +28,6 @@ from frontdesk.domain.escalation.model import (
     Skip,
     StepKind,
 )
-from frontdesk.domain.escalation.check import WarningCode, check_policies
-from frontdesk.domain.escalation.engine import chain_state
 from frontdesk.domain.escalation.policy import (
     PolicyError,
     load_policy_doc,
@@ -171,10 +171,14 @@ NO = CallOutcome.NO_ANSWER
 
 
 def test_first_call_is_due_at_once_with_the_on_duty_supervisor_first() -> None:
-    s = Duty().state()
+    """"Call now" on opening: a warning for the plan's grace (2 min), overdue only after it
+    (a new incident is not late the second it opens)."""
+    duty = Duty()
+    s = duty.state()
     r = s.responder
     assert r.status is ResponderStatus.CALLING and r.step_index == 0
-    assert r.next_due == T0 and s.responder_clock is ClockState.BREACH
+    assert r.next_due == at(2) and s.responder_clock is ClockState.WARNING
+    assert duty.wait(2).state().responder_clock is ClockState.BREACH
     (target,) = r.targets
     assert [c.contact.id for c in target.candidates] == ["sup-day", "sup-night"]
     assert target.candidates[0].on_duty and not target.candidates[1].on_duty
@@ -207,14 +211,14 @@ def test_accept_stops_the_responder_chain() -> None:
 
 def test_decline_moves_on_at_once() -> None:
     r = Duty().wait(2).call(0, CallOutcome.DECLINED, "sup-day").state().responder
-    assert r.step_index == 1 and r.next_due == at(2)
+    assert r.step_index == 1 and r.next_due == at(4)
     assert r.visits[0].result is VisitResult.DECLINED
 
 
 def test_skip_is_recorded_and_moves_on() -> None:
     duty = Duty(level=Level.SERIOUS).wait(1).skip(0, "主管在医院, 越级报告")
     r = duty.state().responder
-    assert r.step_index == 1 and r.next_due == at(1)
+    assert r.step_index == 1 and r.next_due == at(3)
     assert r.visits[0].result is VisitResult.SKIPPED
     assert r.visits[0].reason == "主管在医院, 越级报告"
     # Skipping a step ahead is remembered until the chain gets there.
@@ -247,7 +251,7 @@ def test_message_sent_never_counts_as_reached() -> None:
     s = duty.wait(10).state()
     assert s.responder.step_index == 0 and not s.responder.done
     assert s.responder.misses == 0 and s.responder.targets[0].messages == 2
-    assert s.responder.next_due == T0
+    assert s.responder.next_due == at(2)
     assert s.reporting[0].status is ReportStatus.OVERDUE
     assert s.reporting[0].informed_at is None and not s.reporting_complete
 
@@ -295,7 +299,7 @@ def test_level_raise_adds_reporting_levels_counted_from_the_raise() -> None:
     assert reg.due == at(90)
     # The responder chain restarts on the serious chain at the raise.
     r = s.responder
-    assert r.level is Level.SERIOUS and r.step_index == 0 and r.next_due == at(30)
+    assert r.level is Level.SERIOUS and r.step_index == 0 and r.next_due == at(32)
     assert r.visits[0].result is VisitResult.REPLANNED
     duty.wait(20).raise_to(Level.SEVERE)
     s = duty.state()
@@ -304,6 +308,32 @@ def test_level_raise_adds_reporting_levels_counted_from_the_raise() -> None:
     assert [lv.index for lv in s.reporting] == [0, 1, 2, 3]
     assert s.reporting[0].status is ReportStatus.OVERDUE
     assert s.reporting[0].clock is ClockState.BREACH
+
+
+def test_a_lowering_replans_at_once_and_waives_what_the_lower_level_does_not_owe() -> None:
+    """001: the leadership may lower the level; the panel must not keep the old one. The
+    responder restarts on the lower chain; reports the lower level does not list (and that were
+    not told yet) are waived, ones already told stay told; raising again owes them anew."""
+    duty = Duty(level=Level.SEVERE).wait(1).call(0, CallOutcome.ACCEPTED, "sup-day",
+                                                 ChainKind.REPORTING)
+    before = duty.state()
+    assert before.level is Level.SEVERE and len(before.reporting) == 3  # SUP, PM, GRP
+    duty.wait(2).raise_to(Level.GENERAL)  # the Duty helper records any change of level
+    s = duty.state()
+    assert s.level is Level.GENERAL
+    r = s.responder
+    assert r.level is Level.GENERAL and r.step_index == 0 and r.next_due == at(5)
+    assert r.visits[0].result is VisitResult.REPLANNED and "lowered" in r.visits[0].reason
+    statuses = [lv.status for lv in s.reporting]
+    assert statuses[0] is ReportStatus.INFORMED
+    assert statuses[1:] == [ReportStatus.WAIVED] * 2  # PM and GRP: general owes only SUP
+    assert s.reporting[1].waived_at == at(3) and s.reporting[1].waived_to is Level.GENERAL
+    assert s.reporting_complete and s.next_deadline == r.next_due
+    duty.wait(10).raise_to(Level.SERIOUS)
+    s = duty.state()
+    assert [lv.status for lv in s.reporting] == [  # SUP, PM again, GRP still waived, REG/DEV
+        ReportStatus.INFORMED, ReportStatus.OWED, ReportStatus.WAIVED, ReportStatus.OWED]
+    assert s.reporting[1].due == at(13) + timedelta(minutes=15)
 
 
 def test_a_raise_does_not_restart_an_accepted_chain() -> None:
@@ -342,7 +372,7 @@ def test_repeat_goes_back_until_its_cap() -> None:
     r = duty.call(0, NO, "sup-day").state().responder
     assert r.status is ResponderStatus.WAITING and r.step_index == 1 and r.next_due == at(8)
     r = duty.wait(8).state().responder
-    assert r.step_index == 2 and r.next_due == at(8)
+    assert r.step_index == 2 and r.next_due == at(10)
     r = duty.call(2, NO, "pm").state().responder
     assert r.step_index == 0 and r.round == 1 and not r.repeat_cap_reached
     assert r.next_due == at(13)
@@ -362,7 +392,7 @@ def test_call_many_require_all_and_partial() -> None:
     r = duty.wait(1).call(0, CallOutcome.ACCEPTED, "eng").state().responder
     assert not r.done and [t.status for t in r.targets] == [
         TargetStatus.ACCEPTED, TargetStatus.PENDING]
-    assert r.next_due == T0
+    assert r.next_due == at(2)
     r = duty.call(0, NO, "lift").wait(3).call(0, NO, "lift").state().responder
     assert r.step_index == 1 and r.visits[0].result is VisitResult.PARTIAL
     assert r.next_due == at(7)
@@ -391,7 +421,7 @@ def test_emergency_step_moves_on_but_never_ends_the_chain() -> None:
     r = duty.call(0, CallOutcome.BUSY, role="fire_119").state().responder
     assert r.next_due == at(1) and r.step_index == 0
     r = duty.wait(1).call(0, CallOutcome.ACCEPTED, role="fire_119").state().responder
-    assert r.step_index == 1 and not r.done and r.next_due == at(1)
+    assert r.step_index == 1 and not r.done and r.next_due == at(3)
     assert r.visits[0].result is VisitResult.REACHED
 
 
@@ -513,7 +543,9 @@ def test_shipped_policies_follow_the_seeds() -> None:
     fight = plans["fight", Level.SERIOUS].chains(Level.SERIOUS).responder[0]
     assert fight.number == "110" and not fight.optional
     fight_general = plans["fight", Level.GENERAL].chains(Level.GENERAL).responder
-    assert any(s.number == "110" and s.optional for s in fight_general)
+    assert fight_general[0].number == "110" and not fight_general[0].optional  # 斗殴 is serious
+    quarrel = plans["dispute", Level.GENERAL].chains(Level.GENERAL).responder
+    assert any(s.number == "110" and s.optional for s in quarrel)
     medical = plans["medical_emergency", Level.SERIOUS].chains(Level.SERIOUS).responder[0]
     assert medical.number == "120"
     # The shipped chains resolve to somebody for every step when every role is filled.

@@ -91,7 +91,7 @@ def test_level_raise_adds_reporting_levels_due_from_the_raise(
     assert len(st.reporting) == 3 and not esc(ctx).reporting_complete(inc, clock.now())
     clock.advance(timedelta(minutes=20))
     raised_at = clock.now()
-    esc(ctx).on_level_raised(inc, "serious", "severe", raised_at)
+    esc(ctx).on_level_changed(inc, "serious", "severe", raised_at)
     st = esc(ctx).state(inc, clock.now())
     assert st.level is Level.SEVERE
     leadership = [r for r in st.reporting if r.level.targets[0].role == "group_leadership"]

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from frontdesk.domain.incidents.catalogue import KindsFileError, load_kinds
 from frontdesk.domain.incidents.deadlines import StatementRule
 from frontdesk.domain.incidents.model import (
     TRANSITIONS,
@@ -17,7 +18,6 @@ from frontdesk.domain.incidents.model import (
     ChecklistStatus,
     EntryKind,
     Kind,
-    KindsFileError,
     Level,
     State,
     TimelineEntry,
@@ -28,7 +28,6 @@ from frontdesk.domain.incidents.model import (
     effective_timeline,
     is_reopen,
     level_change,
-    load_kinds,
     state_change,
     transition,
     versions_of,
@@ -39,9 +38,10 @@ SHIPPED = Path(__file__).resolve().parents[2] / "data" / "incident_kinds.json"
 T0 = datetime(2026, 3, 10, 6, 0, tzinfo=UTC)  # 14:00 in Shanghai
 EXPECTED_KINDS = {
     "media_at_gate", "public_opinion", "fire", "power_cut", "water_cut", "flooding",
-    "lift_entrapment", "fight", "theft", "suspicious_person", "disturbed_person",
+    "lift_entrapment", "fight", "dispute", "theft", "suspicious_person", "disturbed_person",
     "medical_emergency", "lost_child", "public_health", "natural_disaster", "phone_surge",
-    "vip_visit",
+    "vip_visit", "equipment_failure", "complaint", "traffic_accident", "mass_incident",
+    "explosion",
 }
 
 

@@ -9,6 +9,9 @@ import pytest
 
 from frontdesk.clock import FrozenClock
 from frontdesk.context import AppContext
+from frontdesk.domain.incidents.model import State
+from frontdesk.domain.incidents.report import revise
+from frontdesk.domain.register.visits import VisitKind
 from frontdesk.domain.trust.incident_retention import (
     ENTRY,
     HANDOVER,
@@ -19,15 +22,12 @@ from frontdesk.domain.trust.incident_retention import (
     removal,
     scrub,
 )
-from frontdesk.domain.incidents.model import State
-from frontdesk.domain.incidents.report import revise
 from frontdesk.domain.trust.retention import PersonKey
-from frontdesk.domain.register.visits import VisitKind
-from frontdesk.services.trust.audit import audit_service
 from frontdesk.services.escalation.service import EscalationService
 from frontdesk.services.incidents.retention import removed_mark
 from frontdesk.services.incidents.service import IncidentService
 from frontdesk.services.register import VisitForm
+from frontdesk.services.trust.audit import audit_service
 from frontdesk.services.trust.retention import retention_service
 from frontdesk.storage import escalation as esc_store
 
@@ -80,12 +80,27 @@ def journalist_incident(ctx: AppContext, name: str = "王五", phone: str = PHON
     for item in required[:-1]:
         s.mark_checklist(inc.id, item.id, "done", "王保安")
     s.mark_checklist(inc.id, required[-1].id, "skipped", "王保安", reason=f"{name}已离开")
-    s.release_statement(inc.id, "我司已知悉并正在处理。", "陈主管")
+    s.mark_public_opinion(inc.id, "陈主管", reason="视频在业主群传播")
+    s.record_statement(inc.id, {"facts": "南门有媒体拍摄", "measures": "已安排专人接待",
+                                "progress": "已恢复正常", "position": "我司已知悉并正在处理。"},
+                       staff(ctx, "c-gm", "周总经理", "group_leadership"),
+                       staff(ctx, "c-gmo", "总经办李秘书", "gm_office"), "公众号", "陈主管")
     report = revise(s.report(inc.id, signer="王保安"), conclusion=f"记者{name}已离开")
     s.submit_report(report, "王保安")
+    s.approve_report(inc.id, "陈主管")
     s.set_state(inc.id, "resolved", "王保安")
     s.set_state(inc.id, "closed", "陈主管")
     return inc.id
+
+
+def staff(ctx: AppContext, cid: str, name: str, role: str) -> str:
+    """A staff contact (saved once); its id."""
+    from frontdesk.domain.escalation.contacts import Contact
+    from frontdesk.services.escalation.contacts import ContactService
+
+    contacts: ContactService = ctx.service("contacts", ContactService)  # type: ignore[assignment]
+    contacts.save(Contact(id=cid, name=name, role=role, phone="13912340000"))
+    return cid
 
 
 def all_payloads(ctx: AppContext) -> str:
@@ -155,7 +170,7 @@ def test_old_closed_incident_loses_non_staff_data_recent_keeps_it(
     assert report.signer == "王保安" and report.conclusion == MARK
     assert report.account and all(line.text.endswith(MARK) for line in report.account
                                   if "王五" in line.text or MARK in line.text)
-    assert s.payload(old)["statements"][0]["text"] == "我司已知悉并正在处理。"
+    assert s.payload(old)["statements"][0]["parts"]["position"] == "我司已知悉并正在处理。"
     log = {kind: p for kind, _id, p in esc_store.log(ctx.require_db().read(), old)}
     assert log["call_attempt"]["note"] == MARK and log["call_attempt"]["role"] == "duty_manager"
     assert log["escalation_skip"]["reason"] == MARK and log["escalation_skip"]["by"] == "陈主管"

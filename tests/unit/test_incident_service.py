@@ -61,10 +61,31 @@ def test_note_keeps_both_times_and_correction_supersedes(ctx: AppContext, clock:
     assert any(e.id == note.id for e in svc(ctx).entries(inc.id))
 
 
-def _complete_report(ctx: AppContext, iid: str) -> None:
+def _complete_report(ctx: AppContext, iid: str, approve: bool = False) -> None:
     r = svc(ctx).report(iid, signer="王保安")
     r = revise(r, conclusion="已处置", place=r.place or "南门")
     svc(ctx).submit_report(r, "王保安")
+    if approve:
+        svc(ctx).approve_report(iid, "陈主管")
+
+
+def people(ctx: AppContext) -> dict[str, str]:
+    """The general manager and the GM's office in the contacts; role → contact id."""
+    from frontdesk.domain.escalation.contacts import Contact
+    from frontdesk.services.escalation.contacts import ContactService
+
+    contacts: ContactService = ctx.service("contacts", ContactService)  # type: ignore[assignment]
+    out = {}
+    for cid, name, role in (("c-gm", "周总经理", "group_leadership"),
+                            ("c-gmo", "总经办李秘书", "gm_office"),
+                            ("c-pm", "刘经理", "project_manager")):
+        contacts.save(Contact(id=cid, name=name, role=role, phone="13800138000"))
+        out[role] = cid
+    return out
+
+
+STATEMENT = {"facts": "南门有记者拍摄", "measures": "已安排专人接待", "progress": "记者已离开",
+             "position": "我司欢迎媒体监督"}
 
 
 def test_close_refused_with_reasons_until_gates_met(ctx: AppContext,
@@ -73,22 +94,26 @@ def test_close_refused_with_reasons_until_gates_met(ctx: AppContext,
     (reporting chain gate met: escalation reports it complete)."""
     monkeypatch.setattr("frontdesk.services.incidents.service.escalation", lambda _ctx: _Chain(True))
     s = svc(ctx)
-    inc = s.open("media_at_gate", "general", place="南门", by="王保安")
+    who = people(ctx)
+    inc = s.open("public_opinion", "general", place="业主群", by="王保安")
     s.set_state(inc.id, "resolved", "王保安")
     with pytest.raises(TransitionError) as err:
         s.set_state(inc.id, "closed", "陈主管")
     codes = {b.code for b in err.value.blockers}
     assert {"report_not_submitted", "statement_not_released", "checklist_pending"} <= codes
-    kind = s.kind("media_at_gate")
+    kind = s.kind("public_opinion")
     assert kind is not None
     items = [i for i in kind.checklist if i.required]
     for item in items[:-1]:
         s.mark_checklist(inc.id, item.id, "done", "王保安")
     with pytest.raises(IncidentError, match="reason"):
         s.mark_checklist(inc.id, items[-1].id, "skipped", "王保安")
-    s.mark_checklist(inc.id, items[-1].id, "skipped", "王保安", reason="记者已离开")
-    s.release_statement(inc.id, "我司已知悉并正在处理。", "陈主管")
+    s.mark_checklist(inc.id, items[-1].id, "skipped", "王保安", reason="已另行总结")
+    s.record_statement(inc.id, STATEMENT, who["group_leadership"], who["gm_office"], "公众号",
+                       "陈主管")
     _complete_report(ctx, inc.id)
+    assert [b.code for b in s.blockers(inc.id)] == ["report_not_approved"]  # 003 流程 9
+    s.approve_report(inc.id, "陈主管")
     assert s.blockers(inc.id) == []
     closed = s.set_state(inc.id, "closed", "陈主管")
     assert closed.state is State.CLOSED and s.list() == []
@@ -102,6 +127,9 @@ class _Chain:
 
     def start(self, *_args: object) -> None:
         """Nothing to plan."""
+
+    def state(self, *_args: object) -> None:
+        """No chain state to report."""
 
     def reporting_complete(self, _iid: str, _now: datetime) -> bool:
         """As configured."""
@@ -131,15 +159,18 @@ def test_reopen_needs_reason_and_is_recorded(ctx: AppContext, clock: FrozenClock
 
 
 def test_level_raise_recorded(ctx: AppContext) -> None:
-    """Raising the level changes it and writes a timeline line saying so."""
+    """Raising the level changes it and writes a timeline line saying so and who decided."""
     s = svc(ctx)
+    who = people(ctx)
     inc = s.open("flooding", "general", by="王保安")
-    s.raise_level(inc.id, "severe", "陈主管", reason="地下车库进水")
+    s.change_level(inc.id, "severe", "陈主管", reason="地下车库进水",
+                   decided_by=who["project_manager"])
     assert s.get(inc.id).level is Level.SEVERE  # type: ignore[union-attr]
     entry = [e for e in s.timeline(inc.id) if e.kind == "level"][-1]
     assert entry.data["raised"] is True and "地下车库进水" in entry.text
+    assert entry.data["decided_by"] == "刘经理" and entry.author == "陈主管"
     with pytest.raises(IncidentError):
-        s.raise_level(inc.id, "severe", "陈主管")
+        s.change_level(inc.id, "severe", "陈主管", "again", who["project_manager"])
 
 
 def test_report_approval_by_other_person(ctx: AppContext) -> None:
@@ -178,7 +209,7 @@ def test_clocks_survive_restart_and_pc_zone(ctx: AppContext, clock: FrozenClock,
     """With the PC in UTC the report is due 18:00 *site* time, and a new context (a restart)
     computes the same clocks from the stored instants."""
     # 10:00 site time: due 18:00 site time = 10:00 UTC.
-    inc = svc(ctx).open("media_at_gate", "general", by="王保安")
+    inc = svc(ctx).open("public_opinion", "general", by="王保安")
     before = svc(ctx).clocks(inc)
     report = next(c for c in before if c.code == "report")
     assert report.due_at == datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
@@ -201,13 +232,17 @@ def test_clocks_survive_restart_and_pc_zone(ctx: AppContext, clock: FrozenClock,
 
 def test_handover_sheet_and_acceptance(ctx: AppContext) -> None:
     """The sheet lists open incidents, people on site and clocks due; acceptance is stored."""
+    from frontdesk.services.trust.auth import auth_service
+
     s = svc(ctx)
+    assert auth_service(ctx).create_first_supervisor("陈主管", "482915", "阳光花园",
+                                                     "Asia/Shanghai") is None
     ctx.register.add(VisitForm(kind=VisitKind.VISITOR, values={"name": "李四"}))
     s.open("lift_entrapment", "serious", place="3栋电梯", by="王保安")
     sheet = s.handover(by="王保安")
     assert len(sheet.incidents) == 1 and sheet.on_site[0]["name"] == "李四"
     assert sheet.clocks_due and all(d["due_at"] for d in sheet.clocks_due)
-    done = s.accept_handover(sheet.id, "陈主管")
+    done = s.accept_handover(sheet.id, "陈主管", "482915")
     stored = s.get_handover(sheet.id)
     assert stored is not None and stored.accepted_by == "陈主管"
     assert stored.accepted_at == done.accepted_at
@@ -217,13 +252,14 @@ def test_report_pdf_contains_chinese(ctx: AppContext, tmp_path: Path) -> None:
     """The printed report carries the Chinese account text (font embedded)."""
     from pypdf import PdfReader
 
-    from frontdesk.services.incidents.pdf import write_report_pdf
+    from frontdesk.services.incidents.pdf import PdfContext, write_report_pdf
 
     s = svc(ctx)
     inc = s.open("lift_entrapment", "serious", place="3栋2号电梯", summary="电梯困人两名",
                  by="王保安")
     report = revise(s.report(inc.id, signer="王保安"), conclusion="维保人员二十分钟内放人")
-    out = write_report_pdf(tmp_path / "r.pdf", report, inc, s.kind(inc.kind), "Asia/Shanghai")
+    out = write_report_pdf(tmp_path / "r.pdf", report, inc, s.kind(inc.kind),
+                           PdfContext("阳光花园", "Asia/Shanghai", None, ctx.clock.now()))
     text = "".join(page.extract_text() for page in PdfReader(out).pages)
     text = "".join(ch for ch in text if ch not in "\x00\n ")  # extraction spacing artefacts
     assert "电梯困人两名" in text and "3栋2号电梯" in text and "维保人员二十分钟内放人" in text

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from frontdesk.domain.incidents.catalogue import load_kinds
 from frontdesk.domain.incidents.model import (
     ChecklistStatus,
     EntryKind,
@@ -18,7 +19,6 @@ from frontdesk.domain.incidents.model import (
     TimelineEntry,
     close_blockers,
     correction,
-    load_kinds,
 )
 from frontdesk.domain.incidents.report import (
     REQUIRED_FIELDS,
@@ -132,10 +132,19 @@ def test_submit_approve_and_return() -> None:
 
 
 def test_report_state_drives_the_close_gate() -> None:
-    kind = load_kinds(SHIPPED).kinds["phone_surge"]
+    """003 流程 9 (提交事件报告、上级审批): where the kind asks for approval, a submitted report
+    still blocks closing until a superior approves it; a returned one blocks as unsubmitted."""
+    kinds = load_kinds(SHIPPED).kinds
+    kind = kinds["phone_surge"]
+    assert kind.report_approval
     marks = [ChecklistStatus(i.id, "done") for i in kind.checklist]  # type: ignore[arg-type]
     sent = submit(complete(), T0)
-    for report, blocked in [(complete(), True), (sent, False), (approve(sent, "张经理", T0), False),
-                            (return_report(sent, "张经理", T0, "重写"), True)]:
+    for report, expected in [(complete(), ["report_not_submitted"]),
+                             (sent, ["report_not_approved"]),
+                             (approve(sent, "张经理", T0), []),
+                             (return_report(sent, "张经理", T0, "重写"), ["report_not_submitted"])]:
         codes = [b.code for b in close_blockers(kind, marks, report.state, True, False)]
-        assert (codes == ["report_not_submitted"]) is blocked
+        assert codes == expected
+    vip = kinds["vip_visit"]  # 000: a written report to operations, no approval step
+    vip_marks = [ChecklistStatus(i.id, "done") for i in vip.checklist]  # type: ignore[arg-type]
+    assert close_blockers(vip, vip_marks, sent.state, True, False) == []

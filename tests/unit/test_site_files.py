@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from frontdesk.domain.escalation.policy import load_policy_file
-from frontdesk.domain.incidents.model import load_kinds
+from frontdesk.domain.incidents.catalogue import load_kinds
 from frontdesk.domain.sitefile import MAX_BYTES, MAX_DEPTH
 from frontdesk.paths import resolve_paths, shipped_data_dir
 from frontdesk.services.escalation.contacts import load_policy_doc_for

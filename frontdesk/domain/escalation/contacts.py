@@ -66,6 +66,8 @@ def _roles() -> MappingProxyType[str, Role]:
         ("regional_head", "地区公司负责人", "Regional company head", "chain"),
         ("developer_cs", "地产客服部", "Developer customer service", "chain"),
         ("group_leadership", "集团领导", "Group leadership", "chain"),
+        # 000: 信息发布…均需公司总经理审核; 001/003: 总经理 leads the emergency leadership group
+        ("general_manager", "公司总经理", "General manager", "outside"),
         ("gm_office", "总经办", "General manager's office", "outside"),
         ("client_media", "甲方媒体接待部门", "Client media reception", "outside"),
         ("cs_centre", "客服中心", "Customer-service centre", "outside"),

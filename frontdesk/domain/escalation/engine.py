@@ -7,8 +7,10 @@ PC resumes exactly where the log left off (DESIGN.md habit 9).
 
 Responder rules (one step at a time):
 
-* a step's first call is due when the step starts; after an unanswered call (no answer, busy,
-  switched off, wrong number) the next call is due ``wait_minutes`` later;
+* a step's first call is due ``warning_minutes`` (the plan's, default 2) after the step starts
+  ("call now", shown as a warning meanwhile), so a new incident is not overdue the second it
+  opens; after an unanswered call (no answer, busy, switched off, wrong number) the next call
+  is due ``wait_minutes`` later;
 * a target with ``misses_to_advance`` misses is exhausted; when every target of the step is
   accepted, declined or exhausted the chain moves on by itself, and after a miss the next step
   is due ``wait_minutes`` later (after a decline at once);
@@ -21,12 +23,14 @@ Responder rules (one step at a time):
 * an ``emergency`` step moves on once the number is reached; it never ends the chain;
 * a ``repeat`` step goes back at most ``max_repeats`` times, then the chain goes on (and is
   exhausted if nothing follows): ``repeat_cap_reached`` says so;
-* raising the level before anyone accepted (or after the chain ran out) restarts the responder
-  chain on the higher level's steps, at the raise; a lowered level changes no chain.
+* changing the level (raised, or lowered by the leadership's decision) before anyone accepted
+  (or after the chain ran out) re-plans at once: the responder chain restarts on the new
+  level's steps, at the change.
 
 Reporting rules: each level is owed from the opening (or from the raise that added it) plus
 its ``deadline_minutes``; a raise adds the higher level's levels and tightens a deadline that is
-already owed, never loosens it. A level is informed by a call that reaches one of its targets
+already owed, never loosens it; a lowering waives the levels the lower level does not list and
+that were not yet informed (a later raise makes them owed again). A level is informed by a call that reaches one of its targets
 (accepted or declined), whether logged on the reporting chain under the level's index or on
 the responder chain (calling the supervisor to take charge also tells them).
 Records with the same instant apply level changes, then skips, then calls (then by id).
@@ -122,6 +126,8 @@ class _Responder:
         self.enter(0, at)
 
     def enter(self, i: int, at: datetime, delay: int = 0) -> None:
+        """Go to step ``i`` (or the first one after it that is not passed over) at ``at``; its
+        first call is due ``delay`` minutes later, or after the plan's grace when that is 0."""
         while True:
             if i >= len(self.steps):
                 self.cursor = None
@@ -148,7 +154,8 @@ class _Responder:
                     i += 1
             else:
                 self.cursor, self.started_at = i, at
-                self.first_due = at + timedelta(minutes=delay)
+                grace = 0 if step.kind is StepKind.WAIT else self.plan.warning_minutes
+                self.first_due = at + timedelta(minutes=delay or grace)
                 self.targets = [_Target(t) for t in step.targets]
                 self.visits.append(StepVisit(i, self.round, self.level, at, None,
                                              VisitResult.OPEN))
@@ -173,10 +180,11 @@ class _Responder:
             self.enter(self.cursor + 1, end)
 
     def change_level(self, change: LevelChange) -> None:
-        if change.to_level.rank <= self.level.rank or self.accepted is not None:
+        if change.to_level is self.level or self.accepted is not None:
             return
         if self.cursor is not None:
-            self.leave(VisitResult.REPLANNED, change.at, f"level raised to {change.to_level}")
+            how = "raised" if change.to_level.rank > self.level.rank else "lowered"
+            self.leave(VisitResult.REPLANNED, change.at, f"level {how} to {change.to_level}")
         self.start(change.to_level, change.at)
 
     def skip(self, s: Skip) -> None:

@@ -36,26 +36,44 @@ class _Owed:
     added_at: datetime
     raised_to: Level | None
     due: datetime
+    waived_at: datetime | None = None
+    waived_to: Level | None = None
 
 
 def owed_levels(plan: Plan, level_changes: Sequence[LevelChange], opened_at: datetime
                 ) -> list[_Owed]:
     """The reporting levels in force, in their stable order (the opening level's, then each
-    raise's additions); ``level_changes`` must be sorted by time."""
+    raise's additions); ``level_changes`` must be sorted by time.
+
+    A lowering marks the levels the lower level does not list as waived (they keep their
+    place, so calls logged under their index still count); raising again makes them owed anew.
+    """
     owed = [
         _Owed(r, opened_at, None, opened_at + timedelta(minutes=r.deadline_minutes))
         for r in plan.chains(plan.level).reporting
     ]
-    highest = plan.level
+    current = plan.level
     for change in level_changes:
-        if change.to_level.rank <= highest.rank:
+        if change.to_level is current:
             continue
-        highest = change.to_level
-        for r in plan.chains(change.to_level).reporting:
+        lowered = change.to_level.rank < current.rank
+        current = change.to_level
+        chain = plan.chains(change.to_level).reporting
+        if lowered:
+            keep = {r.key for r in chain}
+            for o in owed:
+                if o.level.key not in keep and o.waived_at is None:
+                    o.waived_at, o.waived_to = change.at, change.to_level
+            continue
+        for r in chain:
             due = change.at + timedelta(minutes=r.deadline_minutes)
             same = next((o for o in owed if o.level.key == r.key), None)
             if same is None:
                 owed.append(_Owed(r, change.at, change.to_level, due))
+            elif same.waived_at is not None:
+                same.level, same.added_at, same.raised_to, same.due = r, change.at, \
+                    change.to_level, due
+                same.waived_at = same.waived_to = None
             elif due < same.due:
                 # Tighten, never loosen; a level that may be told afterwards stops being so
                 # once the higher level says it must be told by a deadline.
@@ -113,9 +131,11 @@ def reporting_states(
             status = ReportStatus.INFORMED
         elif skip is not None:
             status = ReportStatus.SKIPPED
+        elif owed.waived_at is not None:
+            status = ReportStatus.WAIVED
         else:
             status = ReportStatus.OVERDUE if now >= owed.due else ReportStatus.OWED
-        closed = status in (ReportStatus.INFORMED, ReportStatus.SKIPPED)
+        closed = status in (ReportStatus.INFORMED, ReportStatus.SKIPPED, ReportStatus.WAIVED)
         out.append(ReportLevelState(
             index=index, level=owed.level, added_at=owed.added_at, raised_to=owed.raised_to,
             due=owed.due, status=status,
@@ -123,6 +143,8 @@ def reporting_states(
             informed_at=informed.at if informed else None,
             informed_contact_id=informed.contact_id if informed else None,
             informed_late=informed is not None and informed.at > owed.due,
+            waived_at=owed.waived_at if status is ReportStatus.WAIVED else None,
+            waived_to=owed.waived_to if status is ReportStatus.WAIVED else None,
             skipped_at=skip.at if skip and informed is None else None,
             skip_reason=skip.reason if skip and informed is None else "",
             misses=misses, callback_until=None if closed else callback_until,

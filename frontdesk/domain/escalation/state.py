@@ -159,10 +159,12 @@ class ResponderState:
 
 
 class ReportStatus(StrEnum):
-    """One reporting level: informed, skipped (越级, with a reason), owed, or owed and late."""
+    """One reporting level: informed, skipped (越级, with a reason), waived (the level was
+    lowered before it was told), owed, or owed and late."""
 
     INFORMED = "informed"
     SKIPPED = "skipped"
+    WAIVED = "waived"
     OWED = "owed"
     OVERDUE = "overdue"
 
@@ -186,6 +188,8 @@ class ReportLevelState:
     informed_at: datetime | None
     informed_contact_id: str | None
     informed_late: bool
+    waived_at: datetime | None
+    waived_to: Level | None
     skipped_at: datetime | None
     skip_reason: str
     misses: int
@@ -194,8 +198,15 @@ class ReportLevelState:
 
     @property
     def closed(self) -> bool:
-        """Informed or skipped: nothing more is owed at this level."""
-        return self.status in (ReportStatus.INFORMED, ReportStatus.SKIPPED)
+        """Informed, skipped or waived: nothing more is owed at this level."""
+        return self.status in (ReportStatus.INFORMED, ReportStatus.SKIPPED, ReportStatus.WAIVED)
+
+    @property
+    def late_by(self) -> timedelta | None:
+        """How late the level was informed (None if on time or not informed)."""
+        if self.informed_at is None or self.informed_at <= self.due:
+            return None
+        return self.informed_at - self.due
 
 
 @dataclass(frozen=True)

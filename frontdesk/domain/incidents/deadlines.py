@@ -172,14 +172,21 @@ def report_due(occurred_at_utc: datetime, site_tz: str = DEFAULT_TZ,
 @dataclass(frozen=True)
 class StatementRule:
     """Public statement for media / public-opinion events: first within ``first_within`` of the
-    event (seed 001: 24 h), then a follow-up every ``follow_up_every`` after the latest release."""
+    event (seed 001: 24 h), then a follow-up every ``follow_up_every`` after the latest release.
+
+    Seed 001 sets no cadence for follow-ups ("根据事件进展及时更新公告内容"): the interval is a
+    site's choice, and ``follow_up_source`` says so wherever the clock is shown.
+    """
 
     first_within: timedelta = timedelta(hours=24)
     follow_up_every: timedelta = timedelta(hours=24)
+    first_source: str = field(default="", compare=False)
+    follow_up_source: str = field(default="", compare=False)
 
     @classmethod
     def from_data(cls, data: object, field: str = "statement_rule") -> StatementRule:
-        """Build from ``{"first_within_hours": n, "follow_up_every_hours": m}``."""
+        """Build from ``{"first_within_hours": n, "follow_up_every_hours": m}`` (plus the
+        optional ``first_source`` and ``follow_up_source`` texts)."""
         if not isinstance(data, dict):
             raise RuleDataError(field, "must be an object")
         hours: list[timedelta] = []
@@ -189,7 +196,13 @@ class StatementRule:
             if not 0 < number <= 720:
                 raise RuleDataError(f"{field}.{key}", "must be a number of hours between 0 and 720")
             hours.append(timedelta(hours=number))
-        return cls(hours[0], hours[1])
+        texts = []
+        for key in ("first_source", "follow_up_source"):
+            value = data.get(key, "")
+            if not isinstance(value, str):
+                raise RuleDataError(f"{field}.{key}", "must be a text")
+            texts.append(value)
+        return cls(hours[0], hours[1], texts[0], texts[1])
 
 
 DEFAULT_STATEMENT_RULE = StatementRule()
@@ -291,6 +304,13 @@ class Clock:
         """Met, but only at or after the due instant."""
         return self.done_at is not None and self.done_at >= self.due_at
 
+    @property
+    def late_by(self) -> timedelta | None:
+        """How late it was met (None when met on time or not met yet)."""
+        if self.done_at is None or self.done_at < self.due_at:
+            return None
+        return self.done_at - self.due_at
+
     def remaining(self, now: datetime) -> timedelta:
         """Time left until due (negative once overdue)."""
         return self.due_at - _aware(now, "now")
@@ -303,11 +323,14 @@ class ClockFacts:
     ``checklist_due_minutes`` maps item id → minutes after the event; ``checklist_settled_at``
     maps item id → when it was done or skipped. ``active`` is false once the incident is resolved
     or closed: follow-up reminders stop then (deadlines already set still show).
+    ``needs_statement`` says a statement is *owed*; its clock counts from ``statement_from``
+    (the event by default; for a media visit, when it became a public-opinion event).
     """
 
     occurred_at: datetime
     site_tz: str = DEFAULT_TZ
     needs_statement: bool = False
+    statement_from: datetime | None = None
     statements_released_at: Sequence[datetime] = ()
     report_submitted_at: datetime | None = None
     checklist_due_minutes: Mapping[str, int] = field(default_factory=dict)
@@ -332,10 +355,12 @@ def incident_clocks(facts: ClockFacts, now: datetime,
     if facts.needs_statement:
         stamps = (_aware(r, "released_at") for r in facts.statements_released_at)
         released = sorted(t for t in stamps if t <= now_u)
-        clocks.append(make(CLOCK_STATEMENT, statement_due(occurred, rules.statement),
+        anchor = _aware(facts.statement_from, "statement_from") if facts.statement_from \
+            else occurred
+        clocks.append(make(CLOCK_STATEMENT, statement_due(anchor, rules.statement),
                            released[0] if released else None))
         if released and facts.active:
-            due = next_statement_reminder(occurred, released, now_u, rules.statement)
+            due = next_statement_reminder(anchor, released, now_u, rules.statement)
             clocks.append(make(CLOCK_STATEMENT_FOLLOW_UP, due, None))
     for item_id, minutes in facts.checklist_due_minutes.items():
         clocks.append(make(CLOCK_CHECKLIST, occurred + timedelta(minutes=minutes),

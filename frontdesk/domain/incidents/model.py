@@ -1,32 +1,22 @@
 """Incidents: kinds and their checklists, response levels, lifecycle, timeline and close gates.
 
 The kinds (seeds 000, 001, 003) ship as data in ``data/incident_kinds.json``; a site adds or
-overrides kinds with a file of the same shape (:func:`load_kinds`). The timeline is append-only:
+overrides kinds with a file of the same shape
+(:func:`frontdesk.domain.incidents.catalogue.load_kinds`). The timeline is append-only:
 a correction is a new entry that *supersedes* an older one, never an edit, so what was first
 written stays retrievable (:func:`effective_timeline`, :func:`versions_of`). Closing is gated by
 :func:`close_blockers`: report submitted, reporting chain complete, statement released, every
-required checklist item done or skipped with a reason.
+required checklist item done or skipped with a reason, and (where the kind says so) the report
+approved.
 """
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from pathlib import Path
 from types import MappingProxyType
-from typing import Any, cast
-
-from frontdesk.domain import sitefile
-from frontdesk.domain.incidents.deadlines import (
-    DeadlineRules,
-    ReportRule,
-    RuleDataError,
-    StatementRule,
-    parse_warn_before,
-)
-from frontdesk.domain.sitefile import FileProblem
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -148,9 +138,38 @@ class ChecklistItem:
     required: bool = True
 
 
+class StatementWhen(StrEnum):
+    """When a kind owes a public statement (seed 001: 舆情 events, within 24 h)."""
+
+    ALWAYS = "always"
+    #: A media visit owes one only once a supervisor marks it as having become a 舆情 event.
+    WHEN_PUBLIC_OPINION = "when_public_opinion"
+
+
+@dataclass(frozen=True)
+class StatementDuty:
+    """Whether an incident of a kind owes a public statement, and the seed line saying so."""
+
+    when: StatementWhen = StatementWhen.ALWAYS
+    levels: frozenset[Level] = frozenset(Level)
+    source: str = ""
+
+    def owed(self, level: Level, public_opinion: bool) -> bool:
+        """Owed at ``level``, given whether the incident was marked a public-opinion event."""
+        if Level(level) not in self.levels:
+            return False
+        return self.when is StatementWhen.ALWAYS or public_opinion
+
+
 @dataclass(frozen=True)
 class Kind:
-    """An incident kind: its name, default level, whether it needs a public statement, checklist."""
+    """An incident kind: its name, default level, its public statement, checklist, citation.
+
+    ``needs_statement`` says a statement *may* be recorded for the kind; whether one is *owed*
+    (and so blocks closing and runs a clock) is :attr:`statement_duty`: given in the data as
+    ``statement``, or "always" for an old-style ``needs_statement: true``. ``report_approval``
+    makes closing wait for the superior's approval of the written report (003 流程 9).
+    """
 
     id: str
     name: Bilingual
@@ -158,6 +177,20 @@ class Kind:
     default_level: Level
     checklist: tuple[ChecklistItem, ...] = ()
     source: str = ""
+    statement: StatementDuty | None = None
+    report_approval: bool = False
+
+    @property
+    def statement_duty(self) -> StatementDuty | None:
+        """The statement rule of the kind (None: this kind never owes one)."""
+        if self.statement is not None:
+            return self.statement
+        return StatementDuty() if self.needs_statement else None
+
+    def statement_owed(self, level: Level, public_opinion: bool = False) -> bool:
+        """Whether an incident of this kind at ``level`` owes a public statement."""
+        duty = self.statement_duty
+        return duty is not None and duty.owed(level, public_opinion)
 
     def due_minutes(self) -> dict[str, int]:
         """Item id → minutes after the event, for the items that have a deadline."""
@@ -205,6 +238,8 @@ class EntryKind(StrEnum):
     REPORT = "report"
     HANDOVER = "handover"
     CORRECTION = "correction"
+    FACTS = "facts"  # a correction of the incident's time, place, kind or level
+    PUBLIC_OPINION = "public_opinion"  # a media visit marked as having become a 舆情 event
 
 
 @dataclass(frozen=True)
@@ -293,13 +328,21 @@ def state_change(entry_id: str, incident_id: str, current: State, target: State,
 
 
 def level_change(entry_id: str, incident_id: str, old: Level, new: Level, at: datetime,
-                 author: str, reason: str = "") -> TimelineEntry:
-    """The timeline entry recording a change of response level (raised or lowered)."""
+                 author: str, reason: str = "", decided_by: str = "",
+                 decided_role: str = "") -> TimelineEntry:
+    """The timeline entry recording a change of response level (raised or lowered).
+
+    Seed 001: the leadership decides the level (研判组 proposes, 领导小组 decides), so a change
+    names who decided (``decided_by``, with their role) besides who recorded it (``author``).
+    """
     old, new = Level(old), Level(new)
     if old is new:
         raise ValueError(f"the level is already {new.value}")
-    text = f"{old.label.zh} → {new.label.zh}" + (f":{reason.strip()}" if reason else "")
-    data = {"from": old.value, "to": new.value, "raised": new.rank > old.rank, "reason": reason}
+    # The typed reason stays the line's suffix: the retention purge blanks only that part.
+    text = f"{old.label.zh} → {new.label.zh}" + (f"(决定:{decided_by})" if decided_by else "")
+    text += f":{reason.strip()}" if reason else ""
+    data = {"from": old.value, "to": new.value, "raised": new.rank > old.rank, "reason": reason,
+            "decided_by": decided_by, "decided_role": decided_role}
     return TimelineEntry(entry_id, incident_id, at, at, author, text, EntryKind.LEVEL, data=data)
 
 
@@ -324,21 +367,27 @@ _REPORT_COUNTS = frozenset({"submitted", "approved"})  # report.ReportState valu
 
 def close_blockers(kind: Kind, checklist: Mapping[str, ChecklistStatus] | Iterable[ChecklistStatus],
                    report_status: str | None, reporting_chain_complete: bool | None,
-                   statement_released: bool) -> list[Blocker]:
+                   statement_released: bool, statement_owed: bool | None = None) -> list[Blocker]:
     """Everything that still stops the incident from being closed (empty list: it may close).
 
     ``report_status`` is a ``report.ReportState`` value (None: no report yet); submitted or
-    approved counts. ``reporting_chain_complete`` None means the chain is not wired yet and is
-    treated as complete. Only *required* checklist items block; a skipped one needs a reason.
+    approved counts, or only approved when the kind asks for approval (003 流程 9).
+    ``reporting_chain_complete`` None means the chain is not wired yet and is treated as
+    complete. ``statement_owed`` None falls back to the kind's unconditional rule. Only
+    *required* checklist items block; a skipped one needs a reason.
     """
     found: list[Blocker] = []
     if report_status not in _REPORT_COUNTS:
         found.append(Blocker("report_not_submitted",
                              Bilingual("书面报告尚未提交", "written report not submitted")))
+    elif kind.report_approval and report_status != "approved":
+        found.append(Blocker("report_not_approved",
+                             Bilingual("书面报告尚未经上级批准", "written report not approved")))
     if reporting_chain_complete is False:
         found.append(Blocker("reporting_chain_incomplete",
                              Bilingual("逐级上报尚未完成", "reporting chain not complete")))
-    if kind.needs_statement and not statement_released:
+    owed = kind.needs_statement if statement_owed is None else statement_owed
+    if owed and not statement_released:
         found.append(Blocker("statement_not_released",
                              Bilingual("尚未发布对外声明", "public statement not released")))
     marks = checklist if isinstance(checklist, Mapping) else {s.item_id: s for s in checklist}
@@ -366,153 +415,6 @@ class Incident:
     place: str
     opened_by: str = ""
     summary: str = ""
+    number: str = ""  # per site and year, e.g. 2026-0042 (said on the phone); "" before 1.x data
 
 
-@dataclass(frozen=True)
-class KindCatalogue:
-    """Kinds and deadline rules in force. ``errors`` lists problems found in the site file, each
-    naming file and field; when it is non-empty the site file was ignored as a whole."""
-
-    kinds: Mapping[str, Kind]
-    rules: DeadlineRules
-    errors: tuple[FileProblem, ...] = ()
-
-
-class KindsFileError(ValueError):
-    """The shipped kinds file is unreadable or invalid (a product defect, not a site mistake)."""
-
-
-_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-_TOP_KEYS = {"format", "report_rule", "statement_rule", "warn_before_minutes", "kinds"}
-_KIND_KEYS = {"name", "needs_statement", "default_level", "checklist", "source"}
-_ITEM_KEYS = {"id", "text", "due_minutes", "required"}
-
-
-def _keys(obj: object, allowed: set[str] | None, where: str) -> Mapping[str, Any]:
-    """``obj`` as a mapping whose keys are all in ``allowed`` (None: any; ``_x`` are comments).
-
-    ``where`` is the field path of ``obj`` (``""`` for the whole document)."""
-    if not isinstance(obj, dict):
-        raise RuleDataError(where, "must be an object")
-    for key in obj:
-        if allowed is not None and key not in allowed and not str(key).startswith("_"):
-            raise RuleDataError(f"{where}.{key}" if where else str(key),
-                                f"unknown field; expected one of {sorted(allowed)}")
-    return obj
-
-
-def _bilingual(value: object, where: str) -> Bilingual:
-    obj = _keys(value, {"zh", "en"}, where)
-    for lang in ("zh", "en"):
-        if not isinstance(obj.get(lang), str) or not obj[lang].strip():
-            raise RuleDataError(f"{where}.{lang}", "must be a non-empty string")
-    return Bilingual(obj["zh"], obj["en"])
-
-
-def _item(value: object, where: str) -> ChecklistItem:
-    obj = _keys(value, _ITEM_KEYS, where)
-    if not isinstance(obj.get("id"), str) or not _ID.match(obj["id"]):
-        raise RuleDataError(f"{where}.id", "must be lower_snake_case (a-z 0-9 _), ≤ 40 chars")
-    due = obj.get("due_minutes")
-    whole = isinstance(due, int) and not isinstance(due, bool)
-    if due is not None and (not whole or not 0 <= due <= 10080):
-        raise RuleDataError(f"{where}.due_minutes", "must be whole minutes between 0 and 10080")
-    if not isinstance(obj.get("required", True), bool):
-        raise RuleDataError(f"{where}.required", "must be true or false")
-    return ChecklistItem(obj["id"], _bilingual(obj.get("text"), f"{where}.text"), due,
-                         obj.get("required", True))
-
-
-def _kind(kind_id: str, value: object, where: str) -> Kind:
-    obj = _keys(value, _KIND_KEYS, where)
-    if not _ID.match(kind_id):
-        raise RuleDataError(where, "kind id must be lower_snake_case, at most 40 chars")
-    if not isinstance(obj.get("needs_statement"), bool):
-        raise RuleDataError(f"{where}.needs_statement", "must be true or false")
-    if obj.get("default_level") not in set(Level):
-        levels = [lv.value for lv in Level]
-        raise RuleDataError(f"{where}.default_level", f"must be one of {levels}")
-    raw_items = obj.get("checklist", [])
-    if not isinstance(raw_items, list):
-        raise RuleDataError(f"{where}.checklist", "must be a list")
-    items = tuple(_item(v, f"{where}.checklist[{i}]") for i, v in enumerate(raw_items))
-    if len({i.id for i in items}) != len(items):
-        raise RuleDataError(f"{where}.checklist", "item ids must be unique within a kind")
-    return Kind(kind_id, _bilingual(obj.get("name"), f"{where}.name"), obj["needs_statement"],
-                Level(obj["default_level"]), items, str(obj.get("source", "")))
-
-
-def _build(data: object, report: Callable[[str, str], None]) -> KindCatalogue | None:
-    """Validate a whole document; ``report(field, problem)`` each mistake (None if any)."""
-    failed = False
-
-    def guard(fn: Any, *args: Any) -> Any:
-        nonlocal failed
-        try:
-            return fn(*args)
-        except RuleDataError as exc:
-            failed = True
-            report(exc.field, exc.problem)
-            return None
-
-    top = guard(_keys, data, _TOP_KEYS, "")
-    if top is None:
-        return None
-    report_rule = guard(ReportRule.from_data, top.get("report_rule"))
-    statement = guard(StatementRule.from_data, top.get("statement_rule"))
-    warn = guard(parse_warn_before, top.get("warn_before_minutes", {}))
-    raw_kinds = guard(_keys, top.get("kinds"), None, "kinds")
-    kinds = {k: guard(_kind, k, v, f"kinds.{k}") for k, v in (raw_kinds or {}).items()}
-    if not kinds and raw_kinds is not None:
-        failed = True
-        report("kinds", "no kinds defined")
-    if failed:
-        return None
-    return KindCatalogue(MappingProxyType(kinds), DeadlineRules(report_rule, statement, warn))
-
-
-def load_kinds(shipped_path: Path | str, site_path: Path | str | None = None) -> KindCatalogue:
-    """Load the shipped kinds and rules, then apply the site file if there is one.
-
-    The site file has the shipped shape, every section optional: ``report_rule``,
-    ``statement_rule`` and ``warn_before_minutes`` replace the shipped ones; each entry of
-    ``kinds`` either adds a kind (all fields needed) or overrides fields of a shipped kind of the
-    same id (a given ``checklist`` replaces the whole list). A missing site file is no error. If
-    the site file is unreadable, too big, nested too deeply (both checked before parsing, see
-    :mod:`frontdesk.domain.sitefile`) or invalid, the shipped catalogue is returned with
-    ``errors`` naming the file, line and field of each mistake; the caller must show them (the
-    app does at start, ``frontdesk doctor`` lists them). A broken shipped file raises
-    :class:`KindsFileError`.
-    """
-    shipped_path = Path(shipped_path)
-    shipped_data, _text, problem = sitefile.load(shipped_path)
-    if problem is not None:
-        raise KindsFileError(str(problem))
-    shipped_errors: list[str] = []
-    shipped = _build(shipped_data, lambda f, p: shipped_errors.append(f"{f}: {p}"))
-    if shipped is None:
-        raise KindsFileError(f"{shipped_path}: " + "; ".join(shipped_errors))
-    if site_path is None or not Path(site_path).exists():
-        return shipped
-    site_data, text, problem = sitefile.load(Path(site_path))
-    if problem is not None:
-        return KindCatalogue(shipped.kinds, shipped.rules, (problem,))
-    where = sitefile.Locator(str(site_path), text)
-    errors = where.duplicates()
-    if not isinstance(site_data, dict):
-        return KindCatalogue(shipped.kinds, shipped.rules,
-                             (where.problem(None, "must be an object"),))
-    shipped_doc = cast(dict[str, Any], shipped_data)  # _build accepted it as an object
-    merged = dict(shipped_doc) | {k: v for k, v in site_data.items() if k != "kinds"}
-    site_kinds = site_data.get("kinds", {})
-    if isinstance(site_kinds, dict):
-        base = shipped_doc["kinds"]
-        merged["kinds"] = dict(base) | {
-            k: (dict(base[k]) | v if k in base and isinstance(v, dict) else v)
-            for k, v in site_kinds.items()}
-    else:
-        merged["kinds"] = site_kinds
-    site = _build(merged, lambda f, p: errors.append(where.problem(f, p)))
-    if site is None or errors:
-        return KindCatalogue(shipped.kinds, shipped.rules, tuple(errors))
-    return site

@@ -39,7 +39,15 @@ REQUIRED_FIELDS: dict[str, Bilingual] = {
 
 
 class ReportError(ValueError):
-    """A report cannot make the requested move (incomplete, wrong state, wrong approver)."""
+    """A report cannot make the requested move (incomplete, wrong state, wrong approver).
+
+    ``code`` names the problem for a translated message; ``values`` fill its placeholders.
+    """
+
+    def __init__(self, message: str, code: str = "", **values: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.values = values
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,8 @@ class Report:
     returned_by: str | None = None
     returned_at: datetime | None = None
     returned_reason: str = ""
+    submitted_recorded_at: datetime | None = None  # when the submission was typed in
+    submitted_note: str = ""  # why the submission time is earlier than that
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "account", tuple(self.account))
@@ -114,41 +124,53 @@ def draft_from_timeline(incident: Incident, entries: Iterable[TimelineEntry],
 def revise(report: Report, **changes: object) -> Report:
     """A copy with fields changed; only drafts and returned reports can be edited."""
     if report.state not in (ReportState.DRAFT, ReportState.RETURNED):
-        raise ReportError(f"a {report.state.value} report cannot be edited")
+        raise ReportError(f"a {report.state.value} report cannot be edited", "read_only")
     locked = {"state", "submitted_at", "approved_by", "approved_at", "incident_id",
-              "returned_by", "returned_at", "returned_reason"}
+              "returned_by", "returned_at", "returned_reason", "submitted_recorded_at",
+              "submitted_note"}
     if locked & changes.keys():
         fields = sorted(locked & changes.keys())
-        raise ReportError(f"use submit/approve/return_report to change {fields}")
+        raise ReportError(f"use submit/approve/return_report to change {fields}", "locked")
     return replace(report, **changes)  # type: ignore[arg-type]
 
 
-def submit(report: Report, at: datetime) -> Report:
-    """Submit for approval (呈报): complete drafts or returned reports only; stamps the time."""
+def submit(report: Report, at: datetime, recorded_at: datetime | None = None,
+           note: str = "") -> Report:
+    """Submit for approval (呈报): complete drafts or returned reports only; stamps the time.
+
+    ``at`` is when it was handed in (a paper report handed in at 17:30 and typed at 19:00 is
+    submitted at 17:30, with ``note`` saying why); ``recorded_at`` is when that was recorded.
+    """
     if report.state not in (ReportState.DRAFT, ReportState.RETURNED):
-        raise ReportError(f"a {report.state.value} report cannot be submitted")
+        raise ReportError(f"a {report.state.value} report cannot be submitted", "not_draft")
     missing = missing_fields(report)
     if missing:
         names = ", ".join(REQUIRED_FIELDS[m].en for m in missing)
-        raise ReportError(f"report incomplete, missing: {names}")
-    return replace(report, state=ReportState.SUBMITTED, submitted_at=at)
+        raise ReportError(f"report incomplete, missing: {names}", "incomplete",
+                          fields_zh="、".join(REQUIRED_FIELDS[m].zh for m in missing),
+                          fields_en=names)
+    return replace(report, state=ReportState.SUBMITTED, submitted_at=at,
+                   submitted_recorded_at=recorded_at or at, submitted_note=note.strip())
 
 
 def approve(report: Report, by: str, at: datetime) -> Report:
     """A superior approves a submitted report; the signer cannot approve their own report."""
     if report.state is not ReportState.SUBMITTED:
-        raise ReportError(f"only a submitted report can be approved, not {report.state.value}")
+        raise ReportError(f"only a submitted report can be approved, not {report.state.value}",
+                          "not_submitted")
     if not by.strip() or by.strip() == report.signer.strip():
-        raise ReportError("the approver must be named and must not be the signer")
+        raise ReportError("the approver must be named and must not be the signer",
+                          "approver_is_signer")
     return replace(report, state=ReportState.APPROVED, approved_by=by, approved_at=at)
 
 
 def return_report(report: Report, by: str, at: datetime, reason: str) -> Report:
     """A superior sends a submitted report back for rework, with a reason."""
     if report.state is not ReportState.SUBMITTED:
-        raise ReportError(f"only a submitted report can be returned, not {report.state.value}")
+        raise ReportError(f"only a submitted report can be returned, not {report.state.value}",
+                          "not_submitted")
     if not reason.strip():
-        raise ReportError("a returned report needs a reason")
+        raise ReportError("a returned report needs a reason", "return_reason")
     return replace(report, state=ReportState.RETURNED, submitted_at=None, returned_by=by,
                    returned_at=at, returned_reason=reason)
 

@@ -18,6 +18,12 @@ incident) and adds three actions that are as destructive or as privileged as a p
 
 ``approve_report`` is supervisor-only but not step-up: approving is done in the duty room by the
 logged-in supervisor, and its audit row names them.
+
+The duty room's decisions follow the seeds (issue 18): ``change_level`` (001: the leadership
+sets the level; the supervisor records it with a reason and who decided) and
+``correct_incident`` (a fact changed after opening) are step-up; ``record_statement`` (000/001:
+the GM approves, the GM's office publishes; the supervisor records it) and
+``mark_public_opinion`` are supervisor-only.
 """
 from __future__ import annotations
 
@@ -47,6 +53,10 @@ class Action(StrEnum):
     MANAGE_USERS = "manage_users"
     APPROVE_REPORT = "approve_report"
     RESTORE_BACKUP = "restore_backup"
+    CHANGE_LEVEL = "change_level"
+    CORRECT_INCIDENT = "correct_incident"
+    RECORD_STATEMENT = "record_statement"
+    MARK_PUBLIC_OPINION = "mark_public_opinion"
 
 
 # Kept as explicit tables (not "every member") so that adding an Action forces a decision here.
@@ -65,6 +75,10 @@ _SUPERVISOR_ONLY: frozenset[Action] = frozenset(
         Action.MANAGE_USERS,
         Action.APPROVE_REPORT,
         Action.RESTORE_BACKUP,
+        Action.CHANGE_LEVEL,
+        Action.CORRECT_INCIDENT,
+        Action.RECORD_STATEMENT,
+        Action.MARK_PUBLIC_OPINION,
     }
 )
 
@@ -82,6 +96,8 @@ _STEP_UP: frozenset[Action] = frozenset(
         Action.CLOSE_INCIDENT,
         Action.MANAGE_USERS,
         Action.RESTORE_BACKUP,
+        Action.CHANGE_LEVEL,
+        Action.CORRECT_INCIDENT,
     }
 )
 

@@ -1,8 +1,12 @@
 """The duty board (F3): every open incident, soonest deadline first, with live countdowns.
 
-Incidents are loaded once (and again on DataChanged/ReloadData); every second the row texts are
-recomputed from the stored instants and ``ctx.clock.now()``, and only cells whose text or state
-changed are repainted. Crossing into warning or breach rings the bell once per clock and state.
+Incidents are loaded once (and again on DataChanged/ReloadData, which the app also posts when
+another terminal, the command line or a sync import wrote to the database); every second the
+row texts are recomputed from the stored instants and ``ctx.clock.now()``, and only cells whose
+text or state changed are repainted. Crossing into warning or breach rings the bell once per
+clock and state, whichever process wrote the incident. Cells cut to their column end with
+"…"; the line under the list shows the highlighted incident whole. The status line says who is
+on duty (the contacts' duty hours).
 """
 from __future__ import annotations
 
@@ -20,7 +24,9 @@ from textual.widgets import Footer, Header, ListItem, ListView, Static
 
 from frontdesk.domain import durations
 from frontdesk.domain.clockstate import ClockState
+from frontdesk.domain.escalation.contacts import role_names
 from frontdesk.domain.incidents.deadlines import Clock, incident_clocks
+from frontdesk.domain.incidents.lateness import clock_name
 from frontdesk.i18n import language, pick, t
 from frontdesk.messages import Deliver
 from frontdesk.screens.base import FrontdeskScreen
@@ -64,6 +70,7 @@ class BoardRow(ListItem):
         self.item, self.esc = item, esc
         self.cells = {name: Countdown(classes=f"board-{name}") for name, _w in COLUMNS}
         self.next_change: datetime | None = None  # nothing shown changes before this instant
+        self.full_next = ""  # the next deadline's text before it was cut to the column
         self.last_now: datetime | None = None
 
     @property
@@ -87,6 +94,7 @@ class BoardRow(ListItem):
         nxt = next_clock(clocks)
         if nxt is None:
             self.cells["next"].show(t("inc.clock.none"))
+            self.full_next = ""
         else:
             left = durations.until(nxt.due_at, now, lang)
             # the label gives way: the countdown is never cut
@@ -94,6 +102,9 @@ class BoardRow(ListItem):
             text = f"{label} {left}"
             self.cells["next"].show(text, nxt.state.value if nxt.state in
                                     (ClockState.WARNING, ClockState.BREACH) else "")
+            whole = clock_name(nxt.code, nxt.subject, self.item.kind).in_lang(lang) \
+                if nxt.code == "checklist" else t(f"inc.clock.{nxt.code}")
+            self.full_next = f"{whole} {left}"  # the detail line shows it uncut
         self.cells["escalation"].show(*esc_view(self.esc, now, lang))
 
     def plan_next(self, now: datetime, clocks: list[Clock], rules: Any) -> None:
@@ -139,12 +150,17 @@ class DutyBoardScreen(FrontdeskScreen[None]):
     DutyBoardScreen .board-next, DutyBoardScreen .head-next { width: 22; }
     DutyBoardScreen .board-escalation, DutyBoardScreen .head-escalation { width: 1fr; }
     DutyBoardScreen Static { margin-right: 1; }
-    DutyBoardScreen #board-status { height: 1; padding: 0 1; color: $text-muted; }
+    DutyBoardScreen #board-status { height: 1; padding: 0 1; color: $text-muted;
+        text-wrap: nowrap; text-overflow: ellipsis; }
+    DutyBoardScreen #board-detail { height: auto; max-height: 4; padding: 0 1;
+        background: $panel; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_incident", "Open", id="board.open", show=False),
         Binding("n", "new_incident", "New incident", id="board.new"),
         Binding("h", "handover", "Handover", id="board.handover"),
+        Binding("c", "closed_list", "Closed", id="board.closed"),
+        Binding("s", "summary", "Summary", id="board.summary"),
     ]
 
     def __init__(self) -> None:
@@ -157,6 +173,8 @@ class DutyBoardScreen(FrontdeskScreen[None]):
         self.held: list[str] = []
         self.held_worst = ""
         self.ticker: Timer | None = None
+        self.on_duty: list[tuple[str, str]] = []
+        self._detail_shown = ""
 
     @property
     def service(self) -> IncidentService:
@@ -179,6 +197,7 @@ class DutyBoardScreen(FrontdeskScreen[None]):
                 yield Static(classes=f"head-{name}", id=f"head-{name}")
         yield ListView(id="board-list")
         yield Static(id="board-empty")
+        yield Static(id="board-detail")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -198,10 +217,36 @@ class DutyBoardScreen(FrontdeskScreen[None]):
             self.tick(announce=False, force=True)
 
     def _status(self) -> None:
+        duty = " · ".join(f"{pick(role_names(r))} {one_line(n, 12)}" for r, n in self.on_duty)
+        who = t("inc.board.on_duty", who=duty) if duty else t("inc.board.on_duty_none")
         self.query_one("#board-status", Static).update(
-            ui(f"{t('inc.board.title')} · {t('inc.board.count', n=len(self.items))}"))
+            ui(f"{t('inc.board.title')} · {t('inc.board.count', n=len(self.items))} · {who}"))
         self.query_one("#board-empty", Static).display = not self.items
         self.query_one("#board-list", ListView).display = bool(self.items)
+        self.query_one("#board-detail", Static).display = bool(self.items)
+
+    def _detail(self) -> None:
+        """The highlighted incident in full: what the cut cells hold, and more."""
+        lv = self.query_one("#board-list", ListView)
+        row = lv.highlighted_child
+        if not isinstance(row, BoardRow):
+            self._detail_shown = ""
+            self.query_one("#board-detail", Static).update("")
+            return
+        lang = language()
+        inc, kind = row.item.incident, row.item.kind
+        name = kind.name.in_lang(lang) if kind else inc.kind
+        cells = [row.full_next, row.cells["escalation"].shown[0]]
+        bits = [inc.number, name, inc.level.label.in_lang(lang), inc.state.label.in_lang(lang),
+                inc.place, inc.summary, *cells]
+        text = " · ".join(one_line(b) for b in bits if b)
+        if text != self._detail_shown:
+            self._detail_shown = text
+            self.query_one("#board-detail", Static).update(ui(text))
+
+    @on(ListView.Highlighted, "#board-list")
+    def _highlighted(self, _event: ListView.Highlighted) -> None:
+        self._detail()
 
     # -- loading --------------------------------------------------------------------------
     def reload(self) -> None:
@@ -212,14 +257,20 @@ class DutyBoardScreen(FrontdeskScreen[None]):
     def _load(self) -> None:
         items = self.service.board_items()
         escs = self._summaries([i.incident.id for i in items])
-        self.post_message(Deliver(self._loaded, items, escs))
+        self.post_message(Deliver(self._loaded, items, escs, self._on_duty()))
+
+    def _on_duty(self) -> list[tuple[str, str]]:
+        """Who is on duty now (worker thread): the duty roles' contacts by their hours."""
+        from frontdesk.services.incidents.summary import on_duty
+
+        now = self.ctx.clock.now()
+        contacts = escalation(self.ctx).contacts.all()
+        return on_duty(contacts, now, now, self.ctx.require_site().timezone)
 
     def _summaries(self, ids: list[str]) -> dict[str, EscLine]:
-        """Escalation summaries (worker thread); empty without the escalation feature."""
+        """Escalation summaries (worker thread)."""
         esc = escalation(self.ctx)
         escs: dict[str, EscLine] = {}
-        if esc is None:
-            return escs
         now = self.ctx.clock.now()
         for iid in ids:
             try:
@@ -230,7 +281,7 @@ class DutyBoardScreen(FrontdeskScreen[None]):
         return escs
 
     def _refresh_escalation(self) -> None:
-        if self.rows and escalation(self.ctx) is not None:
+        if self.rows:
             self._load_escalation([r.incident_id for r in self.rows])
 
     @work(thread=True, exclusive=True, group="board-escalation")
@@ -244,8 +295,10 @@ class DutyBoardScreen(FrontdeskScreen[None]):
                 row.esc, row.next_change = new, None
         self.escs = escs
 
-    def _loaded(self, items: list[BoardItem], escs: dict[str, EscLine]) -> None:
+    def _loaded(self, items: list[BoardItem], escs: dict[str, EscLine],
+                duty: list[tuple[str, str]] | None = None) -> None:
         now = self.ctx.clock.now()
+        self.on_duty = duty or []
         rules = self.service.catalogue.rules
 
         def soonest(item: BoardItem) -> datetime:
@@ -258,6 +311,11 @@ class DutyBoardScreen(FrontdeskScreen[None]):
 
         self.items = sorted(items, key=soonest)
         self.escs = escs
+        if self._update_in_place(escs):
+            self._status()
+            self.call_after_refresh(self.tick)
+            self.call_after_refresh(self._detail)
+            return
         lv = self.query_one("#board-list", ListView)
         keep = self.current_incident_id
         lv.clear()
@@ -269,6 +327,39 @@ class DutyBoardScreen(FrontdeskScreen[None]):
             lv.index = ids.index(keep) if keep in ids else 0
         self._status()
         self.call_after_refresh(self.tick)
+        self.call_after_refresh(self._detail)
+
+    def _update_in_place(self, escs: dict[str, EscLine]) -> bool:
+        """Bring the rows up to date without rebuilding them, when the incidents that stay keep
+        their order (a note or a call written anywhere; an incident opened or closed
+        elsewhere): refresh the kept rows, drop the closed ones, insert the new ones where they
+        sort. False when the order changed: the caller rebuilds the list."""
+        new_ids = [i.incident.id for i in self.items]
+        old = {r.incident_id: r for r in self.rows}
+        kept = [r.incident_id for r in self.rows if r.incident_id in set(new_ids)]
+        if [i for i in new_ids if i in old] != kept:
+            return False
+        if len(kept) != len(self.rows) and len(kept) != len(new_ids):
+            return False  # rows both go and come: removal is asynchronous, rebuild instead
+        lv = self.query_one("#board-list", ListView)
+        keep = self.current_incident_id
+        gone = [n for n, r in enumerate(self.rows) if r.incident_id not in set(new_ids)]
+        if gone:
+            lv.remove_items(gone)
+        rows: list[BoardRow] = []
+        for index, item in enumerate(self.items):
+            row = old.get(item.incident.id)
+            if row is None:
+                row = BoardRow(item, escs.get(item.incident.id))
+                lv.insert(index, [row])
+            else:
+                row.item, row.esc, row.next_change = item, escs.get(item.incident.id), None
+            rows.append(row)
+        self.rows = rows
+        ids = [r.incident_id for r in rows]
+        if ids:  # the highlight stays on the same incident, wherever it now sits
+            lv.index = ids.index(keep) if keep in ids else 0
+        return True
 
     # -- the tick -------------------------------------------------------------------------
     def tick(self, announce: bool = True, force: bool = False) -> None:
@@ -304,6 +395,8 @@ class DutyBoardScreen(FrontdeskScreen[None]):
                     self.announced.add(key)
                     crossed.append(self._what(row, "escalation", t("inc.col.escalation")))
                     worst = "breach" if esc_state == "breach" else worst or "warning"
+        if self.rows:
+            self._detail()  # repaints only when the highlighted incident's line changed
         if announce and self.held and not self.ctx.session.locked:
             crossed, worst = self.held + crossed, _worse(self.held_worst, worst)
             self.held, self.held_worst = [], ""  # _announce rings again: someone is there now
@@ -360,6 +453,18 @@ class DutyBoardScreen(FrontdeskScreen[None]):
         from frontdesk.screens.incidents.handover import HandoverScreen
 
         self.app.push_screen(HandoverScreen())
+
+    def action_closed_list(self) -> None:
+        """The closed incidents, with date, kind and level filters and search."""
+        from frontdesk.screens.incidents.closed import ClosedIncidentsScreen
+
+        self.app.push_screen(ClosedIncidentsScreen())
+
+    def action_summary(self) -> None:
+        """Write the duty summary of a shift or a day (PDF or XLSX) for the manager."""
+        from frontdesk.screens.incidents.summary import ask_summary
+
+        ask_summary(self.fd_app)
 
 
 def _worse(a: str, b: str) -> str:

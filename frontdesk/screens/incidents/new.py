@@ -14,6 +14,7 @@ from frontdesk.domain.register.visits import MEDIA_KINDS, Visit, VisitKind
 from frontdesk.domain.sitetime import parse_typed
 from frontdesk.i18n import language, t
 from frontdesk.messages import DataChanged
+from frontdesk.screens.incidents.errors import error_text
 from frontdesk.services.incidents.service import IncidentError, IncidentService
 from frontdesk.text import clean_input, one_line, ui
 
@@ -117,8 +118,8 @@ class NewIncidentScreen(ModalScreen[str | None]):
                 clean_input(self.query_one("#newinc-summary", Input).value),
                 ctx.session.user, self.visit.id if self.visit else None)
         except IncidentError as exc:
-            error.update(ui(str(exc)))
+            error.update(ui(error_text(exc)))
             return
         self.app.post_message(DataChanged("incident"))
-        self.app.notify(t("inc.new.opened"), markup=False)
+        self.app.notify(f"{t('inc.new.opened')} {inc.number}".strip(), markup=False)
         self.dismiss(inc.id)

@@ -1,30 +1,40 @@
-"""Small dialogs for incident actions: a few text fields, optionally a choice, and a checkbox."""
+"""Small dialogs for incident actions: a few text fields, choices, and a checkbox.
+
+The fields scroll inside the box, so a long form (a public statement) still fits at 80x24 with
+its buttons in view.
+"""
 from __future__ import annotations
 
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from frontdesk.i18n import t
 from frontdesk.text import clean_input, ui
 
+Choice = tuple[str, str, list[tuple[str, str]]]
+"""(key, label, [(shown text, value), ...]) of one extra choice."""
+
 
 class PromptScreen(ModalScreen[dict[str, str] | None]):
-    """Ask for ``fields`` ((key, label) pairs), an optional ``choice`` and an optional flag.
+    """Ask for ``fields`` ((key, label) pairs), an optional ``choice``, optional ``choices``
+    (more selects, each returned under its key) and an optional flag.
 
-    Returns ``{key: text, "choice": value, "flag": "1"|""}`` or None when cancelled.
+    Returns ``{key: text, "choice": value, <choice key>: value, "flag": "1"|""}`` or None when
+    cancelled. ``password`` names fields whose text is hidden (a PIN).
     """
 
     DEFAULT_CSS = """
     PromptScreen { align: center middle; }
-    PromptScreen #prompt-box { width: 70; height: auto; max-height: 22; border: round $primary;
-        background: $surface; padding: 0 1; }
+    PromptScreen #prompt-box { width: 76; max-width: 100%; height: auto; max-height: 22;
+        border: round $primary; background: $surface; padding: 0 1; }
+    PromptScreen #prompt-fields { height: auto; max-height: 17; }
     PromptScreen Label { color: $text-muted; }
-    PromptScreen #prompt-buttons { height: 3; align-horizontal: right; }
+    PromptScreen #prompt-buttons { height: 1; align-horizontal: right; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="prompt.cancel", show=False),
@@ -32,26 +42,35 @@ class PromptScreen(ModalScreen[dict[str, str] | None]):
 
     def __init__(self, title: str, fields: list[tuple[str, str]],
                  choice: list[tuple[str, str]] | None = None, choice_label: str = "",
-                 flag: str = "", values: dict[str, str] | None = None) -> None:
+                 flag: str = "", values: dict[str, str] | None = None,
+                 choices: list[Choice] | None = None, password: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.title_text, self.fields, self.choice = title, fields, choice
         self.choice_label, self.flag, self.values = choice_label, flag, values or {}
+        self.choices, self.password = choices or [], password
 
     def compose(self) -> ComposeResult:
         """The dialog."""
         with Vertical(id="prompt-box"):
             yield Static(ui(self.title_text), classes="title")
-            if self.choice:
-                if self.choice_label:
-                    yield Label(ui(self.choice_label))
-                yield Select([(ui(lbl), val) for lbl, val in self.choice],
-                             value=self.choice[0][1], allow_blank=False, id="prompt-choice",
-                             compact=True)
-            for key, label in self.fields:
-                yield Label(ui(label))
-                yield Input(value=self.values.get(key, ""), id=f"prompt-{key}", compact=True)
-            if self.flag:
-                yield Checkbox(ui(self.flag), id="prompt-flag", compact=True)
+            with VerticalScroll(id="prompt-fields"):
+                if self.choice:
+                    if self.choice_label:
+                        yield Label(ui(self.choice_label))
+                    yield Select([(ui(lbl), val) for lbl, val in self.choice],
+                                 value=self.values.get("choice", self.choice[0][1]),
+                                 allow_blank=False, id="prompt-choice", compact=True)
+                for key, label, options in self.choices:
+                    yield Label(ui(label))
+                    yield Select([(ui(lbl), val) for lbl, val in options],
+                                 value=self.values.get(key, options[0][1]), allow_blank=False,
+                                 id=f"prompt-{key}", compact=True)
+                for key, label in self.fields:
+                    yield Label(ui(label))
+                    yield Input(value=self.values.get(key, ""), id=f"prompt-{key}", compact=True,
+                                password=key in self.password)
+                if self.flag:
+                    yield Checkbox(ui(self.flag), id="prompt-flag", compact=True)
             with Horizontal(id="prompt-buttons"):
                 yield Button(ui(t("inc.cancel")), id="prompt-cancel", compact=True)
                 yield Button(ui(t("inc.ok")), id="prompt-ok", variant="primary", compact=True)
@@ -82,6 +101,8 @@ class PromptScreen(ModalScreen[dict[str, str] | None]):
                for key, _label in self.fields}
         if self.choice:
             out["choice"] = str(self.query_one("#prompt-choice", Select).value)
+        for key, _label, _options in self.choices:
+            out[key] = str(self.query_one(f"#prompt-{key}", Select).value)
         if self.flag:
             out["flag"] = "1" if self.query_one("#prompt-flag", Checkbox).value else ""
         self.dismiss(out)

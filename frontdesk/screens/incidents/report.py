@@ -1,6 +1,9 @@
-"""The written report form: prefilled from the timeline, completeness shown, submit, approve, PDF."""
+"""The written report form: prefilled from the timeline, completeness shown; submit (at the time
+it was handed in), approve or return with a reason (003 流程 9), resubmit; PDF, one file per
+printing."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -20,6 +23,7 @@ from frontdesk.domain.sitetime import full_time, parse_typed
 from frontdesk.i18n import language, t
 from frontdesk.messages import DataChanged
 from frontdesk.screens.base import FrontdeskScreen
+from frontdesk.screens.incidents.errors import error_text
 from frontdesk.screens.trust.guard import guard_action
 from frontdesk.services.incidents.service import IncidentService
 from frontdesk.text import clean_input, ui
@@ -51,17 +55,20 @@ class ReportScreen(FrontdeskScreen[None]):
     ReportScreen TextArea { height: 5; }
     ReportScreen #rep-status { height: auto; padding: 0 1; background: $panel; }
     ReportScreen #rep-buttons { height: 1; }
+    ReportScreen #rep-buttons Button { min-width: 0; margin-right: 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="incident.back"),
         Binding("ctrl+s", "save", "Save", id="report.save", priority=True),
     ]
-    FIELDS = ("when", "place", "account", "photos", "conclusion", "suggestions", "signer")
+    FIELDS = ("when", "place", "account", "photos", "conclusion", "suggestions", "signer",
+              "submit_at", "submit_reason")
 
     def __init__(self, incident_id: str) -> None:
         super().__init__()
         self.incident_id = incident_id
         self.report: Report | None = None
+        self.due_at: datetime | None = None
 
     @property
     def current_incident_id(self) -> str:
@@ -84,7 +91,7 @@ class ReportScreen(FrontdeskScreen[None]):
                 else:
                     yield Input(id=f"rep-{name}", compact=True)
         with Horizontal(id="rep-buttons"):
-            for name in ("save", "submit", "approve", "pdf"):
+            for name in ("save", "submit", "approve", "return", "pdf"):
                 yield Button(ui(t(f"inc.report.{name}")), id=f"rep-{name}-btn", compact=True)
         yield Footer()
 
@@ -100,6 +107,8 @@ class ReportScreen(FrontdeskScreen[None]):
             return
         rep = self.service.report(self.incident_id, signer=self.ctx.session.user)
         self.report = rep
+        inc = self.service.get(self.incident_id)
+        self.due_at = self.service.report_due_at(inc) if inc is not None else None
         tz = self.ctx.require_site().timezone
         values = {"when": full_time(rep.occurred_at, tz) if rep.occurred_at else "",
                   "place": rep.place, "conclusion": rep.conclusion,
@@ -146,7 +155,25 @@ class ReportScreen(FrontdeskScreen[None]):
         text += (t("inc.report.missing", fields=", ".join(
             dict.fromkeys(REQUIRED_FIELDS[m].in_lang(lang) for m in missing_fields(rep))))
             if missing else t("inc.report.complete"))
+        text += "\n" + self._due_line(rep, lang)
+        tz = self.ctx.require_site().timezone
+        if rep.approved_by and rep.approved_at:
+            text += " · " + t("inc.report.approved_line", who=rep.approved_by,
+                              at=full_time(rep.approved_at, tz))
+        elif rep.returned_by and rep.returned_at:
+            text += " · " + t("inc.report.returned_by", who=rep.returned_by,
+                              at=full_time(rep.returned_at, tz), reason=rep.returned_reason)
         self.query_one("#rep-status", Static).update(ui(text))
+
+    def _due_line(self, rep: Report, lang: str) -> str:
+        """When the report is due and whether it is (or was) late, with how late."""
+        from frontdesk.services.incidents.pdf import PdfContext, lateness_line
+
+        if self.due_at is None:
+            return ""
+        site = self.ctx.require_site()
+        return f"{t('inc.pdf.due')}: " + lateness_line(rep, PdfContext(
+            site.name, site.timezone, self.due_at, self.ctx.clock.now(), lang))
 
     def on_input_changed(self, _event: Input.Changed) -> None:
         """Re-check as the guard types."""
@@ -160,7 +187,7 @@ class ReportScreen(FrontdeskScreen[None]):
         try:
             self.report = fn()  # type: ignore[operator]
         except (ReportError, ValueError) as exc:
-            self.notify(str(exc), severity="error", markup=False)
+            self.notify(error_text(exc), severity="error", markup=False)
             return
         self.app.post_message(DataChanged("incident_report"))
         self.notify(t("inc.saved"), markup=False)
@@ -182,24 +209,46 @@ class ReportScreen(FrontdeskScreen[None]):
         if which == "save":
             self.action_save()
         elif which == "submit":
-            self._run(lambda: self.service.submit_report(rep, by))
+            self._submit(rep, by)
         elif which == "approve":
             guard_action(self.fd_app, "approve_report", lambda: self._run(
                 lambda: self.service.approve_report(self.incident_id, by)))
+        elif which == "return":
+            guard_action(self.fd_app, "approve_report", self._ask_return)
         elif which == "pdf":
             self._pdf(rep)
+
+    def _submit(self, rep: Report, by: str) -> None:
+        """Submit at the time typed (empty: now; earlier needs the reason field)."""
+        typed = clean_input(self.query_one("#rep-submit_at", Input).value)
+        at = None
+        if typed:
+            at = parse_typed(typed, self.ctx.clock.now(), self.ctx.require_site().timezone)
+            if at is None:
+                self.notify(t("inc.err.time"), severity="error", markup=False)
+                return
+        reason = clean_input(self.query_one("#rep-submit_reason", Input).value)
+        self._run(lambda: self.service.submit_report(rep, by, at, reason))
+
+    def _ask_return(self) -> None:
+        """Ask why the report goes back for rework, then return it."""
+        from frontdesk.screens.incidents.prompt import PromptScreen
+
+        def done(v: dict[str, str] | None) -> None:
+            if v is not None:
+                self._run(lambda: self.service.return_report(
+                    self.incident_id, self.ctx.session.user, v.get("reason", "")))
+
+        self.app.push_screen(PromptScreen(t("inc.report.return_title"),
+                                          [("reason", t("inc.report.return_reason"))]), done)
 
     def _pdf(self, rep: Report) -> None:
         from frontdesk.services.incidents.pdf import ReportPdfError
 
-        inc = self.service.get(self.incident_id)
-        if inc is None:
-            return
-        path = self.ctx.paths.db_file.parent / "reports" / f"incident-{inc.id[:8]}.pdf"
-        try:
-            self.service.print_pdf(rep, path, language(), self.ctx.session.user)
-        except ReportPdfError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+        try:  # each printing is its own file: a returned and a resubmitted version both stay
+            path = self.service.print_pdf(rep, None, language(), self.ctx.session.user)
+        except (ReportPdfError, ReportError) as exc:
+            self.notify(error_text(exc), severity="error", markup=False)
             return
         self.notify(t("inc.report.pdf_done", path=str(path)), markup=False, timeout=10)
 

@@ -7,6 +7,7 @@ the clock, so a restart mid-escalation resumes exactly where it was.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -110,25 +111,43 @@ class EscalationService:
         esc = self.load(incident_id)
         return esc is not None and plan_differs(esc.plan, load_policy_doc_for(self.ctx))
 
-    def replan(self, incident_id: str, by: str = "") -> Plan | None:
+    def replan(self, incident_id: str, by: str = "", kind: str | None = None) -> Plan | None:
         """Take the current policy's chains; the responder chain restarts from now.
 
         The old log stays stored (and shown in the incident's timeline); the new plan counts
         only what is logged from the replan on, at the level the incident has reached.
+        ``kind`` re-plans for another kind (a corrected kind).
         """
         esc = self.load(incident_id)
         if esc is None:
             return None
         now = self.ctx.clock.now()
         level = self.state_of(esc, now).level
-        plan = plan_for(load_policy_doc_for(self.ctx), esc.plan.kind, level)
+        plan = plan_for(load_policy_doc_for(self.ctx), kind or esc.plan.kind, level)
         conn_payload = repo.plan_payload(self.ctx.require_db().read(), incident_id) or {}
         payload = {**conn_payload, "plan": plan_to_dict(plan), "replanned_at": now.isoformat(),
                    **self._stamp(by)}
+        if kind:
+            payload["kind"] = kind
         with self.ctx.require_db().write() as conn:
             records.write(conn, repo.PLAN, incident_id, payload, now)
         self._mirror(incident_id, "esc.timeline.replan", by, now)
         return plan
+
+    def correct_start(self, incident_id: str, occurred_at: datetime | None, kind: str,
+                      by: str = "") -> None:
+        """The incident's time or kind was corrected: the chains count from the corrected
+        event time, and a corrected kind takes that kind's chains (re-planned from now)."""
+        data = repo.plan_payload(self.ctx.require_db().read(), incident_id)
+        if data is None:
+            return
+        if kind != plan_from_dict(data["plan"]).kind:
+            self.replan(incident_id, by, kind)
+            return
+        if occurred_at is not None:
+            payload = {**data, "opened_at": occurred_at.isoformat(), **self._stamp(by)}
+            with self.ctx.require_db().write() as conn:
+                records.write(conn, repo.PLAN, incident_id, payload, self.ctx.clock.now())
 
     # -- log ------------------------------------------------------------------------------
     def _write_log(self, kind: str, payload: dict[str, Any]) -> str:
@@ -139,9 +158,18 @@ class EscalationService:
 
     def log_call(self, incident_id: str, chain: ChainKind | str, step_index: int,
                  contact_id: str | None, role: str | None, outcome: CallOutcome | str,
-                 note: str = "", by: str = "", at: datetime | None = None) -> CallAttempt:
-        """Record one call (or message) and its outcome."""
-        when = at or self.ctx.clock.now()
+                 note: str = "", by: str = "", at: datetime | None = None,
+                 reason: str = "") -> CallAttempt:
+        """Record one call (or message) and its outcome.
+
+        ``at`` is when the call was made: now by default; an earlier time needs ``reason``
+        (made on time, logged later); the future is refused (``WhenError``). The time it was
+        written down is kept as ``recorded_at``.
+        """
+        from frontdesk.domain.incidents.when import effective_time
+
+        now = self.ctx.clock.now()
+        when = effective_time(at, now, reason)
         attempt = CallAttempt(id="", incident_id=incident_id, chain=ChainKind(chain),
                               step_index=step_index, contact_id=contact_id, role=role, at=when,
                               outcome=CallOutcome(outcome), note=note,
@@ -149,10 +177,13 @@ class EscalationService:
         rid = self._write_log(repo.ATTEMPT, {
             "incident_id": incident_id, "chain": attempt.chain.value, "step_index": step_index,
             "contact_id": contact_id, "role": role, "at": when.isoformat(),
+            "recorded_at": now.isoformat(), "at_reason": reason.strip() if when != now else "",
             "outcome": attempt.outcome.value, "note": note, **self._stamp(by)})
-        who = self._who(contact_id, role)
-        self._mirror(incident_id, "esc.timeline.call", by, when, who=who,
-                     outcome=self._outcome_label(attempt.outcome), note=note)
+        contact = self.contacts.get(contact_id) if contact_id else None
+        self._mirror(incident_id, "esc.timeline.call", by, when,
+                     role=role or (contact.role if contact else ""),
+                     name=contact.name if contact else "", outcome=attempt.outcome.value,
+                     note=note)
         return CallAttempt(**{**attempt.__dict__, "id": rid})
 
     def skip(self, incident_id: str, chain: ChainKind | str, step_index: int, reason: str,
@@ -167,14 +198,19 @@ class EscalationService:
         return Skip(step_index=step_index, reason=reason, at=when, by=by,
                     chain=ChainKind(chain), id=rid, incident_id=incident_id)
 
-    def on_level_raised(self, incident_id: str, from_level: Level | str, to_level: Level | str,
-                        at: datetime | None = None, by: str = "") -> None:
-        """Record a level change: the higher level's chains and reporting deadlines apply."""
+    def on_level_changed(self, incident_id: str, from_level: Level | str,
+                         to_level: Level | str, at: datetime | None = None, by: str = "",
+                         reason: str = "", decided_by: str = "",
+                         correction: bool = False) -> None:
+        """Record a level change, raised or lowered: the chains are re-planned at once (the
+        responder restarts on the new level's steps if nobody took charge; a raise adds the
+        higher level's reports, a lowering waives those the lower level does not owe)."""
         when = at or self.ctx.clock.now()
         self._write_log(repo.LEVEL_CHANGE, {
             "incident_id": incident_id, "from_level": Level(from_level).value,
             "to_level": Level(to_level).value, "at": when.isoformat(),
-            "by": by or self.ctx.session.user, **self._stamp(by)})
+            "by": by or self.ctx.session.user, "reason": reason, "decided_by": decided_by,
+            "correction": correction, **self._stamp(by)})
 
     # -- reading --------------------------------------------------------------------------
     def load(self, incident_id: str) -> Escalation | None:
@@ -203,7 +239,8 @@ class EscalationService:
                                   incident_id=incident_id))
             elif kind == repo.LEVEL_CHANGE:
                 changes.append(LevelChange(from_level=p["from_level"], to_level=p["to_level"],
-                                           at=at, by=p.get("by", ""), id=rid,
+                                           at=at, by=p.get("by", ""),
+                                           reason=p.get("reason") or "", id=rid,
                                            incident_id=incident_id))
         return Escalation(plan=plan_from_dict(data["plan"]),
                           opened_at=replanned or _at(data["opened_at"]),
@@ -240,37 +277,58 @@ class EscalationService:
         return summarize(st)
 
     # -- helpers --------------------------------------------------------------------------
-    def _who(self, contact_id: str | None, role: str | None) -> str:
-        contact = self.contacts.get(contact_id) if contact_id else None
-        parts = [role_label(role or (contact.role if contact else None))]
-        if contact is not None:
-            parts.append(contact.name)
-        return " ".join(p for p in parts if p)
-
-    @staticmethod
-    def _outcome_label(outcome: CallOutcome) -> str:
-        from frontdesk.i18n import t
-
-        return t(f"esc.outcome.{outcome.value}")
-
     def _mirror(self, incident_id: str, key: str, by: str, at: datetime, **values: Any) -> None:
-        """Copy a log line into the incident's timeline when the incidents feature is there."""
-        try:
-            from frontdesk.services.incidents.service import IncidentService
-        except ImportError:
-            return
-        from frontdesk.i18n import both
+        """Copy a log line into the incident's timeline, both languages in its text and the
+        key and values in its data, so each reader sees it in their own language
+        (:func:`timeline_line`). An escalation without an incident (tests) writes nothing."""
+        from frontdesk.services.incidents.service import IncidentError, IncidentService
 
-        zh, en = both(key, **values)
-        text = f"{zh} / {en}"
+        zh, en = _line_pair(key, values)
         svc: Any = self.ctx.service("incidents", IncidentService)
+        # Free text (a call's note, a skip's reason) goes where the retention purge looks for
+        # it (data.note / data.reason), not among the values.
+        free = {k: str(values[k]) for k in ("note", "reason") if values.get(k)}
+        codes = {k: v for k, v in values.items() if k not in ("note", "reason")}
         try:
-            if hasattr(svc, "add_entry"):
-                svc.add_entry(incident_id, text, by=by or self.ctx.session.user, at=at)
-            elif hasattr(svc, "add_note"):
-                svc.add_note(incident_id, text, by=by or self.ctx.session.user)
-        except (TypeError, ValueError, LookupError):
-            return  # an incident this service does not know, or another API shape
+            svc.add_entry(incident_id, f"{zh} / {en}", by=by or self.ctx.session.user, at=at,
+                          data={"i18n": {"key": key, "values": codes}, **free})
+        except IncidentError:
+            return  # the incident is not in this database (an escalation test without one)
+
+
+def _line_pair(key: str, values: dict[str, Any]) -> tuple[str, str]:
+    """(zh, en) of a mirrored line; role and outcome codes are named in each language."""
+    from frontdesk.i18n import catalog
+
+    pair = catalog().get(key, (key, key))
+    out = []
+    for i, text in enumerate(pair):
+        filled = dict(values)
+        if "role" in filled:
+            names = role_names(str(filled.pop("role") or "")) if values.get("role") else ("", "")
+            filled["who"] = " ".join(x for x in (names[i], str(values.get("name") or "")) if x)
+        if "outcome" in filled:
+            label = catalog().get(f"esc.outcome.{filled['outcome']}")
+            filled["outcome"] = label[i] if label else filled["outcome"]
+        out.append(text.format_map(_Blank(filled)))
+    return out[0], out[1]
+
+
+class _Blank(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def timeline_line(data: Any, fallback: str, lang: str) -> str:
+    """A mirrored escalation line in ``lang`` (from its stored key and values), or the stored
+    text for lines written before keys were stored."""
+    spec = data.get("i18n") if isinstance(data, Mapping) else None
+    if not isinstance(spec, dict) or not isinstance(spec.get("key"), str):
+        return fallback
+    values = dict(spec.get("values") or {})
+    values.update({k: data[k] for k in ("note", "reason") if data.get(k)})
+    zh, en = _line_pair(spec["key"], values)
+    return zh if lang.startswith("zh") else en
 
 
 def summarize(st: ChainState) -> EscalationSummary:

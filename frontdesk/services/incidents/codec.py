@@ -31,7 +31,7 @@ def incident_from(p: Mapping[str, Any]) -> Incident:
     assert occurred is not None
     return Incident(str(p["id"]), str(p.get("kind", "")), Level(level), State(state), occurred,
                     str(p.get("place") or ""), str(p.get("opened_by") or ""),
-                    str(p.get("summary") or ""))
+                    str(p.get("summary") or ""), str(p.get("number") or ""))
 
 
 def entry_from(p: Mapping[str, Any]) -> TimelineEntry:
@@ -62,7 +62,8 @@ def report_from(incident_id: str, p: Mapping[str, Any]) -> Report:
                   str(p.get("suggestions") or ""), str(p.get("signer", "")), ReportState(state),
                   when(p.get("submitted_at")), p.get("approved_by") or None,
                   when(p.get("approved_at")), p.get("returned_by") or None,
-                  when(p.get("returned_at")), str(p.get("returned_reason") or ""))
+                  when(p.get("returned_at")), str(p.get("returned_reason") or ""),
+                  when(p.get("submitted_recorded_at")), str(p.get("submitted_note") or ""))
 
 
 def report_payload(r: Report, by: str, now: datetime) -> dict[str, Any]:
@@ -74,4 +75,5 @@ def report_payload(r: Report, by: str, now: datetime) -> dict[str, Any]:
             "submitted_at": iso(r.submitted_at), "approved_by": r.approved_by,
             "approved_at": iso(r.approved_at), "returned_by": r.returned_by,
             "returned_at": iso(r.returned_at), "returned_reason": r.returned_reason,
-            "edited_by": by, "edited_at": iso(now)}
+            "submitted_recorded_at": iso(r.submitted_recorded_at),
+            "submitted_note": r.submitted_note, "edited_by": by, "edited_at": iso(now)}

@@ -2,17 +2,21 @@
 
 Everything a clock needs is stored as an instant; :meth:`IncidentService.clocks` recomputes the
 clocks from those instants and ``now`` every time, so a restart or a zone change alters nothing.
-The reporting chain comes from the escalation feature when it is installed
-(:mod:`frontdesk.services.escalation.service`); without it the chain gate counts as met.
+The reporting chain comes from the escalation feature
+(:mod:`frontdesk.services.escalation.service`). Decisions (level, statement, 舆情 mark,
+corrections) live in :mod:`.decisions`, the record of lateness and the closed list in
+:mod:`.history`, the report and the handover in their own mixins.
 """
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from frontdesk.domain.incidents import model as dom
+from frontdesk.domain.incidents.catalogue import KindCatalogue, load_kinds
 from frontdesk.domain.incidents.deadlines import Clock, ClockFacts, incident_clocks
 from frontdesk.domain.incidents.model import (
     Blocker,
@@ -20,12 +24,13 @@ from frontdesk.domain.incidents.model import (
     EntryKind,
     Incident,
     Kind,
-    KindCatalogue,
     Level,
     State,
+    StatementWhen,
     TimelineEntry,
     TransitionError,
 )
+from frontdesk.domain.incidents.when import FUTURE_SLACK, WhenError, effective_time
 from frontdesk.paths import shipped_data_dir
 from frontdesk.services.incidents.codec import (
     entry_from,
@@ -34,22 +39,19 @@ from frontdesk.services.incidents.codec import (
     iso,
     when,
 )
+from frontdesk.services.incidents.decisions import DecisionsMixin
+from frontdesk.services.incidents.errors import IncidentError
 from frontdesk.services.incidents.handover import HandoverMixin, HandoverSheet
+from frontdesk.services.incidents.history import HistoryMixin
 from frontdesk.services.incidents.report import ReportMixin
+from frontdesk.storage import incident_queries, records
 from frontdesk.storage import incidents as repo
-from frontdesk.storage import records
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.context import AppContext
+    from frontdesk.services.escalation.service import EscalationService
 
 List = list  # the service has a method named ``list``; annotations after it use this
-
-#: How far ahead of the PC's clock an event time may lie (clock skew between PCs).
-FUTURE_SLACK = timedelta(minutes=5)
-
-
-class IncidentError(ValueError):
-    """Bad input for an incident action; nothing was saved."""
 
 
 @dataclass(frozen=True)
@@ -62,16 +64,23 @@ class BoardItem:
     report_state: str | None
 
 
-def escalation(ctx: AppContext) -> Any | None:
-    """The escalation service when that feature is installed, else None."""
+def escalation(ctx: AppContext) -> EscalationService:
+    """The context's escalation service (calls, chains, reporting levels)."""
+    from frontdesk.services.escalation.service import EscalationService
+
+    return ctx.service("escalation", EscalationService)  # type: ignore[return-value]
+
+
+def checked_time(at: datetime | None, now: datetime, reason: str,
+                 not_before: datetime | None = None) -> datetime:
+    """:func:`frontdesk.domain.incidents.when.effective_time` with an :class:`IncidentError`."""
     try:
-        from frontdesk.services.escalation.service import EscalationService
-    except ImportError:
-        return None
-    return ctx.service("escalation", EscalationService)
+        return effective_time(at, now, reason, not_before)
+    except WhenError as exc:
+        raise IncidentError(str(exc), f"inc.err.when.{exc.code}") from exc
 
 
-class IncidentService(ReportMixin, HandoverMixin):
+class IncidentService(DecisionsMixin, HistoryMixin, ReportMixin, HandoverMixin):
     """Incident use cases on one context's database and clock."""
 
     def __init__(self, ctx: AppContext) -> None:
@@ -83,8 +92,8 @@ class IncidentService(ReportMixin, HandoverMixin):
     def catalogue(self) -> KindCatalogue:
         """Shipped kinds with the site's file applied (read once)."""
         if self._catalogue is None:
-            self._catalogue = dom.load_kinds(shipped_data_dir() / "incident_kinds.json",
-                                             self.ctx.paths.site_kinds_file)
+            self._catalogue = load_kinds(shipped_data_dir() / "incident_kinds.json",
+                                         self.ctx.paths.site_kinds_file)
         return self._catalogue
 
     def kind(self, kind_id: str) -> Kind | None:
@@ -116,42 +125,58 @@ class IncidentService(ReportMixin, HandoverMixin):
     def _payload(self, incident_id: str) -> dict[str, Any]:
         p = repo.incident_payload(self.ctx.require_db().read(), incident_id)
         if p is None:
-            raise IncidentError(f"no such incident: {incident_id}")
+            raise IncidentError(f"no such incident: {incident_id}", "inc.err.no_incident")
         return p
+
+    def _level(self, level: str | Level) -> Level:
+        try:
+            return Level(level)
+        except ValueError as exc:
+            raise IncidentError(f"unknown level: {level!r}; use general, serious or severe",
+                                "inc.err.level", level=str(level)) from exc
 
     # -- use cases ------------------------------------------------------------------------
     def open(self, kind: str, level: str | Level | None = None, occurred_at: datetime | None = None,
              place: str = "", summary: str = "", by: str = "",
              visit_id: str | None = None) -> Incident:
-        """Open an incident (and link the register entry it came from, both ways)."""
+        """Open an incident (and link the register entry it came from, both ways).
+
+        It gets a number people can say on the phone, per site and year (``2026-0042``),
+        counted at this site when it opens and kept as it travels to other sites.
+        """
         k = self.kind(kind)
         if k is None:
-            raise IncidentError(f"unknown incident kind: {kind!r}; known: {sorted(self.catalogue.kinds)}")
-        try:
-            lv = Level(level) if level else k.default_level
-        except ValueError as exc:
-            raise IncidentError(f"unknown level: {level!r}; use general, serious or severe") from exc
+            raise IncidentError(
+                f"unknown incident kind: {kind!r}; known: {sorted(self.catalogue.kinds)}",
+                "inc.err.kind", kind=kind)
+        lv = self._level(level) if level else k.default_level
         now = self._now()
         occurred = occurred_at or now
         if occurred.tzinfo is None:
-            raise IncidentError("the event time needs a time zone")
+            raise IncidentError("the event time needs a time zone", "inc.err.when.naive")
         if occurred > now + FUTURE_SLACK:
-            raise IncidentError("the event time lies in the future")
+            raise IncidentError("the event time lies in the future", "inc.err.when.future")
         if visit_id is not None and self.ctx.register.get(visit_id) is None:
-            raise IncidentError(f"no such register entry: {visit_id}")
+            raise IncidentError(f"no such register entry: {visit_id}", "inc.err.visit")
+        site = self.ctx.require_site()
         iid = str(uuid.uuid4())
-        payload = {"id": iid, "kind": kind, "level": lv.value, "state": State.OPEN.value,
-                   "occurred_at": iso(occurred), "opened_at": iso(now), "place": place.strip(),
-                   "summary": summary.strip(), "opened_by": by,
-                   "visit_ids": [visit_id] if visit_id else [], "statements": []}
-        incident = self._save_incident(payload, by)
+        payload: dict[str, Any] = {
+            "kind": kind, "level": lv.value, "state": State.OPEN.value,
+            "occurred_at": iso(occurred), "opened_at": iso(now), "place": place.strip(),
+            "summary": summary.strip(), "opened_by": by,
+            "visit_ids": [visit_id] if visit_id else [], "statements": [],
+            "number_site": site.id, "edited_by": by, "edited_at": iso(now)}
+        year = now.astimezone(ZoneInfo(site.timezone)).year
+        with self.ctx.require_db().write() as conn:
+            # counted inside the transaction that stores it: two PCs never share a number
+            payload["number"] = incident_queries.next_number(conn, site.id, year)
+            records.write(conn, repo.INCIDENT, iid, payload, now)
+        incident = incident_from({**payload, "id": iid})
         self._append(iid, summary.strip() or k.name.zh, by, EntryKind.NOTE, occurred,
                      {"opened": True})
         if visit_id:
             self.ctx.register.link_incident(visit_id, iid, by)
-        esc = escalation(self.ctx)
-        if esc is not None:
-            esc.start(iid, kind, lv.value, occurred, by)
+        escalation(self.ctx).start(iid, kind, lv.value, occurred, by)
         return incident
 
     def get(self, incident_id: str) -> Incident | None:
@@ -182,30 +207,39 @@ class IncidentService(ReportMixin, HandoverMixin):
         """Log what happened; ``occurred_at`` is when it happened if written up later."""
         self._payload(incident_id)
         if not text.strip():
-            raise IncidentError("a note needs some text")
+            raise IncidentError("a note needs some text", "inc.err.note_text")
         if occurred_at is not None and occurred_at > self._now() + FUTURE_SLACK:
-            raise IncidentError("the time it happened lies in the future")
+            raise IncidentError("the time it happened lies in the future", "inc.err.when.future")
         data = {"unconfirmed": True} if unconfirmed else {}
         return self._append(incident_id, text.strip(), by, EntryKind.NOTE, occurred_at, data)
 
     def add_entry(self, incident_id: str, text: str, by: str, at: datetime | None = None,
-                  kind: str = EntryKind.CALL) -> TimelineEntry:
-        """A line written by another feature (escalation's calls) on the timeline."""
+                  kind: str = EntryKind.CALL, data: dict[str, Any] | None = None
+                  ) -> TimelineEntry:
+        """A line written by another feature (escalation's calls) on the timeline; ``data``
+        may carry ``i18n`` (``{"key": ..., "values": ...}``) so each reader sees the line in
+        their own language."""
         self._payload(incident_id)
-        return self._append(incident_id, text, by, kind, at)
+        return self._append(incident_id, text, by, kind, at, data)
 
     def correct(self, entry_id: str, text: str, by: str) -> TimelineEntry:
         """A new entry that supersedes ``entry_id`` (the original stays retrievable)."""
         p = repo.entry_payload(self.ctx.require_db().read(), entry_id)
         if p is None:
-            raise IncidentError(f"no such timeline entry: {entry_id}")
+            raise IncidentError(f"no such timeline entry: {entry_id}", "inc.err.no_entry")
         if not text.strip():
-            raise IncidentError("a correction needs some text")
+            raise IncidentError("a correction needs some text", "inc.err.note_text")
         now = self._now()
         new = dom.correction(entry_from(p), str(uuid.uuid4()), text.strip(), now, by)
         with self.ctx.require_db().write() as conn:
             records.write(conn, repo.ENTRY, new.id, entry_payload(new, by, now), now)
         return new
+
+    def statement_owed(self, p: dict[str, Any], kind: Kind | None = None) -> bool:
+        """Whether the incident (stored payload) owes a public statement now (001)."""
+        kind = kind or self.kind(str(p.get("kind")))
+        level = Level(p["level"]) if p.get("level") in set(Level) else Level.GENERAL
+        return bool(kind and kind.statement_owed(level, bool(p.get("public_opinion_at"))))
 
     def blockers(self, incident_id: str) -> List[Blocker]:
         """What still stops the incident from closing."""
@@ -214,13 +248,10 @@ class IncidentService(ReportMixin, HandoverMixin):
         if kind is None:
             return []
         report = repo.report_payloads(self.ctx.require_db().read(), [incident_id]).get(incident_id)
-        chain: bool | None = None
-        esc = escalation(self.ctx)
-        if esc is not None:
-            chain = bool(esc.reporting_complete(incident_id, self._now()))
+        chain = bool(escalation(self.ctx).reporting_complete(incident_id, self._now()))
         return dom.close_blockers(kind, dom.checklist_statuses(self.entries(incident_id)),
                                   report.get("state") if report else None, chain,
-                                  bool(inc.get("statements")))
+                                  bool(inc.get("statements")), self.statement_owed(inc, kind))
 
     def set_state(self, incident_id: str, target: str | State, by: str,
                   reason: str = "") -> Incident:
@@ -234,58 +265,33 @@ class IncidentService(ReportMixin, HandoverMixin):
                                  reason, blockers)
         with self.ctx.require_db().write() as conn:
             records.write(conn, repo.ENTRY, entry.id, entry_payload(entry, by, now), now)
-        return self._save_incident(p | {"state": target.value}, by)
-
-    def raise_level(self, incident_id: str, level: str | Level, by: str,
-                    reason: str = "") -> Incident:
-        """Change the response level (recorded on the timeline, told to escalation)."""
-        p = self._payload(incident_id)
-        try:
-            new = Level(level)
-        except ValueError as exc:
-            raise IncidentError(f"unknown level: {level!r}") from exc
-        now = self._now()
-        try:
-            entry = dom.level_change(str(uuid.uuid4()), incident_id, Level(p["level"]), new, now,
-                                     by, reason)
-        except ValueError as exc:
-            raise IncidentError(str(exc)) from exc
-        with self.ctx.require_db().write() as conn:
-            records.write(conn, repo.ENTRY, entry.id, entry_payload(entry, by, now), now)
-        incident = self._save_incident(p | {"level": new.value}, by)
-        esc = escalation(self.ctx)
-        if esc is not None and entry.data.get("raised"):
-            esc.on_level_raised(incident_id, Level(p["level"]).value, new.value, now, by)
-        return incident
+        closed = {"closed_at": iso(now)} if target is State.CLOSED else {"closed_at": None}
+        return self._save_incident(p | {"state": target.value} | closed, by)
 
     def mark_checklist(self, incident_id: str, item_id: str, state: str, by: str,
-                       reason: str = "") -> TimelineEntry:
-        """Mark a checklist item done, or skipped (a skip needs a reason)."""
+                       reason: str = "", at: datetime | None = None,
+                       late_reason: str = "") -> TimelineEntry:
+        """Mark a checklist item done, or skipped (a skip needs a reason).
+
+        ``at`` is when it was done (default now; earlier needs ``late_reason``; the future is
+        refused), so work done on time and ticked later is not counted late.
+        """
         p = self._payload(incident_id)
         kind = self.kind(str(p.get("kind")))
         item = next((i for i in (kind.checklist if kind else ()) if i.id == item_id), None)
         if item is None:
-            raise IncidentError(f"no such checklist item: {item_id}")
+            raise IncidentError(f"no such checklist item: {item_id}", "inc.err.item")
         mark = ChecklistState(state)
         if mark is ChecklistState.SKIPPED and not reason.strip():
-            raise IncidentError("skipping a checklist item needs a reason")
+            raise IncidentError("skipping a checklist item needs a reason", "inc.err.skip_reason")
+        now = self._now()
+        done_at = checked_time(at, now, late_reason, when(p.get("occurred_at")))
         text = f"{'✓' if mark is ChecklistState.DONE else '⤼'} {item.text.zh}"
         text += f":{reason.strip()}" if reason.strip() else ""
-        return self._append(incident_id, text, by, EntryKind.CHECKLIST, None,
-                            {"item_id": item_id, "state": mark.value, "reason": reason.strip()})
-
-    def release_statement(self, incident_id: str, text: str, by: str) -> Incident:
-        """Record a public statement released (media and public-opinion incidents)."""
-        p = self._payload(incident_id)
-        kind = self.kind(str(p.get("kind")))
-        if kind is None or not kind.needs_statement:
-            raise IncidentError("this kind of incident has no public statement")
-        if not text.strip():
-            raise IncidentError("a statement needs its text")
-        now = self._now()
-        statements = [*p.get("statements", []), {"at": iso(now), "by": by, "text": text.strip()}]
-        self._append(incident_id, text.strip(), by, EntryKind.STATEMENT)
-        return self._save_incident(p | {"statements": statements}, by)
+        data = {"item_id": item_id, "state": mark.value, "reason": reason.strip()}
+        if late_reason.strip() and done_at != now:
+            data["late_reason"] = late_reason.strip()
+        return self._append(incident_id, text, by, EntryKind.CHECKLIST, done_at, data)
 
     # -- clocks ---------------------------------------------------------------------------
     def _facts(self, p: dict[str, Any], entries: List[TimelineEntry],
@@ -296,10 +302,15 @@ class IncidentService(ReportMixin, HandoverMixin):
         released = [t for t in (when(s.get("at")) for s in p.get("statements", [])) if t]
         submitted = when(report.get("submitted_at")) if report else None
         state = p.get("state")
+        duty = kind.statement_duty if kind else None
+        anchor = None
+        if duty is not None and duty.when is StatementWhen.WHEN_PUBLIC_OPINION:
+            anchor = when(p.get("public_opinion_at"))
+        occurred = when(p["occurred_at"])
+        assert occurred is not None
         return ClockFacts(
-            occurred_at=when(p["occurred_at"]),  # type: ignore[arg-type]
-            site_tz=self.ctx.require_site().timezone,
-            needs_statement=bool(kind and kind.needs_statement),
+            occurred_at=occurred, site_tz=self.ctx.require_site().timezone,
+            needs_statement=self.statement_owed(p, kind), statement_from=anchor,
             statements_released_at=released, report_submitted_at=submitted,
             checklist_due_minutes=kind.due_minutes() if kind else {},
             checklist_settled_at=settled,
@@ -308,7 +319,9 @@ class IncidentService(ReportMixin, HandoverMixin):
     def board_items(self, open_only: bool = True) -> List[BoardItem]:
         """Every (open) incident with what its clocks need, in three queries."""
         conn = self.ctx.require_db().read()
-        incs = repo.incident_payloads(conn, open_only)
+        return self._items(conn, repo.incident_payloads(conn, open_only))
+
+    def _items(self, conn: Any, incs: List[dict[str, Any]]) -> List[BoardItem]:
         ids = [p["id"] for p in incs]
         by_inc: dict[str, List[TimelineEntry]] = {i: [] for i in ids}
         for e in repo.entry_payloads(conn, ids):
@@ -328,4 +341,5 @@ class IncidentService(ReportMixin, HandoverMixin):
         return incident_clocks(facts, now or self._now(), self.catalogue.rules)
 
 
-__all__ = ["BoardItem", "HandoverSheet", "IncidentError", "IncidentService", "TransitionError", "escalation"]
+__all__ = ["BoardItem", "HandoverSheet", "IncidentError", "IncidentService", "TransitionError",
+           "checked_time", "escalation"]
