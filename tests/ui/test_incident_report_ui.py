@@ -75,7 +75,7 @@ async def test_handover_key_makes_sheet_and_accepts(ctx: AppContext, clock: Froz
         assert "Open incidents" in sheet and "Power cut" in sheet
         overdue = sheet.split("Overdue (act now)")[1].split("Deadlines due next shift")[0]
         assert "Report to the superior and the departments concerned" in overdue
-        assert "20m overdue" in overdue and " item" not in overdue
+        assert "(overdue 20 min)" in overdue and " item" not in overdue
 
         async def accept(name: str, pin: str) -> str:
             screen.query_one("#ho-who", Input).value = name

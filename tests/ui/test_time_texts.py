@@ -128,8 +128,8 @@ async def test_handover_says_how_long_each_clock_has_left(
         await pilot.press("h")
         await settle(pilot)
         sheet = str(app.screen.query_one("#ho-sheet").render())
-        assert ("18:00 (还剩 8小时00分) 停电" if lang == "zh"
-                else "18:00 (8 h 00 min left) Power cut") in sheet, sheet
+        assert ("18:00 2026-0001 停电 · 书面报告 (还剩 8小时00分)" if lang == "zh"
+                else "18:00 2026-0001 Power cut · written report (8 h 00 min left)") in sheet, sheet
         assert not CLOCK_SPAN.search(sheet)
 
 

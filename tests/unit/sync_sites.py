@@ -78,7 +78,7 @@ def every_kind(ctx: AppContext, n: int = 2) -> None:
         escalation.start(inc.id, "fight", "general", by="王保安")
         escalation.log_call(inc.id, "responder", 0, None, "supervisor", "accepted", by="王保安")
         escalation.skip(inc.id, "responder", 1, f"不在岗{i}", by="王保安")
-        escalation.on_level_raised(inc.id, "general", "serious", by="王保安")
+        escalation.on_level_changed(inc.id, "general", "serious", by="王保安")
         scripts.record_use("media_at_gate", [1, 2], "zh", visit, None, "王保安")
     incidents.handover(by="王保安")
 

@@ -62,8 +62,8 @@ def test_human_lines_say_the_deadline_with_the_one_formatter(
     code, out = run(capsys, "incident", "open", "--db", db, "--kind", "media_at_gate",
                     "--level", "serious", "--occurred", "2025-03-31T14:30")
     assert code == 0
-    assert re.search(r"; report due 2025-04-01 09:00 \(overdue \d+ d \d+ h \d\d min\)$",
+    assert re.search(r"; report due 2025-04-01 09:00 \(overdue \d+ d \d+ h \d\d min\)(  late: \d+)?$",
                      out.strip()), out
     code, out = run(capsys, "--lang", "zh", "incident", "list", "--db", db)
     assert code == 0
-    assert re.search(r"report due 2025-04-01 09:00 \(超时 \d+天\d+小时\d\d分\)$", out.strip()), out
+    assert re.search(r"report due 2025-04-01 09:00 \(超时 \d+天\d+小时\d\d分\)(  late: \d+)?$", out.strip()), out

@@ -21,7 +21,7 @@ from frontdesk.context import AppContext
 from frontdesk.domain.incidents.report import AccountLine
 from frontdesk.export import Column, Sheet, fonts, write_pdf
 from frontdesk.export.truetype import Metrics
-from frontdesk.services.incidents.pdf import write_report_pdf
+from frontdesk.services.incidents.pdf import PdfContext, write_report_pdf
 from frontdesk.services.incidents.service import IncidentService
 
 SIGNATURE = "值班人签名"
@@ -82,6 +82,8 @@ def test_report_pdf_text_comes_back_exactly_in_every_reader(ctx: AppContext,
     report = s.report(inc.id, signer="王保安")
     account = tuple(AccountLine(f"{i}. {name}") for i, name in enumerate(names, 1))
     report = replace(report, account=account, conclusion="、".join(names[:5]))
-    out = write_report_pdf(tmp_path / "report.pdf", report, inc, s.kind(inc.kind),
-                           "Asia/Shanghai", audit_line="审计链 Audit chain head: 7:" + "ab" * 32)
+    facts = PdfContext(site_name="北门", site_tz="Asia/Shanghai", due_at=None,
+                       now=inc.occurred_at, lang="zh")
+    out = write_report_pdf(tmp_path / "report.pdf", report, inc, s.kind(inc.kind), facts,
+                           audit_line="审计链 Audit chain head: 7:" + "ab" * 32)
     _assert_every_name(out, [*names, "7:" + "ab" * 32])

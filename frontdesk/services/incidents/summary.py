@@ -243,19 +243,14 @@ def summary_sheet(s: DutySummary, exported_by: str, exported_at: datetime,
 
 
 def check_target(ctx: AppContext, path: Path, force: bool) -> Path:
-    """Refuse a target that is the database (or its journal files), a folder, or an existing
-    file without ``force``."""
-    target = Path(os.path.abspath(path))
-    db = Path(os.path.abspath(ctx.paths.db_file))
-    guarded = {db, *(db.with_name(db.name + s) for s in ("-wal", "-shm", "-journal"))}
-    resolved = target.resolve() if target.exists() else target
-    if target in guarded or resolved in {g.resolve() if g.exists() else g for g in guarded}:
-        raise SummaryError("database", f"{path}: that is the database; choose another file")
-    if target.is_dir():
-        raise SummaryError("is_dir", f"{path}: that is a folder; give a file name")
-    if target.exists() and not force:
-        raise SummaryError("exists", f"{path}: the file exists; use --force to replace it")
-    return target
+    """The register export's rules (:mod:`frontdesk.export.target`): never the database or its
+    journal files, never a folder or device, never an existing file without ``force``."""
+    from frontdesk.export.target import TargetError, check_target as check, protected_paths
+
+    try:
+        return check(path, protected=protected_paths(ctx.paths.db_file), force=force)
+    except TargetError as exc:
+        raise SummaryError(exc.code, exc.message) from exc
 
 
 def write_summary(ctx: AppContext, fmt: str, path: str | os.PathLike[str], day: date,
@@ -265,16 +260,15 @@ def write_summary(ctx: AppContext, fmt: str, path: str | os.PathLike[str], day: 
     file and the summary written."""
     from frontdesk.domain.trust.audit import detail
     from frontdesk.export import write_pdf, write_xlsx
-    from frontdesk.services.sync import audit_head
-    from frontdesk.services.trust.audit import record_export
+    from frontdesk.services.trust.audit import audit_service, record_export
 
     if fmt not in FORMATS:
         raise SummaryError("bad_format", f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
     target = check_target(ctx, Path(path), force)
     summary = build_summary(ctx, day, shift)
-    head = audit_head(ctx)
+    head = audit_service(ctx).anchor()
     sheet = summary_sheet(summary, by or ctx.session.user or "cli", ctx.clock.now(),
-                          f"审计链 Audit chain head: {head}" if head else "审计链 audit: not enabled")
+                          f"审计链 Audit chain head: {head}")
     if fmt == "xlsx":
         write_xlsx(sheet, target)
     else:
