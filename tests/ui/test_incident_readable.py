@@ -144,7 +144,7 @@ async def test_detail_keeps_lateness_on_the_record(ctx: AppContext, clock: Froze
     clock.advance(timedelta(hours=19))  # 05:00 the next day
     s.submit_report(revise(s.report(inc.id, signer="王保安"), conclusion="已报警"), "王保安")
     for lang, words in (("zh", ("逾期记录", "书面报告", "超时 11小时00分")),
-                        ("en", ("Lateness", "written report", "11h 00m overdue"))):
+                        ("en", ("Lateness", "written report", "overdue 11 h 00 min"))):
         ctx.prefs.language = lang
         app = FrontdeskApp(ctx)
         async with app.run_test(size=(120, 40)) as pilot:
