@@ -89,5 +89,4 @@ STRINGS: dict[str, tuple[str, str]] = {
     "retention.removed": ("已清除", "removed"),
     "trust.erase.need_key": ("请至少填写姓名、电话或证件号之一", "Enter a name, a phone or an ID number"),
     "trust.backup.failed": ("自动备份失败：{error}", "Automatic backup failed: {error}"),
-    "trust.purge.failed": ("到期个人信息清除失败：{error}", "Retention purge failed: {error}"),
 }

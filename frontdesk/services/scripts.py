@@ -103,4 +103,4 @@ class ScriptService:
 
 def scripts(ctx: AppContext) -> ScriptService:
     """The context's script service (built, and the book loaded, on first use)."""
-    return ctx.service("scripts", ScriptService)  # type: ignore[return-value]
+    return ctx.service("scripts", ScriptService)

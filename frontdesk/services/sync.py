@@ -118,24 +118,11 @@ class Conflict:
     heads: list[Version]
 
 
-def audit_head(ctx: AppContext) -> str | None:
-    """The audit-chain head hash if the trust feature provides one, else ``None``."""
-    try:
-        from frontdesk.services.trust import audit  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    func = getattr(audit, "chain_head", None)
-    try:
-        if func is not None:
-            head = func(ctx)
-        else:
-            service_cls = getattr(audit, "AuditService")
-            head = ctx.service("audit", service_cls).chain_head()  # type: ignore[attr-defined]
-    except (AttributeError, TypeError):
-        return None
-    if head is None:
-        return None
-    return str(getattr(head, "hash", head))
+def audit_head(ctx: AppContext) -> str:
+    """The audit chain's head hash (what a bundle and an export carry)."""
+    from frontdesk.services.trust.audit import audit_service
+
+    return audit_service(ctx).chain_head()
 
 
 class SyncService:
@@ -298,4 +285,4 @@ def bundles_in(folder: str | os.PathLike[str]) -> list[Path]:
 
 def sync_service(ctx: AppContext) -> SyncService:
     """The context's sync service (built once)."""
-    return ctx.service("sync", SyncService)  # type: ignore[return-value]
+    return ctx.service("sync", SyncService)

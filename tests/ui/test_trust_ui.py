@@ -178,7 +178,7 @@ async def test_an_overdue_notice_waits_for_sign_in_instead_of_covering_the_pin_f
     from frontdesk.services.incidents.service import IncidentService
 
     with_supervisor(ctx)
-    svc: IncidentService = ctx.service("incidents", IncidentService)  # type: ignore[assignment]
+    svc: IncidentService = ctx.service("incidents", IncidentService)
     svc.open("theft", "general", place="5栋", summary="电动车被盗", by="王保安")
     clock.advance(timedelta(hours=30))  # its written report is overdue
     app = FrontdeskApp(ctx)

@@ -7,16 +7,15 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from frontdesk.bindings import localize
 from frontdesk.i18n import t
+from frontdesk.screens.base import FrontdeskModal
 from frontdesk.services.escalation.contacts import ContactService, CsvPreview
 from frontdesk.text import clean_input, one_line, ui
 
 
-class ContactImportScreen(ModalScreen[bool]):
+class ContactImportScreen(FrontdeskModal[bool]):
     """Type a path, Enter previews, Ctrl+S imports (only when the preview has no error)."""
 
     DEFAULT_CSS = """
@@ -41,7 +40,7 @@ class ContactImportScreen(ModalScreen[bool]):
     @property
     def service(self) -> ContactService:
         """The contact service."""
-        return self.app.ctx.service("contacts", ContactService)  # type: ignore[attr-defined,no-any-return]
+        return self.ctx.service("contacts", ContactService)
 
     def compose(self) -> ComposeResult:
         """Path field, preview, buttons."""
@@ -58,7 +57,6 @@ class ContactImportScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         """Type the path."""
-        localize(self)
         self.query_one(Input).focus()
 
     def on_input_submitted(self, _event: Input.Submitted) -> None:

@@ -5,7 +5,6 @@ from datetime import datetime
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Static
@@ -16,9 +15,10 @@ from frontdesk.i18n import t
 from frontdesk.messages import DataChanged, Deliver
 from frontdesk.screens.base import FrontdeskScreen
 from frontdesk.screens.trust.guard import guard_action
-from frontdesk.services.escalation.contacts import ContactService, notify_warnings
+from frontdesk.services.escalation.contacts import ContactService, warnings_text
 from frontdesk.text import one_line, ui
 from frontdesk.widgets.contact_tree import ContactTree
+from frontdesk.workers import db_worker
 
 
 class ContactsScreen(FrontdeskScreen[None]):
@@ -33,7 +33,7 @@ class ContactsScreen(FrontdeskScreen[None]):
         Binding("ctrl+n", "new", "New", id="con.new", priority=True),
         Binding("ctrl+e", "edit", "Edit", id="con.edit", priority=True),
         Binding("delete", "delete", "Delete", id="con.delete"),
-        Binding("ctrl+l", "import", "Import", id="con.import", priority=True),
+        Binding("ctrl+u", "import", "Import", id="con.import", priority=True),
         Binding("ctrl+x", "export", "Export", id="con.export", priority=True),
         Binding("ctrl+t", "template", "Template", id="con.template", priority=True,
                 show=False),
@@ -49,7 +49,7 @@ class ContactsScreen(FrontdeskScreen[None]):
     @property
     def service(self) -> ContactService:
         """The contact service."""
-        return self.ctx.service("contacts", ContactService)  # type: ignore[return-value]
+        return self.ctx.service("contacts", ContactService)
 
     def compose(self) -> ComposeResult:
         """Tree, detail line, footer."""
@@ -73,7 +73,7 @@ class ContactsScreen(FrontdeskScreen[None]):
         """Load contacts and run the policy check in a worker."""
         self._load()
 
-    @work(thread=True, exclusive=True, group="contacts-load")
+    @db_worker(group="contacts-load", exclusive=True)
     def _load(self) -> None:
         svc = self.service
         contacts = svc.all()
@@ -90,7 +90,7 @@ class ContactsScreen(FrontdeskScreen[None]):
         self.contacts, self.warnings = contacts, warnings
         self.query_one(ContactTree).show(contacts, warnings, self._now_local())
         if self._notify_next and warnings:
-            notify_warnings(warnings, self.app)
+            self.notify(warnings_text(warnings), severity="warning", timeout=12, markup=False)
         self._notify_next = False
         self._show_detail()
 

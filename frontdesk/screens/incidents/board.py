@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -32,6 +32,7 @@ from frontdesk.widgets.countdown import (
     next_countdown_change,
     next_elapsed_change,
 )
+from frontdesk.workers import db_worker
 
 COLUMNS = (("kind", 11), ("level", 7), ("state", 9), ("elapsed", 7), ("next", 26),
            ("escalation", 0))
@@ -161,7 +162,7 @@ class DutyBoardScreen(FrontdeskScreen[None]):
     @property
     def service(self) -> IncidentService:
         """The incident service."""
-        return self.ctx.service("incidents", IncidentService)  # type: ignore[return-value]
+        return self.ctx.service("incidents", IncidentService)
 
     @property
     def current_incident_id(self) -> str | None:
@@ -208,7 +209,7 @@ class DutyBoardScreen(FrontdeskScreen[None]):
         """Load the open incidents in a worker."""
         self._load()
 
-    @work(thread=True, exclusive=True, group="board")
+    @db_worker(group="board", exclusive=True)
     def _load(self) -> None:
         items = self.service.board_items()
         escs = self._summaries([i.incident.id for i in items])
@@ -233,7 +234,7 @@ class DutyBoardScreen(FrontdeskScreen[None]):
         if self.rows and escalation(self.ctx) is not None:
             self._load_escalation([r.incident_id for r in self.rows])
 
-    @work(thread=True, exclusive=True, group="board-escalation")
+    @db_worker(group="board-escalation", exclusive=True)
     def _load_escalation(self, ids: list[str]) -> None:
         self.post_message(Deliver(self._escalation_loaded, self._summaries(ids)))
 

@@ -5,7 +5,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
@@ -34,6 +33,7 @@ from frontdesk.screens.incidents.prompt import PromptScreen
 from frontdesk.services.incidents.service import IncidentError, IncidentService
 from frontdesk.text import cell, one_line, ui
 from frontdesk.widgets.countdown import fit, remaining_text
+from frontdesk.workers import db_worker
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class IncidentScreen(FrontdeskScreen[None]):
     @property
     def service(self) -> IncidentService:
         """The incident service."""
-        return self.ctx.service("incidents", IncidentService)  # type: ignore[return-value]
+        return self.ctx.service("incidents", IncidentService)
 
     def compose(self) -> ComposeResult:
         """Facts, clocks, blockers, timeline."""
@@ -112,7 +112,7 @@ class IncidentScreen(FrontdeskScreen[None]):
         """Load in a worker."""
         self._load()
 
-    @work(thread=True, exclusive=True, group="incident-detail")
+    @db_worker(group="incident-detail", exclusive=True)
     def _load(self) -> None:
         svc = self.service
         inc = svc.get(self.incident_id)

@@ -36,7 +36,7 @@ class HandoverScreen(FrontdeskScreen[None]):
     @property
     def service(self) -> IncidentService:
         """The incident service."""
-        return self.ctx.service("incidents", IncidentService)  # type: ignore[return-value]
+        return self.ctx.service("incidents", IncidentService)
 
     def compose(self) -> ComposeResult:
         """Sheet text, who accepts, accept button."""

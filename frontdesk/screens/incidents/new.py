@@ -6,7 +6,6 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from frontdesk.domain.incidents.model import Level
@@ -14,6 +13,7 @@ from frontdesk.domain.timeparse import parse_site_time
 from frontdesk.domain.register.visits import MEDIA_KINDS, Visit, VisitKind
 from frontdesk.i18n import language, t
 from frontdesk.messages import DataChanged
+from frontdesk.screens.base import FrontdeskModal
 from frontdesk.services.incidents.service import IncidentError, IncidentService
 from frontdesk.text import clean_input, one_line, ui
 
@@ -27,7 +27,7 @@ def kind_for_visit(visit: Visit) -> str:
     return "media_at_gate"
 
 
-class NewIncidentScreen(ModalScreen[str | None]):
+class NewIncidentScreen(FrontdeskModal[str | None]):
     """Open an incident; returns its id (None when cancelled)."""
 
     DEFAULT_CSS = """
@@ -50,7 +50,7 @@ class NewIncidentScreen(ModalScreen[str | None]):
     @property
     def service(self) -> IncidentService:
         """The incident service."""
-        return self.app.ctx.service("incidents", IncidentService)  # type: ignore[attr-defined,no-any-return]
+        return self.ctx.service("incidents", IncidentService)
 
     def compose(self) -> ComposeResult:
         """The form."""
@@ -100,7 +100,7 @@ class NewIncidentScreen(ModalScreen[str | None]):
 
     def action_save(self) -> None:
         """Open the incident (and link the entry); show what is wrong otherwise."""
-        ctx = self.app.ctx  # type: ignore[attr-defined]
+        ctx = self.ctx
         error = self.query_one("#newinc-error", Static)
         raw = clean_input(self.query_one("#newinc-occurred", Input).value)
         occurred = None

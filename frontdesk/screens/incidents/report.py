@@ -71,7 +71,7 @@ class ReportScreen(FrontdeskScreen[None]):
     @property
     def service(self) -> IncidentService:
         """The incident service."""
-        return self.ctx.service("incidents", IncidentService)  # type: ignore[return-value]
+        return self.ctx.service("incidents", IncidentService)
 
     def compose(self) -> ComposeResult:
         """The form."""

@@ -9,12 +9,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from frontdesk.domain.timeparse import format_full
 from frontdesk.domain.register.visits import Visit
 from frontdesk.i18n import t
+from frontdesk.screens.base import FrontdeskModal
 from frontdesk.text import cell, ui
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -26,7 +26,7 @@ HistorySource = Callable[["AppContext", str], list[tuple[datetime, str, str]]]
 HISTORY_SOURCES: list[HistorySource] = []
 
 
-class HistoryScreen(ModalScreen[None]):
+class HistoryScreen(FrontdeskModal[None]):
     """Read-only list of what happened to one entry."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -47,7 +47,7 @@ class HistoryScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         """Load versions and other events, oldest first."""
-        ctx: AppContext = self.app.ctx  # type: ignore[attr-defined]
+        ctx: AppContext = self.ctx
         tz = ctx.require_site().timezone
         table = self.query_one(DataTable)
         table.add_columns(t("hist.when"), t("hist.by"), t("hist.what"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -15,9 +15,10 @@ from frontdesk.domain.timeparse import clock_duration, format_site_time
 from frontdesk.domain.register.validation import display_phone
 from frontdesk.domain.register.visits import Visit
 from frontdesk.i18n import t
-from frontdesk.messages import Deliver, DataChanged, StoreFailed
+from frontdesk.messages import Deliver, DataChanged
 from frontdesk.screens.base import FrontdeskScreen
 from frontdesk.text import cell, one_line, ui
+from frontdesk.workers import db_worker
 
 
 class RegisterScreen(FrontdeskScreen[None]):
@@ -84,7 +85,7 @@ class RegisterScreen(FrontdeskScreen[None]):
         """Load today's list (or the current search) in a worker."""
         self._load(self.query_text, self.on_site_only)
 
-    @work(thread=True, exclusive=True, group="register-load")
+    @db_worker(group="register-load", exclusive=True)
     def _load(self, query: str, on_site_only: bool) -> None:
         reg = self.ctx.register
         rows = reg.search(query, on_site_only) if query.strip() else reg.today(on_site_only)
@@ -284,7 +285,7 @@ class RegisterScreen(FrontdeskScreen[None]):
             return
         self._sign_out(v)
 
-    @work(thread=True, group="register-write")
+    @db_worker(group="register-write")
     def _sign_out(self, v: Visit) -> None:
         self.ctx.register.sign_out(v.id, by=self.ctx.session.user)
         self.post_message(Deliver(self._signed_out, v))
@@ -302,8 +303,3 @@ class RegisterScreen(FrontdeskScreen[None]):
         from frontdesk.screens.register.history import HistoryScreen
 
         self.app.push_screen(HistoryScreen(v))
-
-    def on_store_failed(self, message: StoreFailed) -> None:
-        """Show why nothing loads."""
-        self.query_one("#reg-detail", Static).update(
-            ui(f"{t('app.store_error')}: {message.error} — {t('app.store_error_hint')}"))

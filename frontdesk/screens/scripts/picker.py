@@ -13,7 +13,6 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from frontdesk import i18n
-from frontdesk.bindings import localize
 from frontdesk.domain.scripts.book import ScriptBook, Situation
 from frontdesk.i18n import t
 from frontdesk.text import one_line, ui
@@ -66,7 +65,6 @@ class ScriptPickerScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         """All situations, keyed first; the filter has the focus."""
-        localize(self)
         self._fill("")
         self.query_one("#picker-filter", Input).focus()
 

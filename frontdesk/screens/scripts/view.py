@@ -13,18 +13,18 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import ModalScreen
 from textual.widgets import Footer
 
 from frontdesk import i18n
-from frontdesk.bindings import localize
 from frontdesk.domain.scripts.book import ScriptBook, Situation
 from frontdesk.i18n import t
 from frontdesk.messages import Deliver
+from frontdesk.screens.base import FrontdeskModal
 from frontdesk.screens.register.history import HISTORY_SOURCES
 from frontdesk.services.scripts import ScriptService, scripts
 from frontdesk.text import one_line
 from frontdesk.widgets.script_card import ScriptCard, rendered_lines
+from frontdesk.workers import run_in_thread
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.app import FrontdeskApp
@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
 OFFER_ENTRY = "media_at_gate"  # reading this with no journalist entry selected offers one
 
 
-class ScriptViewScreen(ModalScreen[None]):
+class ScriptViewScreen(FrontdeskModal[None]):
     """The card, covering the screen; the reading is recorded against ``visit_id``/``incident_id``."""
 
     DEFAULT_CSS = """
@@ -75,8 +75,7 @@ class ScriptViewScreen(ModalScreen[None]):
             self.action_start_entry()
 
     def on_mount(self) -> None:
-        """Keys in the current language; record the reading in the background."""
-        localize(self)
+        """Record the reading in the background."""
         self._record()
 
     @property
@@ -99,26 +98,21 @@ class ScriptViewScreen(ModalScreen[None]):
 
     # -- recording --------------------------------------------------------------------------
     def _record(self) -> None:
-        app: FrontdeskApp = self.app  # type: ignore[assignment]
-        ctx = app.ctx
+        ctx = self.ctx
         if not ctx.is_open:
             return
         sit, lang = self.situation, ("zh+en" if self.both_langs else self.lang)
         lines = list(range(1, len(sit.lines) + 1))
         by, visit_id, incident_id = ctx.session.user, self._against(), self.incident_id
-        below = app.screen_stack[-2] if len(app.screen_stack) > 1 else None
         use_id = str(uuid.uuid4())
         if visit_id is None:
             self.unattached.append(use_id)
 
         def record() -> None:
-            try:
-                scripts(ctx).record_use(sit.id, lines, lang, visit_id, incident_id, by, use_id)
-            except Exception as exc:  # noqa: BLE001 - said to the guard, not swallowed
-                if below is not None:
-                    below.post_message(Deliver(_warn, app, one_line(str(exc), 200)))
+            scripts(ctx).record_use(sit.id, lines, lang, visit_id, incident_id, by, use_id)
 
-        app.run_worker(record, thread=True, group="script-use", exit_on_error=False)
+        # A reading that cannot be recorded is said by the app (the card may be closed by then).
+        run_in_thread(self, record, group="script-use")
 
     # -- actions ----------------------------------------------------------------------------
     def action_switch(self, key: str) -> None:
@@ -159,7 +153,7 @@ class ScriptViewScreen(ModalScreen[None]):
         from frontdesk.domain.register.visits import CredentialType, VisitKind
         from frontdesk.services.register import VisitForm
 
-        app: FrontdeskApp = self.app  # type: ignore[assignment]
+        app = self.fd_app
         values = {"guided_to": self.book.variables.get("meeting_room") or "",
                   "guard": app.ctx.session.user}
         form = VisitForm(kind=VisitKind.JOURNALIST, credential_type=CredentialType.PRESS_CARD,
@@ -167,10 +161,6 @@ class ScriptViewScreen(ModalScreen[None]):
                          readings=tuple(self.unattached))
         self.dismiss()
         _open_entry_form(app, form)
-
-
-def _warn(app: FrontdeskApp, message: str) -> None:
-    app.notify(message, severity="error", markup=False)
 
 
 def _open_entry_form(app: FrontdeskApp, form: object) -> None:
@@ -249,7 +239,7 @@ def preload_scripts(app: FrontdeskApp) -> None:
         if svc.errors and not svc.errors_announced:
             target.post_message(Deliver(announce_errors, app, svc))
 
-    app.run_worker(load, thread=True, group="scripts-load", exit_on_error=False)
+    run_in_thread(app, load, group="scripts-load")
 
 
 def announce_errors(app: FrontdeskApp, svc: ScriptService) -> None:

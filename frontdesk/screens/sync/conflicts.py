@@ -6,18 +6,18 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Static
 
 from frontdesk.domain.trust.retention import SALT
 from frontdesk.i18n import catalog, language, t
 from frontdesk.messages import DataChanged, Deliver
+from frontdesk.screens.base import FrontdeskModal
 from frontdesk.screens.trust.guard import guard_action
 from frontdesk.text import cell, ui
+from frontdesk.workers import db_worker
 
 HIDDEN = ("site", "purged", SALT)
 
@@ -30,7 +30,7 @@ def field_label(key: str) -> str:
     return pair[0] if language() == "zh" else pair[1]
 
 
-class ConflictsScreen(ModalScreen[None]):
+class ConflictsScreen(FrontdeskModal[None]):
     """One conflict at a time; ``n`` shows the next; a button per head keeps that version."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -62,17 +62,12 @@ class ConflictsScreen(ModalScreen[None]):
         """Load the conflicts."""
         self._load()
 
-    @work(thread=True, exclusive=True, group="conflicts-load")
+    @db_worker(group="conflicts-load", exclusive=True)
     def _load(self) -> None:
         from frontdesk.services.sync import sync_service
 
-        items = sync_service(self.app.ctx).conflicts()  # type: ignore[attr-defined]
+        items = sync_service(self.ctx).conflicts()
         self.post_message(Deliver(self._show, items))
-
-    def on_deliver(self, message: Deliver) -> None:
-        """Run a worker's result here."""
-        if self.is_attached:
-            message.callback(*message.args)  # type: ignore[operator]
 
     def _show(self, items: list[Any]) -> None:
         self.items = items
@@ -117,14 +112,14 @@ class ConflictsScreen(ModalScreen[None]):
             return
         item = self.items[self.index]
         chosen = str(event.button.name)
-        guard_action(self.app, "resolve_conflict",  # type: ignore[arg-type]
+        guard_action(self.fd_app, "resolve_conflict",
                      lambda: self._resolve(item.kind, item.record_id, chosen))
 
-    @work(thread=True, group="conflicts-write")
+    @db_worker(group="conflicts-write")
     def _resolve(self, kind: str, record_id: str, chosen: str) -> None:
         from frontdesk.services.sync import sync_service
 
-        ctx = self.app.ctx  # type: ignore[attr-defined]
+        ctx = self.ctx
         sync_service(ctx).resolve(kind, record_id, chosen, by=ctx.session.user)
         self.post_message(Deliver(self._resolved))
 

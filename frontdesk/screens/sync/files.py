@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -23,6 +23,7 @@ from frontdesk.messages import DataChanged, Deliver
 from frontdesk.screens.base import FrontdeskScreen
 from frontdesk.screens.trust.guard import guard_action
 from frontdesk.text import ui
+from frontdesk.workers import db_worker
 
 
 def documents_dir() -> Path:
@@ -141,7 +142,7 @@ class SyncScreen(FrontdeskScreen[None]):
             if auto:
                 self._auto_path = path_in.value
 
-    @work(thread=True, exclusive=True, group="sync-count")
+    @db_worker(group="sync-count", exclusive=True)
     def _count_conflicts(self) -> None:
         from frontdesk.storage.sync import conflict_keys
 
@@ -191,7 +192,7 @@ class SyncScreen(FrontdeskScreen[None]):
         self._run_export(self.query_one("#sync-date", Input).value, typed if typed in FORMATS
                          else str(fmt_select.value), path)
 
-    @work(thread=True, group="sync-write")
+    @db_worker(group="sync-write")
     def _run_export(self, day_text: str, fmt: str, path: str) -> None:
         from frontdesk.export import ExportError
         from frontdesk.services.export import ExportInputError, export_service, parse_days
@@ -208,7 +209,7 @@ class SyncScreen(FrontdeskScreen[None]):
     def _bundle(self) -> None:
         self._run_bundle(self.query_one("#sync-bundle-path", Input).value)
 
-    @work(thread=True, group="sync-write")
+    @db_worker(group="sync-write")
     def _run_bundle(self, path: str) -> None:
         from frontdesk.services.sync import SyncError, sync_service
 
@@ -224,7 +225,7 @@ class SyncScreen(FrontdeskScreen[None]):
         self._previewed = None
         self._run_preview(self.query_one("#sync-import-path", Input).value)
 
-    @work(thread=True, exclusive=True, group="sync-preview")
+    @db_worker(group="sync-preview", exclusive=True)
     def _run_preview(self, path: str) -> None:
         from frontdesk.services.sync import SyncError, bundles_in, sync_service
 
@@ -296,7 +297,7 @@ class SyncScreen(FrontdeskScreen[None]):
 
         guard_action(self.fd_app, "import_bundle", confirmed)
 
-    @work(thread=True, group="sync-write")
+    @db_worker(group="sync-write")
     def _run_import(self, path: str) -> None:
         from frontdesk.services.sync import SyncError, sync_service
 
@@ -308,7 +309,7 @@ class SyncScreen(FrontdeskScreen[None]):
             return
         self.post_message(Deliver(self._imported, rep))
 
-    @work(thread=True, group="sync-write")
+    @db_worker(group="sync-write")
     def _run_import_many(self, previewed: list[Outcome]) -> None:
         """Import a folder's files that passed the preview, one by one (each in its own
         transaction); those refused at the preview stay named in the result."""

@@ -10,17 +10,16 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from frontdesk.bindings import localize
 from frontdesk.i18n import t
 from frontdesk.messages import Deliver
+from frontdesk.screens.base import FrontdeskModal
 from frontdesk.text import ui
+from frontdesk.workers import db_worker
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.app import FrontdeskApp
@@ -39,7 +38,7 @@ def error_text(result: AuthResult, tz: str, now: datetime) -> str:
     return t("trust.err.wrong_pin", n=result.remaining_attempts)
 
 
-class PinPromptScreen(ModalScreen[bool]):
+class PinPromptScreen(FrontdeskModal[bool]):
     """Ask the signed-in supervisor's PIN; dismiss True when it is right, False on Esc."""
 
     DEFAULT_CSS = """
@@ -65,7 +64,6 @@ class PinPromptScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         """Focus the PIN field."""
-        localize(self)
         self.query_one("#pin-input", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -73,17 +71,12 @@ class PinPromptScreen(ModalScreen[bool]):
         self.query_one("#pin-error", Static).update(ui(t("trust.checking")))
         self._check(event.value)
 
-    @work(thread=True, exclusive=True, group="trust-stepup")
+    @db_worker(group="trust-stepup", exclusive=True)
     def _check(self, pin: str) -> None:
         from frontdesk.services.trust.auth import auth_service
 
-        result = auth_service(self.app.ctx).step_up(pin, self.action_name)  # type: ignore[attr-defined]
+        result = auth_service(self.ctx).step_up(pin, self.action_name)
         self.post_message(Deliver(self._checked, result))
-
-    def on_deliver(self, message: Deliver) -> None:
-        """A worker's result."""
-        if self.is_attached:
-            message.callback(*message.args)  # type: ignore[operator]
 
     def _checked(self, result: AuthResult) -> None:
         if result.ok:
@@ -91,7 +84,7 @@ class PinPromptScreen(ModalScreen[bool]):
             return
         field = self.query_one("#pin-input", Input)
         field.value = ""
-        ctx = self.app.ctx  # type: ignore[attr-defined]
+        ctx = self.ctx
         self.query_one("#pin-error", Static).update(
             ui(error_text(result, ctx.require_site().timezone, ctx.clock.now())))
 

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Select, Static
 
-from frontdesk.bindings import localize
 from frontdesk.i18n import t
 from frontdesk.messages import Deliver
+from frontdesk.screens.base import FrontdeskModal
 from frontdesk.text import cell, ui
+from frontdesk.workers import db_worker
 
 
-class UsersScreen(ModalScreen[None]):
+class UsersScreen(FrontdeskModal[None]):
     """The user list and the forms beside it."""
 
     DEFAULT_CSS = """
@@ -61,12 +60,11 @@ class UsersScreen(ModalScreen[None]):
         """Load the list."""
         from frontdesk.services.trust.auth import auth_service
 
-        localize(self)
         table = self.query_one("#users-table", DataTable)
         table.add_columns(t("trust.users.col.name"), t("trust.users.col.role"),
                           t("trust.users.col.state"))
         self.query_one("#users-idle", Input).value = str(
-            auth_service(self.app.ctx).idle_minutes())  # type: ignore[attr-defined]
+            auth_service(self.ctx).idle_minutes())
         self.reload()
 
     def reload(self) -> None:
@@ -75,7 +73,7 @@ class UsersScreen(ModalScreen[None]):
 
         table = self.query_one("#users-table", DataTable)
         table.clear()
-        for u in auth_service(self.app.ctx).users():  # type: ignore[attr-defined]
+        for u in auth_service(self.ctx).users():
             table.add_row(cell(u.name), cell(t(f"trust.role.{u.role}")),  # type: ignore[attr-defined]
                           cell(t("trust.users.disabled" if u.disabled  # type: ignore[attr-defined]
                                  else "trust.users.active")), key=u.name)  # type: ignore[attr-defined]
@@ -102,7 +100,7 @@ class UsersScreen(ModalScreen[None]):
             from frontdesk.screens.trust.erase_person import ErasePersonScreen
             from frontdesk.screens.trust.guard import guard_action
 
-            guard_action(self.app, "erase_person",  # type: ignore[arg-type]
+            guard_action(self.fd_app, "erase_person",
                          lambda: self.app.push_screen(ErasePersonScreen()))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -110,14 +108,14 @@ class UsersScreen(ModalScreen[None]):
         if event.input.id == "users-idle" and event.value.isdigit():
             from frontdesk.services.trust.auth import auth_service
 
-            auth_service(self.app.ctx).set_idle_minutes(int(event.value))  # type: ignore[attr-defined]
+            auth_service(self.ctx).set_idle_minutes(int(event.value))
             self.query_one("#users-msg", Static).update(ui(t("trust.users.saved")))
 
-    @work(thread=True, exclusive=True, group="trust-users")
+    @db_worker(group="trust-users", exclusive=True)
     def _run(self, op: str, name: str, role: str, pin: str) -> None:
         from frontdesk.services.trust.auth import auth_service
 
-        auth = auth_service(self.app.ctx)  # type: ignore[attr-defined]
+        auth = auth_service(self.ctx)
         if op == "add":
             error = auth.add_user(name, role, pin)
         elif op == "reset":
@@ -126,11 +124,6 @@ class UsersScreen(ModalScreen[None]):
             current = next((u for u in auth.users() if u.name == name), None)  # type: ignore[attr-defined]
             error = auth.set_disabled(name, not (current and current.disabled))  # type: ignore[attr-defined]
         self.post_message(Deliver(self._done, error))
-
-    def on_deliver(self, message: Deliver) -> None:
-        """A worker's result."""
-        if self.is_attached:
-            message.callback(*message.args)  # type: ignore[operator]
 
     def _done(self, error: str | None) -> None:
         msg = self.query_one("#users-msg", Static)

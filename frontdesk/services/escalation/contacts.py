@@ -183,35 +183,19 @@ class ContactService:
 
 
 def start_check(ctx: AppContext) -> None:
-    """Run the policy check as the store opens; tell the app (if it is running) of warnings.
+    """Run the policy check as the store opens; keep the warnings for the app to show.
 
-    Runs on the store-opening worker. Nothing is shown while no contact is listed at all
-    (a new install); the contacts screen lists the warnings then.
+    Nothing is kept while no contact is listed at all (a new install); the contacts screen
+    lists the warnings then. The app shows :attr:`ContactService.start_warnings` once
+    somebody is in (``FrontdeskApp.enter``).
     """
-    svc: ContactService = ctx.service("contacts", ContactService)  # type: ignore[assignment]
-    if not svc.all():
-        svc.start_warnings = []
-        return
-    svc.start_warnings = svc.warnings()
-    if svc.start_warnings:
-        notify_warnings(svc.start_warnings)
+    svc = ctx.service("contacts", ContactService)
+    svc.start_warnings = svc.warnings() if svc.all() else []
 
 
-def notify_warnings(warnings: list[PolicyWarning], app: Any = None) -> None:
-    """A notification with the count and the first few warnings (thread-safe)."""
-    if app is None:
-        try:
-            from textual.worker import NoActiveWorker, get_current_worker
-        except ImportError:
-            return
-        try:
-            app = get_current_worker().node
-        except NoActiveWorker:
-            return
-    if not hasattr(app, "notify"):
-        return
+def warnings_text(warnings: list[PolicyWarning]) -> str:
+    """The notification for a check: the count, then the first three warnings."""
     from frontdesk.i18n import language, t
 
     lines = [w.message_zh if language() == "zh" else w.message for w in warnings[:3]]
-    text = t("esc.check.count", n=len(warnings)) + "\n" + "\n".join(lines)
-    app.notify(text, severity="warning", timeout=12, markup=False)
+    return t("esc.check.count", n=len(warnings)) + "\n" + "\n".join(lines)

@@ -80,7 +80,7 @@ class EscalationService:
     @property
     def contacts(self) -> ContactService:
         """The contact list service."""
-        return self.ctx.service("contacts", ContactService)  # type: ignore[return-value]
+        return self.ctx.service("contacts", ContactService)
 
     def _stamp(self, by: str) -> dict[str, str]:
         return {"edited_by": by or self.ctx.session.user,
@@ -254,23 +254,17 @@ class EscalationService:
         return t(f"esc.outcome.{outcome.value}")
 
     def _mirror(self, incident_id: str, key: str, by: str, at: datetime, **values: Any) -> None:
-        """Copy a log line into the incident's timeline when the incidents feature is there."""
-        try:
-            from frontdesk.services.incidents.service import IncidentService
-        except ImportError:
-            return
+        """Copy a log line into the incident's timeline (both languages)."""
+        # Imported here: the incidents service starts and raises chains through this one.
         from frontdesk.i18n import both
+        from frontdesk.services.incidents.service import IncidentError, IncidentService
 
         zh, en = both(key, **values)
-        text = f"{zh} / {en}"
-        svc: Any = self.ctx.service("incidents", IncidentService)
+        svc = self.ctx.service("incidents", IncidentService)
         try:
-            if hasattr(svc, "add_entry"):
-                svc.add_entry(incident_id, text, by=by or self.ctx.session.user, at=at)
-            elif hasattr(svc, "add_note"):
-                svc.add_note(incident_id, text, by=by or self.ctx.session.user)
-        except (TypeError, ValueError, LookupError):
-            return  # an incident this service does not know, or another API shape
+            svc.add_entry(incident_id, f"{zh} / {en}", by=by or self.ctx.session.user, at=at)
+        except IncidentError:
+            return  # a chain kept for an incident this site does not hold (imported log)
 
 
 def summarize(st: ChainState) -> EscalationSummary:

@@ -41,6 +41,7 @@ from frontdesk.storage import records
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.context import AppContext
+    from frontdesk.services.escalation.service import EscalationService
 
 List = list  # the service has a method named ``list``; annotations after it use this
 
@@ -62,12 +63,12 @@ class BoardItem:
     report_state: str | None
 
 
-def escalation(ctx: AppContext) -> Any | None:
-    """The escalation service when that feature is installed, else None."""
-    try:
-        from frontdesk.services.escalation.service import EscalationService
-    except ImportError:
-        return None
+def escalation(ctx: AppContext) -> EscalationService:
+    """The context's escalation service (incidents start, raise and close their chains)."""
+    # Imported here: the escalation service copies its log lines onto incident timelines, so
+    # the two modules use each other.
+    from frontdesk.services.escalation.service import EscalationService
+
     return ctx.service("escalation", EscalationService)
 
 
@@ -149,9 +150,7 @@ class IncidentService(ReportMixin, HandoverMixin):
                      {"opened": True})
         if visit_id:
             self.ctx.register.link_incident(visit_id, iid, by)
-        esc = escalation(self.ctx)
-        if esc is not None:
-            esc.start(iid, kind, lv.value, occurred, by)
+        escalation(self.ctx).start(iid, kind, lv.value, occurred, by)
         return incident
 
     def get(self, incident_id: str) -> Incident | None:
@@ -214,10 +213,7 @@ class IncidentService(ReportMixin, HandoverMixin):
         if kind is None:
             return []
         report = repo.report_payloads(self.ctx.require_db().read(), [incident_id]).get(incident_id)
-        chain: bool | None = None
-        esc = escalation(self.ctx)
-        if esc is not None:
-            chain = bool(esc.reporting_complete(incident_id, self._now()))
+        chain = bool(escalation(self.ctx).reporting_complete(incident_id, self._now()))
         return dom.close_blockers(kind, dom.checklist_statuses(self.entries(incident_id)),
                                   report.get("state") if report else None, chain,
                                   bool(inc.get("statements")))
@@ -253,9 +249,9 @@ class IncidentService(ReportMixin, HandoverMixin):
         with self.ctx.require_db().write() as conn:
             records.write(conn, repo.ENTRY, entry.id, entry_payload(entry, by, now), now)
         incident = self._save_incident(p | {"level": new.value}, by)
-        esc = escalation(self.ctx)
-        if esc is not None and entry.data.get("raised"):
-            esc.on_level_raised(incident_id, Level(p["level"]).value, new.value, now, by)
+        if entry.data.get("raised"):
+            escalation(self.ctx).on_level_raised(incident_id, Level(p["level"]).value, new.value,
+                                                 now, by)
         return incident
 
     def mark_checklist(self, incident_id: str, item_id: str, state: str, by: str,

@@ -222,4 +222,4 @@ def record_import(conn: sqlite3.Connection, ctx: AppContext, bundle: Any, merge:
 
 def audit_service(ctx: AppContext) -> AuditService:
     """The context's audit service."""
-    return ctx.service("audit", AuditService)  # type: ignore[return-value]
+    return ctx.service("audit", AuditService)

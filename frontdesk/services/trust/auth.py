@@ -263,4 +263,4 @@ def _token(name: str) -> str:
 
 def auth_service(ctx: AppContext) -> AuthService:
     """The context's auth service."""
-    return ctx.service("auth", AuthService)  # type: ignore[return-value]
+    return ctx.service("auth", AuthService)

@@ -248,7 +248,7 @@ class RetentionService:
 
 def retention_service(ctx: AppContext) -> RetentionService:
     """The context's retention service."""
-    return ctx.service("retention", RetentionService)  # type: ignore[return-value]
+    return ctx.service("retention", RetentionService)
 
 
 def on_context_open(ctx: AppContext) -> None:
