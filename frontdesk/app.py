@@ -87,7 +87,7 @@ def _sync_screen() -> Screen[Any]:
     return SyncScreen()
 
 
-def ask_supervisor_pin(app: FrontdeskApp, action: str, then: Callable[[], None]) -> None:
+def ask_supervisor_pin(app: FrontdeskApp, action: str, then: Callable[[], object]) -> None:
     """The step-up the app uses: the supervisor types the PIN again (trust feature)."""
     from frontdesk.screens.trust.pin_prompt import step_up
 
@@ -364,7 +364,7 @@ class FrontdeskApp(App[None]):
                 continue
             seen.add(b.id)
             yield SystemCommand(describe(b), self.get_key_display(b),
-                                functools.partial(active.node.run_action, b.action))
+                                functools.partial(self.run_action, b.action, active.node))
         yield SystemCommand(t("cmd.quit"), t("cmd.quit.help"), self.action_quit)
 
     # -- trust: activity stamp for the idle auto-lock; only quit/language while locked ------

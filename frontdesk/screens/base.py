@@ -10,6 +10,7 @@ from textual.screen import ModalScreen, Screen
 from frontdesk.access import frontdesk_app
 from frontdesk.bindings import translated
 from frontdesk.messages import Deliver, ReloadData
+from frontdesk.workers import fails_soft
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.app import FrontdeskApp
@@ -45,7 +46,7 @@ class FrontdeskScreen(Screen[R]):
         self.fd_app.screen_mounted(self)
         self.relabel()
         if self.ctx.is_open:
-            self.reload()
+            self._reload()
 
     def on_unmount(self) -> None:
         """Gone: no more relabels or reloads."""
@@ -54,7 +55,12 @@ class FrontdeskScreen(Screen[R]):
     def on_reload_data(self, _message: ReloadData) -> None:
         """Something was saved elsewhere: reload."""
         if self.ctx.is_open:
-            self.reload()
+            self._reload()
+
+    @fails_soft
+    def _reload(self) -> None:
+        """:meth:`reload`; a screen that loads on the UI thread and fails says so, and stays."""
+        self.reload()
 
     def on_deliver(self, message: Deliver) -> None:
         """Run a worker's result on the UI thread (if this screen is still there)."""

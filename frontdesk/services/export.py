@@ -21,6 +21,7 @@ from frontdesk.domain.register.validation import mask_id
 from frontdesk.domain.register.visits import Visit
 from frontdesk.export import Column, ExportError, Sheet, write_csv, write_pdf, write_xlsx
 from frontdesk.i18n import catalog
+from frontdesk.services.changes import changes_data
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.context import AppContext
@@ -176,6 +177,7 @@ class ExportService:
 
         return f"审计链 Audit chain head: {audit_head(self.ctx)}"
 
+    @changes_data
     def write(self, fmt: str, path: str | os.PathLike[str], first: date,
               last: date | None = None) -> ExportOutcome:
         """Write the register as ``fmt`` to ``path``; raise :class:`ExportError` if unwritable."""

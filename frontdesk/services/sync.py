@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from frontdesk.domain.sync.versioning import Version
+from frontdesk.services.changes import changes_data
 from frontdesk.storage import records
 from frontdesk.storage import sync as store
 from frontdesk.storage.migrations import SCHEMA_VERSION
@@ -132,6 +133,7 @@ class SyncService:
         self.ctx = ctx
 
     # -- out -------------------------------------------------------------------------------
+    @changes_data
     def export_bundle(self, path: str | os.PathLike[str], for_peer: str | None = None) -> ExportResult:
         """Write every version this site knows (or those ``for_peer`` has not had) and all
         purge markers. Raise :class:`SyncError` ``unwritable`` if the file cannot be written."""
@@ -197,6 +199,7 @@ class SyncService:
         merge = store.preview_merge(conn, bundle.versions, bundle.purges)
         return self._report(bundle, merge, str(path), True)
 
+    @changes_data
     def import_bundle(self, path: str | os.PathLike[str], dry_run: bool = False,
                       by: str = "") -> ImportReport:
         """Verify everything, then merge in one transaction (idempotent).
@@ -235,6 +238,7 @@ class SyncService:
         conn = self.ctx.require_db().read()
         return [Conflict(k, r, store.heads_of(conn, k, r)) for k, r in store.conflict_keys(conn)]
 
+    @changes_data
     def resolve(self, kind: str, record_id: str, chosen: str | Mapping[str, Any] | None,
                 by: str) -> Version:
         """Close a conflict: a new version whose parents are all heads.
@@ -259,6 +263,7 @@ class SyncService:
             return records.write(conn, kind, record_id, body, now, deleted=deleted,
                                  parents=[h.version_id for h in heads])
 
+    @changes_data
     def delete_visit(self, visit_id: str, by: str) -> Version:
         """Delete a register entry (a tombstone version that travels to other sites)."""
         from frontdesk.storage.visits import KIND

@@ -14,6 +14,7 @@ from frontdesk.i18n import pick, t
 from frontdesk.screens.base import FrontdeskModal
 from frontdesk.services.escalation.contacts import ContactService
 from frontdesk.text import clean_input, ui
+from frontdesk.workers import fails_soft
 
 TEXT_FIELDS = ("name", "unit", "phone", "backup_phone", "duty_hours", "notes")
 
@@ -95,15 +96,14 @@ class ContactFormScreen(FrontdeskModal[Contact | None]):
                        notes=v["notes"], branch=branch,
                        on_duty=self.query_one("#con-f-on_duty", Checkbox).value), []
 
+    @fails_soft
     def action_save(self) -> None:
-        """Check, save, close."""
+        """Check, save, close (a failed save keeps the form open as typed)."""
         contact, errors = self.read()
         if contact is None:
             self.query_one("#con-form-error", Static).update(ui("\n".join(errors)))
             return
-        svc: ContactService = self.ctx.service(
-            "contacts", ContactService)
-        saved = svc.save(contact)
+        saved = self.ctx.service("contacts", ContactService).save(contact)
         self.app.notify(t("con.saved", name=saved.name), markup=False)
         self.dismiss(saved)
 

@@ -13,6 +13,7 @@ from frontdesk.i18n import t
 from frontdesk.screens.base import FrontdeskModal
 from frontdesk.services.escalation.contacts import ContactService, CsvPreview
 from frontdesk.text import clean_input, one_line, ui
+from frontdesk.workers import fails_soft
 
 
 class ContactImportScreen(FrontdeskModal[bool]):
@@ -63,6 +64,7 @@ class ContactImportScreen(FrontdeskModal[bool]):
         """Enter: preview."""
         self.check()
 
+    @fails_soft
     def check(self) -> None:
         """Read the file and show what an import would do; nothing is written."""
         path = Path(clean_input(self.query_one(Input).value)).expanduser()
@@ -88,6 +90,7 @@ class ContactImportScreen(FrontdeskModal[bool]):
             self.query_one("#con-imp-write", Button).disabled = False
         out.update(ui("\n".join(one_line(x, 200) for x in lines)))
 
+    @fails_soft
     def action_write(self) -> None:
         """Import everything (only after an error-free preview)."""
         if self.preview is None or not self.preview.ok or self.text is None:

@@ -18,7 +18,7 @@ from frontdesk.screens.trust.guard import guard_action
 from frontdesk.services.escalation.contacts import ContactService, warnings_text
 from frontdesk.text import one_line, ui
 from frontdesk.widgets.contact_tree import ContactTree
-from frontdesk.workers import db_worker
+from frontdesk.workers import db_worker, fails_soft
 
 
 class ContactsScreen(FrontdeskScreen[None]):
@@ -149,12 +149,16 @@ class ContactsScreen(FrontdeskScreen[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.service.delete(contact.id)
-                self.app.notify(t("con.deleted", name=one_line(contact.name)), markup=False)
-                self._saved(True)
+                self._delete(contact)
 
         guard_action(self.fd_app, "edit_contacts", lambda: self.app.push_screen(
             ConfirmScreen(t("con.delete_q", name=one_line(contact.name))), answered))
+
+    @fails_soft
+    def _delete(self, contact: Contact) -> None:
+        self.service.delete(contact.id)
+        self.app.notify(t("con.deleted", name=one_line(contact.name)), markup=False)
+        self._saved(True)
 
     def action_import(self) -> None:
         """Import a CSV with a preview (supervisor)."""
@@ -167,17 +171,12 @@ class ContactsScreen(FrontdeskScreen[None]):
         """Write every contact to a CSV file in the data folder (supervisor, recorded)."""
         guard_action(self.fd_app, "export", self._export)
 
+    @fails_soft
     def _export(self) -> None:
-        from frontdesk.storage.db import StorageError
-
         stamp = self.ctx.clock.now().astimezone(ZoneInfo(self.ctx.require_site().timezone))
         path = self.ctx.paths.data_dir / f"contacts-{stamp:%Y%m%d-%H%M}.csv"
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.service.write_csv(path, who=self.ctx.session.user)
-        except (OSError, StorageError) as exc:
-            self.app.notify(one_line(str(exc)), severity="error", markup=False)
-            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.service.write_csv(path, who=self.ctx.session.user)
         self.app.notify(t("con.exported", path=str(path)), markup=False, timeout=10)
 
     def action_template(self) -> None:

@@ -33,7 +33,7 @@ from frontdesk.screens.incidents.prompt import PromptScreen
 from frontdesk.services.incidents.service import IncidentError, IncidentService
 from frontdesk.text import cell, one_line, ui
 from frontdesk.widgets.countdown import fit, remaining_text
-from frontdesk.workers import db_worker
+from frontdesk.workers import db_worker, fails_soft
 
 
 @dataclass(frozen=True)
@@ -170,8 +170,10 @@ class IncidentScreen(FrontdeskScreen[None]):
     def _by(self) -> str:
         return self.ctx.session.user
 
+    @fails_soft
     def _do(self, fn: Callable[[], Any]) -> bool:
-        """Run a service call; say why it failed; reload everything on success."""
+        """Run a service call; say why it failed (the app says it for the database and the
+        unexpected); reload everything on success."""
         try:
             fn()
         except TransitionError as exc:
@@ -193,22 +195,22 @@ class IncidentScreen(FrontdeskScreen[None]):
 
     def action_note(self) -> None:
         """Add a line; "happened at" may be earlier than now."""
-        def done(v: dict[str, str] | None) -> None:
-            if not v or not v.get("text"):
-                return
+        def save(v: dict[str, str]) -> bool | None:
+            if not v.get("text"):
+                return True
             at = None
             if v.get("at"):
                 at = parse_site_time(v["at"], self.ctx.clock.now(),
                                      self.ctx.require_site().timezone)
                 if at is None:
                     self.notify(t("inc.err.time"), severity="error", markup=False)
-                    return
-            self._do(lambda: self.service.add_note(self.incident_id, v["text"], self._by(), at,
-                                                   bool(v.get("flag"))))
+                    return False
+            return self._do(lambda: self.service.add_note(self.incident_id, v["text"], self._by(),
+                                                          at, bool(v.get("flag"))))
 
         self.app.push_screen(PromptScreen(t("inc.note.title"), [
             ("text", t("inc.note.text")), ("at", t("inc.note.at"))],
-            flag=t("inc.note.unconfirmed")), done)
+            flag=t("inc.note.unconfirmed"), save=save))
 
     def action_correct(self) -> None:
         """Correct the selected line (a new line supersedes it)."""
@@ -217,12 +219,13 @@ class IncidentScreen(FrontdeskScreen[None]):
             return
         entry = self.rows[table.cursor_row]
 
-        def done(v: dict[str, str] | None) -> None:
-            if v and v.get("text"):
-                self._do(lambda: self.service.correct(entry.id, v["text"], self._by()))
+        def save(v: dict[str, str]) -> bool | None:
+            if not v.get("text"):
+                return True
+            return self._do(lambda: self.service.correct(entry.id, v["text"], self._by()))
 
         self.app.push_screen(PromptScreen(t("inc.correct.title"), [("text", t("inc.note.text"))],
-                                          values={"text": entry.text}), done)
+                                          values={"text": entry.text}, save=save))
 
     def action_checklist(self) -> None:
         """Mark a checklist item done, or skip it with a reason."""
@@ -237,28 +240,25 @@ class IncidentScreen(FrontdeskScreen[None]):
         if not choices:
             return
 
-        def done(v: dict[str, str] | None) -> None:
-            if not v:
-                return
+        def save(v: dict[str, str]) -> bool | None:
             mark = "skipped" if v.get("flag") else "done"
-            self._do(lambda: self.service.mark_checklist(self.incident_id, v["choice"], mark,
-                                                         self._by(), v.get("reason", "")))
+            return self._do(lambda: self.service.mark_checklist(
+                self.incident_id, v["choice"], mark, self._by(), v.get("reason", "")))
 
         self.app.push_screen(PromptScreen(t("inc.check.title"), [("reason", t("inc.check.reason"))],
-                                          choices, flag=t("inc.check.skip")), done)
+                                          choices, flag=t("inc.check.skip"), save=save))
 
     def action_level(self) -> None:
         """Raise (or lower) the response level."""
         lang = language()
 
-        def done(v: dict[str, str] | None) -> None:
-            if v:
-                self._do(lambda: self.service.raise_level(self.incident_id, v["choice"],
-                                                          self._by(), v.get("reason", "")))
+        def save(v: dict[str, str]) -> bool | None:
+            return self._do(lambda: self.service.raise_level(self.incident_id, v["choice"],
+                                                             self._by(), v.get("reason", "")))
 
         self.app.push_screen(PromptScreen(
             t("inc.level.title"), [("reason", t("inc.level.reason"))],
-            [(lv.label.in_lang(lang), lv.value) for lv in reversed(Level)]), done)
+            [(lv.label.in_lang(lang), lv.value) for lv in reversed(Level)], save=save))
 
     def action_state(self) -> None:
         """Move the incident along (closing goes through the close key)."""
@@ -270,24 +270,24 @@ class IncidentScreen(FrontdeskScreen[None]):
         if not allowed:
             return
 
-        def done(v: dict[str, str] | None) -> None:
-            if v:
-                self._do(lambda: self.service.set_state(self.incident_id, v["choice"],
-                                                        self._by(), v.get("reason", "")))
+        def save(v: dict[str, str]) -> bool | None:
+            return self._do(lambda: self.service.set_state(self.incident_id, v["choice"],
+                                                           self._by(), v.get("reason", "")))
 
         self.app.push_screen(PromptScreen(t("inc.state.title"), [("reason", t("inc.state.reason"))],
-                                          [(s.label.in_lang(lang), s.value) for s in allowed]),
-                             done)
+                                          [(s.label.in_lang(lang), s.value) for s in allowed],
+                                          save=save))
 
     def action_statement(self) -> None:
         """Record the public statement released."""
-        def done(v: dict[str, str] | None) -> None:
-            if v and v.get("text"):
-                self._do(lambda: self.service.release_statement(self.incident_id, v["text"],
-                                                                self._by()))
+        def save(v: dict[str, str]) -> bool | None:
+            if not v.get("text"):
+                return True
+            return self._do(lambda: self.service.release_statement(self.incident_id, v["text"],
+                                                                   self._by()))
 
         self.app.push_screen(PromptScreen(t("inc.statement.title"),
-                                          [("text", t("inc.statement.text"))]), done)
+                                          [("text", t("inc.statement.text"))], save=save))
 
     def action_escalation(self) -> None:
         """Who to call next, who answered, which reports are owed (one key per outcome)."""

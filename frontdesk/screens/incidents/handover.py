@@ -16,6 +16,7 @@ from frontdesk.screens.base import FrontdeskScreen
 from frontdesk.services.incidents.handover import HandoverSheet
 from frontdesk.services.incidents.service import IncidentService
 from frontdesk.text import clean_input, one_line, ui
+from frontdesk.workers import fails_soft
 
 
 class HandoverScreen(FrontdeskScreen[None]):
@@ -87,6 +88,7 @@ class HandoverScreen(FrontdeskScreen[None]):
                             at=format_site_time(sheet.accepted_at, tz, now))]
         self.query_one("#ho-sheet", Static).update(ui("\n".join(lines)))
 
+    @fails_soft
     def on_button_pressed(self, _event: Button.Pressed) -> None:
         """Record the acceptance."""
         if self.sheet is None:

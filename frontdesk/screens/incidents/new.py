@@ -16,6 +16,7 @@ from frontdesk.messages import DataChanged
 from frontdesk.screens.base import FrontdeskModal
 from frontdesk.services.incidents.service import IncidentError, IncidentService
 from frontdesk.text import clean_input, one_line, ui
+from frontdesk.workers import fails_soft
 
 
 def kind_for_visit(visit: Visit) -> str:
@@ -98,6 +99,7 @@ class NewIncidentScreen(FrontdeskModal[str | None]):
         """Close without saving."""
         self.dismiss(None)
 
+    @fails_soft
     def action_save(self) -> None:
         """Open the incident (and link the entry); show what is wrong otherwise."""
         ctx = self.ctx

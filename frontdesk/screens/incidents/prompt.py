@@ -1,6 +1,7 @@
 """Small dialogs for incident actions: a few text fields, optionally a choice, and a checkbox."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -16,7 +17,9 @@ from frontdesk.text import clean_input, ui
 class PromptScreen(ModalScreen[dict[str, str] | None]):
     """Ask for ``fields`` ((key, label) pairs), an optional ``choice`` and an optional flag.
 
-    Returns ``{key: text, "choice": value, "flag": "1"|""}`` or None when cancelled.
+    Returns ``{key: text, "choice": value, "flag": "1"|""}`` or None when cancelled. With
+    ``save``, OK first hands the answers to it and the dialog closes only when it returns True:
+    a refused or failed save leaves everything typed in place.
     """
 
     DEFAULT_CSS = """
@@ -32,10 +35,12 @@ class PromptScreen(ModalScreen[dict[str, str] | None]):
 
     def __init__(self, title: str, fields: list[tuple[str, str]],
                  choice: list[tuple[str, str]] | None = None, choice_label: str = "",
-                 flag: str = "", values: dict[str, str] | None = None) -> None:
+                 flag: str = "", values: dict[str, str] | None = None,
+                 save: Callable[[dict[str, str]], bool | None] | None = None) -> None:
         super().__init__()
         self.title_text, self.fields, self.choice = title, fields, choice
         self.choice_label, self.flag, self.values = choice_label, flag, values or {}
+        self.save = save
 
     def compose(self) -> ComposeResult:
         """The dialog."""
@@ -84,4 +89,6 @@ class PromptScreen(ModalScreen[dict[str, str] | None]):
             out["choice"] = str(self.query_one("#prompt-choice", Select).value)
         if self.flag:
             out["flag"] = "1" if self.query_one("#prompt-flag", Checkbox).value else ""
+        if self.save is not None and not self.save(out):
+            return
         self.dismiss(out)

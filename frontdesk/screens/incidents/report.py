@@ -23,6 +23,7 @@ from frontdesk.screens.base import FrontdeskScreen
 from frontdesk.screens.trust.guard import guard_action
 from frontdesk.services.incidents.service import IncidentService
 from frontdesk.text import clean_input, ui
+from frontdesk.workers import fails_soft
 
 
 def account_text(report: Report) -> str:
@@ -156,6 +157,7 @@ class ReportScreen(FrontdeskScreen[None]):
         """Re-check as the guard types."""
         self._check()
 
+    @fails_soft
     def _run(self, fn: object) -> None:
         try:
             self.report = fn()  # type: ignore[operator]
@@ -189,6 +191,7 @@ class ReportScreen(FrontdeskScreen[None]):
         elif which == "pdf":
             self._pdf(rep)
 
+    @fails_soft
     def _pdf(self, rep: Report) -> None:
         from frontdesk.services.incidents.pdf import ReportPdfError
 

@@ -7,7 +7,6 @@ Esc pops the card: the screen underneath, with every half-typed character, is as
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
@@ -20,7 +19,6 @@ from frontdesk.domain.scripts.book import ScriptBook, Situation
 from frontdesk.i18n import t
 from frontdesk.messages import Deliver
 from frontdesk.screens.base import FrontdeskModal
-from frontdesk.screens.register.history import HISTORY_SOURCES
 from frontdesk.services.scripts import ScriptService, scripts
 from frontdesk.text import one_line
 from frontdesk.widgets.script_card import ScriptCard, rendered_lines
@@ -28,7 +26,6 @@ from frontdesk.workers import run_in_thread
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.app import FrontdeskApp
-    from frontdesk.context import AppContext
 
 OFFER_ENTRY = "media_at_gate"  # reading this with no journalist entry selected offers one
 
@@ -250,15 +247,3 @@ def announce_errors(app: FrontdeskApp, svc: ScriptService) -> None:
     listed = "\n".join(one_line(str(e), 160) for e in svc.errors[:6])
     app.notify(t("scripts.site_errors", errors=listed), severity="error", timeout=30,
                markup=False)
-
-
-def _history_rows(ctx: AppContext, visit_id: str) -> list[tuple[datetime, str, str]]:
-    """Readings against an entry, for its history ("read 'journalist at the gate'")."""
-    svc = scripts(ctx)
-    lang = i18n.language()
-    return [(u.at, u.by, t("scripts.hist.read", title=svc.title_of(u.situation_id, lang)))
-            for u in svc.uses_for_visit(visit_id)]
-
-
-if _history_rows not in HISTORY_SOURCES:
-    HISTORY_SOURCES.append(_history_rows)

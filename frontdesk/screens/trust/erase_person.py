@@ -12,7 +12,7 @@ from frontdesk.i18n import t
 from frontdesk.messages import DataChanged, Deliver
 from frontdesk.screens.base import FrontdeskModal
 from frontdesk.text import cell, ui
-from frontdesk.workers import db_worker
+from frontdesk.workers import db_worker, fails_soft
 
 
 class ErasePersonScreen(FrontdeskModal[None]):
@@ -66,6 +66,7 @@ class ErasePersonScreen(FrontdeskModal[None]):
             self.app.push_screen(ConfirmScreen(t("trust.erase.confirm", n=n)),
                                  lambda ok: self._erase() if ok else None)
 
+    @fails_soft
     def _search(self) -> None:
         from frontdesk.domain.trust.retention import PersonKey
 

@@ -17,10 +17,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.app import FrontdeskApp
 
 #: How a supervisor confirms ``action`` before ``then`` runs: (app, action, then) -> None.
-StepUp = Callable[["FrontdeskApp", str, Callable[[], None]], None]
+StepUp = Callable[["FrontdeskApp", str, Callable[[], object]], None]
 
 
-def guard_action(app: FrontdeskApp, action: str, then: Callable[[], None]) -> None:
+def guard_action(app: FrontdeskApp, action: str, then: Callable[[], object]) -> None:
     """Run ``then`` if the person signed in may do ``action`` (after step-up if required)."""
     from frontdesk.domain.trust import roles
 

@@ -1,6 +1,6 @@
 """Step-up: the supervisor types the PIN again right before a sensitive action.
 
-Installed into :data:`frontdesk.screens.trust.guard.STEP_UP` by :mod:`frontdesk.screens.trust.signin`. A
+The app is built with :func:`step_up` as its ``step_up`` (``FrontdeskApp``). A
 correct PIN within the last two minutes covers the next action too. The PIN is checked in a
 thread worker (argon2 is slow on purpose); a wrong PIN counts towards the lockout.
 """
@@ -93,8 +93,8 @@ class PinPromptScreen(FrontdeskModal[bool]):
         self.dismiss(False)
 
 
-def step_up(app: FrontdeskApp, action: str, then: Callable[[], None]) -> None:
-    """The :data:`frontdesk.screens.trust.guard.STEP_UP` hook."""
+def step_up(app: FrontdeskApp, action: str, then: Callable[[], object]) -> None:
+    """Ask the PIN (unless a step-up within the last minutes still covers it), then ``then``."""
     from frontdesk.services.trust.auth import auth_service
 
     if not app.ctx.auth_required or auth_service(app.ctx).step_up_fresh():

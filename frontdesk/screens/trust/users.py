@@ -13,7 +13,7 @@ from frontdesk.i18n import t
 from frontdesk.messages import Deliver
 from frontdesk.screens.base import FrontdeskModal
 from frontdesk.text import cell, ui
-from frontdesk.workers import db_worker
+from frontdesk.workers import db_worker, fails_soft
 
 
 class UsersScreen(FrontdeskModal[None]):
@@ -56,6 +56,7 @@ class UsersScreen(FrontdeskModal[None]):
                 yield Input(id="users-idle", max_length=3, restrict=r"[0-9]*")
             yield Static("", id="users-msg")
 
+    @fails_soft
     def on_mount(self) -> None:
         """Load the list."""
         from frontdesk.services.trust.auth import auth_service
@@ -67,6 +68,7 @@ class UsersScreen(FrontdeskModal[None]):
             auth_service(self.ctx).idle_minutes())
         self.reload()
 
+    @fails_soft
     def reload(self) -> None:
         """Refill the table."""
         from frontdesk.services.trust.auth import auth_service
@@ -103,6 +105,7 @@ class UsersScreen(FrontdeskModal[None]):
             guard_action(self.fd_app, "erase_person",
                          lambda: self.app.push_screen(ErasePersonScreen()))
 
+    @fails_soft
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in the idle field saves the auto-lock minutes."""
         if event.input.id == "users-idle" and event.value.isdigit():

@@ -20,6 +20,7 @@ from frontdesk.domain.escalation.contacts import (
 from frontdesk.domain.escalation.check import PolicyWarning, check_policies
 from frontdesk.domain.escalation.policy import PolicyError, validate_policy_doc
 from frontdesk.paths import shipped_data_dir
+from frontdesk.services.changes import changes_data
 from frontdesk.storage import contacts as repo
 from frontdesk.storage import records
 
@@ -76,6 +77,7 @@ class ContactService:
         return {**repo.to_payload(contact), "edited_by": by or self.ctx.session.user,
                 "edited_at": self.ctx.clock.now().isoformat()}
 
+    @changes_data
     def save(self, contact: Contact, by: str = "") -> Contact:
         """Add or change a contact (a new id when it has none)."""
         if not contact.id:
@@ -85,6 +87,7 @@ class ContactService:
                           self.ctx.clock.now())
         return contact
 
+    @changes_data
     def delete(self, contact_id: str, by: str = "") -> None:
         """Delete a contact (a tombstone version, so the deletion syncs)."""
         found = self.get(contact_id)
@@ -103,6 +106,7 @@ class ContactService:
         changed = sum(1 for c in found if c.id in known and known[c.id] != c)
         return CsvPreview(found, errors, new, changed)
 
+    @changes_data
     def import_csv(self, text: str, by: str = "") -> CsvPreview:
         """Write every row of a CSV in one transaction; nothing at all if any row is wrong."""
         preview = self.preview_csv(text)
@@ -120,6 +124,7 @@ class ContactService:
         """Every contact as CSV text."""
         return contacts_to_csv(self.all())
 
+    @changes_data
     def write_csv(self, path: str | os.PathLike[str] | None, who: str = "") -> int:
         """Write every contact as CSV to ``path`` (UTF-8 with BOM), or to standard output when
         ``path`` is ``None``, and record the export in the audit trail (a file is removed if the
@@ -153,6 +158,7 @@ class ContactService:
         """The policy document in force."""
         return load_policy_doc_for(self.ctx)
 
+    @changes_data
     def save_policy_doc(self, doc: dict[str, Any]) -> None:
         """Validate and write the site's policy file atomically; raises PolicyError."""
         problems = validate_policy_doc(doc)

@@ -30,6 +30,7 @@ from frontdesk.domain.escalation.policy import (
     plan_to_dict,
 )
 from frontdesk.domain.escalation.state import ChainState, ClockState, ResponderStatus
+from frontdesk.services.changes import changes_data
 from frontdesk.services.escalation.contacts import ContactService, load_policy_doc_for
 from frontdesk.storage import escalation as repo
 from frontdesk.storage import records
@@ -87,6 +88,7 @@ class EscalationService:
                 "edited_at": self.ctx.clock.now().isoformat()}
 
     # -- plan -----------------------------------------------------------------------------
+    @changes_data
     def start(self, incident_id: str, kind: str, level: Level | str,
               opened_at: datetime | None = None, by: str = "") -> Plan:
         """Freeze the plan in force for a new incident (a second call changes nothing)."""
@@ -110,6 +112,7 @@ class EscalationService:
         esc = self.load(incident_id)
         return esc is not None and plan_differs(esc.plan, load_policy_doc_for(self.ctx))
 
+    @changes_data
     def replan(self, incident_id: str, by: str = "") -> Plan | None:
         """Take the current policy's chains; the responder chain restarts from now.
 
@@ -137,6 +140,7 @@ class EscalationService:
             records.write(conn, kind, record_id, payload, self.ctx.clock.now())
         return record_id
 
+    @changes_data
     def log_call(self, incident_id: str, chain: ChainKind | str, step_index: int,
                  contact_id: str | None, role: str | None, outcome: CallOutcome | str,
                  note: str = "", by: str = "", at: datetime | None = None) -> CallAttempt:
@@ -155,6 +159,7 @@ class EscalationService:
                      outcome=self._outcome_label(attempt.outcome), note=note)
         return CallAttempt(**{**attempt.__dict__, "id": rid})
 
+    @changes_data
     def skip(self, incident_id: str, chain: ChainKind | str, step_index: int, reason: str,
              by: str = "") -> Skip:
         """Record a step or reporting level passed over (越级) with the reason."""
@@ -167,6 +172,7 @@ class EscalationService:
         return Skip(step_index=step_index, reason=reason, at=when, by=by,
                     chain=ChainKind(chain), id=rid, incident_id=incident_id)
 
+    @changes_data
     def on_level_raised(self, incident_id: str, from_level: Level | str, to_level: Level | str,
                         at: datetime | None = None, by: str = "") -> None:
         """Record a level change: the higher level's chains and reporting deadlines apply."""

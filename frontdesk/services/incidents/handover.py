@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from frontdesk.domain.incidents.deadlines import ClockState, incident_clocks
+from frontdesk.services.changes import changes_data
 from frontdesk.services.incidents.codec import iso
 from frontdesk.storage import incidents as repo
 from frontdesk.storage import records
@@ -45,6 +46,7 @@ class HandoverMixin:
 
     ctx: AppContext
 
+    @changes_data
     def handover(self, now: datetime | None = None, by: str = "") -> HandoverSheet:
         """Make and store the handover sheet as of ``now``."""
         now = now or self.ctx.clock.now()
@@ -77,6 +79,7 @@ class HandoverMixin:
         p = repo.handover_payload(self.ctx.require_db().read(), handover_id)
         return _sheet(handover_id, p) if p else None
 
+    @changes_data
     def accept_handover(self, handover_id: str, by: str) -> HandoverSheet:
         """The incoming supervisor accepts the sheet (recorded with who and when)."""
         p = repo.handover_payload(self.ctx.require_db().read(), handover_id)

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 from frontdesk.domain.incidents import report as rep
 from frontdesk.domain.incidents.report import Report
+from frontdesk.services.changes import changes_data
 from frontdesk.services.incidents.codec import report_from, report_payload
 from frontdesk.storage import incidents as repo
 from frontdesk.storage import records
@@ -41,6 +42,7 @@ class ReportMixin:
         return rep.draft_from_timeline(incident, self.entries(incident_id),
                                        self.ctx.require_site().timezone, signer)
 
+    @changes_data
     def save_report(self, report: Report, by: str) -> Report:
         """Save a report as it stands (drafts may be incomplete)."""
         now = self.ctx.clock.now()
@@ -49,6 +51,7 @@ class ReportMixin:
             records.write(conn, repo.REPORT, report.incident_id, payload, now)
         return report
 
+    @changes_data
     def submit_report(self, report: Report, by: str) -> Report:
         """Submit for a supervisor's approval (ReportError names what is missing)."""
         done = rep.submit(report, self.ctx.clock.now())
@@ -56,6 +59,7 @@ class ReportMixin:
         self._log_report(done, by, "submitted")
         return done
 
+    @changes_data
     def approve_report(self, incident_id: str, by: str) -> Report:
         """A supervisor approves the submitted report (the UI guards "approve_report")."""
         done = rep.approve(self.report(incident_id), by, self.ctx.clock.now())
@@ -63,6 +67,7 @@ class ReportMixin:
         self._log_report(done, by, "approved")
         return done
 
+    @changes_data
     def return_report(self, incident_id: str, by: str, reason: str) -> Report:
         """A supervisor sends the report back with a reason."""
         done = rep.return_report(self.report(incident_id), by, self.ctx.clock.now(), reason)
@@ -70,6 +75,7 @@ class ReportMixin:
         self._log_report(done, by, "returned")
         return done
 
+    @changes_data
     def print_pdf(self, report: Report, path: Path, lang: str = "zh", by: str = "") -> Path:
         """Write the report as a PDF and record the export in the audit trail.
 

@@ -27,6 +27,7 @@ from frontdesk.domain.incidents.model import (
     TransitionError,
 )
 from frontdesk.paths import shipped_data_dir
+from frontdesk.services.changes import changes_data
 from frontdesk.services.incidents.codec import (
     entry_from,
     entry_payload,
@@ -121,6 +122,7 @@ class IncidentService(ReportMixin, HandoverMixin):
         return p
 
     # -- use cases ------------------------------------------------------------------------
+    @changes_data
     def open(self, kind: str, level: str | Level | None = None, occurred_at: datetime | None = None,
              place: str = "", summary: str = "", by: str = "",
              visit_id: str | None = None) -> Incident:
@@ -176,6 +178,7 @@ class IncidentService(ReportMixin, HandoverMixin):
         """The timeline as it reads now (corrections applied)."""
         return dom.effective_timeline(self.entries(incident_id))
 
+    @changes_data
     def add_note(self, incident_id: str, text: str, by: str, occurred_at: datetime | None = None,
                  unconfirmed: bool = False) -> TimelineEntry:
         """Log what happened; ``occurred_at`` is when it happened if written up later."""
@@ -187,12 +190,14 @@ class IncidentService(ReportMixin, HandoverMixin):
         data = {"unconfirmed": True} if unconfirmed else {}
         return self._append(incident_id, text.strip(), by, EntryKind.NOTE, occurred_at, data)
 
+    @changes_data
     def add_entry(self, incident_id: str, text: str, by: str, at: datetime | None = None,
                   kind: str = EntryKind.CALL) -> TimelineEntry:
         """A line written by another feature (escalation's calls) on the timeline."""
         self._payload(incident_id)
         return self._append(incident_id, text, by, kind, at)
 
+    @changes_data
     def correct(self, entry_id: str, text: str, by: str) -> TimelineEntry:
         """A new entry that supersedes ``entry_id`` (the original stays retrievable)."""
         p = repo.entry_payload(self.ctx.require_db().read(), entry_id)
@@ -218,6 +223,7 @@ class IncidentService(ReportMixin, HandoverMixin):
                                   report.get("state") if report else None, chain,
                                   bool(inc.get("statements")))
 
+    @changes_data
     def set_state(self, incident_id: str, target: str | State, by: str,
                   reason: str = "") -> Incident:
         """Move through the lifecycle; closing is refused (TransitionError) while blocked."""
@@ -232,6 +238,7 @@ class IncidentService(ReportMixin, HandoverMixin):
             records.write(conn, repo.ENTRY, entry.id, entry_payload(entry, by, now), now)
         return self._save_incident(p | {"state": target.value}, by)
 
+    @changes_data
     def raise_level(self, incident_id: str, level: str | Level, by: str,
                     reason: str = "") -> Incident:
         """Change the response level (recorded on the timeline, told to escalation)."""
@@ -254,6 +261,7 @@ class IncidentService(ReportMixin, HandoverMixin):
                                                  now, by)
         return incident
 
+    @changes_data
     def mark_checklist(self, incident_id: str, item_id: str, state: str, by: str,
                        reason: str = "") -> TimelineEntry:
         """Mark a checklist item done, or skipped (a skip needs a reason)."""
@@ -270,6 +278,7 @@ class IncidentService(ReportMixin, HandoverMixin):
         return self._append(incident_id, text, by, EntryKind.CHECKLIST, None,
                             {"item_id": item_id, "state": mark.value, "reason": reason.strip()})
 
+    @changes_data
     def release_statement(self, incident_id: str, text: str, by: str) -> Incident:
         """Record a public statement released (media and public-opinion incidents)."""
         p = self._payload(incident_id)

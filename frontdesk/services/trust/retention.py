@@ -32,6 +32,7 @@ from frontdesk.domain.trust.retention import (
     retention_anchor,
     retention_cutoff,
 )
+from frontdesk.services.changes import changes_data
 
 if TYPE_CHECKING:  # pragma: no cover
     import sqlite3
@@ -235,6 +236,7 @@ class RetentionService:
         return [Match(k[0], k[1], tuple(sorted(v)), summaries[k], key)
                 for k, v in sorted(found.items())]
 
+    @changes_data
     def erase(self, matches: Iterable[Match], by: str = "") -> int:
         """Purge the confirmed matches (erasure on request); recorded as ``erase_person``.
 
