@@ -47,6 +47,9 @@ from frontdesk.text import drop_unsafe, one_line, term_safe
 from frontdesk.workers import db_worker
 
 log = logging.getLogger("frontdesk")
+# Without a handler configured (``frontdesk`` adds a log file), Python would print warnings on
+# the terminal the app is drawing on.
+log.addHandler(logging.NullHandler())
 
 #: Exit code of ``frontdesk`` when the person quits while the database is not open.
 EXIT_STORE_FAILED = 3

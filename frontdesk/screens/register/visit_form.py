@@ -224,14 +224,12 @@ class VisitFormScreen(FrontdeskScreen[Visit | None]):
             saved = reg.add(form, by) if self.visit is None else reg.update(self.visit.id, form, by)
         except FormInvalid as exc:
             self.post_message(Deliver(self._show_errors, exc.check.errors, exc.check.warnings))
-        except Exception as exc:  # noqa: BLE001 - shown; the form keeps its data
-            self.post_message(Deliver(self._failed, str(exc)))
         else:
             self.post_message(Deliver(self._saved, saved))
 
-    def _failed(self, message: str) -> None:
+    def on_work_failed(self) -> None:
+        """A save that failed (the app says why) may be tried again; the form keeps its data."""
         self._saving = False
-        self.notify(one_line(message, 300), severity="error", markup=False, timeout=15)
 
     def _show_errors(self, errors: dict[str, str], warnings: dict[str, str]) -> None:
         self._saving = False

@@ -78,6 +78,10 @@ class PinPromptScreen(FrontdeskModal[bool]):
         result = auth_service(self.ctx).step_up(pin, self.action_name)
         self.post_message(Deliver(self._checked, result))
 
+    def on_work_failed(self) -> None:
+        """The check did not run (the app says why): the PIN stays as typed."""
+        self.query_one("#pin-error", Static).update("")
+
     def _checked(self, result: AuthResult) -> None:
         if result.ok:
             self.dismiss(True)

@@ -76,6 +76,10 @@ class SetupSupervisorScreen(FrontdeskModal[bool]):
         self._error("trust.checking")
         self._create(v["name"], v["pin"], v["site"], v["tz"].strip())
 
+    def on_work_failed(self) -> None:
+        """Nothing was created (the app says why): every field stays as typed."""
+        self.query_one("#setup-error", Static).update("")
+
     @db_worker(group="trust-setup", exclusive=True)
     def _create(self, name: str, pin: str, site: str, tz: str) -> None:
         from frontdesk.services.trust.auth import auth_service
