@@ -233,6 +233,10 @@ class SyncService:
         return self._report(scan, merge, str(path), False)
 
     # -- conflicts -------------------------------------------------------------------------
+    def conflict_count(self) -> int:
+        """How many records have more than one head (the files screen's button)."""
+        return len(store.conflict_keys(self.ctx.require_db().read()))
+
     def conflicts(self) -> list[Conflict]:
         """Every record with more than one head."""
         conn = self.ctx.require_db().read()

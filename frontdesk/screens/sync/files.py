@@ -144,10 +144,9 @@ class SyncScreen(FrontdeskScreen[None]):
 
     @db_worker(group="sync-count", exclusive=True)
     def _count_conflicts(self) -> None:
-        from frontdesk.storage.sync import conflict_keys
+        from frontdesk.services.sync import sync_service
 
-        n = len(conflict_keys(self.ctx.require_db().read()))
-        self.post_message(Deliver(self._show_conflicts, n))
+        self.post_message(Deliver(self._show_conflicts, sync_service(self.ctx).conflict_count()))
 
     def _show_conflicts(self, n: int) -> None:
         self._n_conflicts = n
