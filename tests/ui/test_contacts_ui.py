@@ -134,7 +134,7 @@ async def test_csv_import_preview_names_row_and_column(ctx: AppContext, tmp_path
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ContactImportScreen)
-    assert ctx.service("contacts", ContactService).all() == []  # type: ignore[attr-defined]
+    assert ctx.service("contacts", ContactService).all() == []
 
 
 def _shot(lang: str, ctx: AppContext, snap_compare: object) -> bool:
