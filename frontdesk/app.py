@@ -21,12 +21,14 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
 from textual import events
+from textual.actions import ActionParseResult
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -212,7 +214,6 @@ class FrontdeskApp(App[None]):
         if self.entered:
             return
         self.entered = True
-        self.ctx.session.locked = False
         self._update_title()
         self.switch_mode("register")
         self.remove_mode("start")
@@ -279,8 +280,9 @@ class FrontdeskApp(App[None]):
         self.notify(f"{head} {todo}\n({failure.detail})", title=t("fail.title"),
                     severity="error", timeout=20, markup=False)
 
-    async def run_action(self, action: str | Any, default_namespace: Any = None,
-                         namespaces: Any = None) -> bool:
+    async def run_action(self, action: str | ActionParseResult,
+                         default_namespace: DOMNode | None = None,
+                         namespaces: Mapping[str, DOMNode] | None = None) -> bool:
         """Run a key's, a click's or the palette's action; a failure is shown, not fatal."""
         try:
             return await super().run_action(action, default_namespace, namespaces)

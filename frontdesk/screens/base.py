@@ -67,6 +67,11 @@ class FrontdeskScreen(Screen[R]):
         if self.is_attached:
             message.callback(*message.args)
 
+    @property
+    def current_incident_id(self) -> str | None:
+        """The incident this screen is about (a script read here is recorded against it)."""
+        return None
+
     def relabel(self) -> None:
         """Set every label from the current language (called on mount and on a switch)."""
 

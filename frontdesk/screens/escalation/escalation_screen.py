@@ -29,7 +29,12 @@ class EscalationScreen(FrontdeskScreen[None]):
 
     def __init__(self, incident_id: str) -> None:
         super().__init__()
-        self.current_incident_id = incident_id
+        self.incident_id = incident_id
+
+    @property
+    def current_incident_id(self) -> str:
+        """The incident whose escalation this is."""
+        return self.incident_id
 
     @property
     def service(self) -> EscalationService:
@@ -39,7 +44,7 @@ class EscalationScreen(FrontdeskScreen[None]):
     def compose(self) -> ComposeResult:
         """Header, panel, footer."""
         yield Header()
-        yield EscalationPanel(self.current_incident_id, id="esc-panel")
+        yield EscalationPanel(self.incident_id, id="esc-panel")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -70,7 +75,7 @@ class EscalationScreen(FrontdeskScreen[None]):
     @db_worker(group="escalation-write")
     def _log_call(self, event: EscalationPanel.CallLogged) -> None:
         slot = event.slot
-        self.service.log_call(self.current_incident_id, slot.chain, slot.step_index,
+        self.service.log_call(self.incident_id, slot.chain, slot.step_index,
                               slot.contact_id, slot.role, event.outcome)
         self.post_message(Deliver(self._written, event.panel, t(
             "esc.panel.logged", outcome=t(f"esc.outcome.{event.outcome.value}"))))
@@ -82,7 +87,7 @@ class EscalationScreen(FrontdeskScreen[None]):
     @db_worker(group="escalation-write")
     def _skip(self, event: EscalationPanel.StepSkipped) -> None:
         slot = event.slot
-        self.service.skip(self.current_incident_id, slot.chain, slot.step_index, event.reason)
+        self.service.skip(self.incident_id, slot.chain, slot.step_index, event.reason)
         self.post_message(Deliver(self._written, event.panel, t(
             "esc.timeline.skip", n=slot.step_index + 1, reason=event.reason)))
 
@@ -92,7 +97,7 @@ class EscalationScreen(FrontdeskScreen[None]):
 
     @db_worker(group="escalation-write")
     def _replan(self, panel: EscalationPanel) -> None:
-        self.service.replan(self.current_incident_id)
+        self.service.replan(self.incident_id)
         self.post_message(Deliver(self._written, panel, t("esc.timeline.replan")))
 
     def _written(self, panel: EscalationPanel, message: str) -> None:

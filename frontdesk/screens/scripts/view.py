@@ -18,7 +18,7 @@ from frontdesk import i18n
 from frontdesk.domain.scripts.book import ScriptBook, Situation
 from frontdesk.i18n import t
 from frontdesk.messages import Deliver
-from frontdesk.screens.base import FrontdeskModal
+from frontdesk.screens.base import FrontdeskModal, FrontdeskScreen
 from frontdesk.services.scripts import ScriptService, scripts
 from frontdesk.text import one_line
 from frontdesk.widgets.script_card import ScriptCard, rendered_lines
@@ -183,10 +183,9 @@ def _where(app: FrontdeskApp) -> tuple[str | None, str, str | None, bool]:
     if isinstance(screen, ScriptViewScreen):
         return screen.visit_id, screen.visit_name, screen.incident_id, screen.offer_entry
     visit = screen.selected() if isinstance(screen, RegisterScreen) else None
-    incident_id = getattr(screen, "current_incident_id", None)
+    incident_id = screen.current_incident_id if isinstance(screen, FrontdeskScreen) else None
     offer = visit is None or visit.kind not in MEDIA_KINDS
-    return (visit.id if visit else None, visit.name if visit else "",
-            incident_id if isinstance(incident_id, str) else None, offer)
+    return (visit.id if visit else None, visit.name if visit else "", incident_id, offer)
 
 
 def _service(app: FrontdeskApp) -> ScriptService:
