@@ -1,70 +1,119 @@
-"""The Textual application: frame, modes, language, command palette, opening the store.
+"""The Textual application: how frontdesk is put together, in the order it starts.
 
-The first frame needs nothing from the database: the register screen paints its skeleton and
-the storage layer is imported and opened in a thread worker afterwards (``StoreReady``).
+1. The start screen paints (it needs nothing from the database) and the store opens in a
+   thread worker.
+2. If the open fails, the start screen says what is wrong and what to do, in the UI's
+   language; a lock is retried by itself. Quitting from there exits non-zero.
+3. Once open, the duty board is built in the background: it watches the clocks (bell and
+   notice) from then on, whichever screen is shown.
+4. Sign-in (when the context requires it) comes next. Only after it (or at once when the
+   context requires none) are the main screens shown: nothing of the data shows before
+   somebody has signed in, whatever happened at open, and the services refuse changes
+   without a signed-in person (``AppContext.signed_in_user``).
+
+Everything a feature adds to the frame is wired here, where it can be seen: the main screens
+(``MODES``), the keys (``BINDINGS``; F10 and Ctrl+L from the trust feature), the supervisor
+step-up (``step_up``), and the one handler for every failed worker or action
+(:meth:`FrontdeskApp.show_failure`).
 """
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, ClassVar
+import functools
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import events, work
+from textual import events
+from textual.actions import ActionParseResult
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Input
 
 from frontdesk import i18n
-from frontdesk.bindings import localize
+from frontdesk.bindings import describe
 from frontdesk.context import AppContext
 from frontdesk.i18n import t
 from frontdesk.messages import (
     DataChanged,
     ReloadData,
-    StoreFailed,
     StoreOpened,
     StoreOpenFailed,
-    StoreReady,
+    WorkFailed,
 )
-from frontdesk.text import drop_unsafe, term_safe
+from frontdesk.screens.base import FrontdeskScreen
+from frontdesk.screens.trust.guard import StepUp
+from frontdesk.text import drop_unsafe, one_line, term_safe
+from frontdesk.workers import db_worker
+
+log = logging.getLogger("frontdesk")
+# Without a handler configured (``frontdesk`` adds a log file), Python would print warnings on
+# the terminal the app is drawing on.
+log.addHandler(logging.NullHandler())
+
+#: Exit code of ``frontdesk`` when the person quits while the database is not open.
+EXIT_STORE_FAILED = 3
+
+# App actions that work before anybody is in (and while the lock screen is up).
+ALWAYS_ALLOWED = frozenset({"quit", "switch_language", "focus_next", "focus_previous",
+                           "help_quit", "bell"})
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.storage.change_watch import ChangeWatcher
 
 
-# Main screens by mode name: "module:Class", imported only when first shown.
-MAIN_SCREENS: dict[str, str] = {
-    "register": "frontdesk.screens.register.register:RegisterScreen",
-    "board": "frontdesk.screens.incidents.board:DutyBoardScreen",
-    "contacts": "frontdesk.screens.escalation.contacts:ContactsScreen",
-    "sync": "frontdesk.screens.sync.files:SyncScreen",
-}
+# The main screens, one per mode; each module is imported only when its screen is first made.
+def _start_screen() -> Screen[Any]:
+    from frontdesk.screens.start import StartScreen
+
+    return StartScreen()
 
 
-def _lazy(target: str) -> Callable[[], Screen[None]]:
-    def make() -> Screen[None]:
-        import importlib
+def _register_screen() -> Screen[Any]:
+    from frontdesk.screens.register.register import RegisterScreen
 
-        module, _sep, cls = target.partition(":")
-        return getattr(importlib.import_module(module), cls)()  # type: ignore[no-any-return]
-
-    return make
+    return RegisterScreen()
 
 
-MAIN_MODES: dict[str, Callable[[], Screen[None]]] = {k: _lazy(v) for k, v in MAIN_SCREENS.items()}
+def _board_screen() -> Screen[Any]:
+    from frontdesk.screens.incidents.board import DutyBoardScreen
+
+    return DutyBoardScreen()
+
+
+def _contacts_screen() -> Screen[Any]:
+    from frontdesk.screens.escalation.contacts import ContactsScreen
+
+    return ContactsScreen()
+
+
+def _sync_screen() -> Screen[Any]:
+    from frontdesk.screens.sync.files import SyncScreen
+
+    return SyncScreen()
+
+
+def ask_supervisor_pin(app: FrontdeskApp, action: str, then: Callable[[], object]) -> None:
+    """The step-up the app uses: the supervisor types the PIN again (trust feature)."""
+    from frontdesk.screens.trust.pin_prompt import step_up
+
+    step_up(app, action, then)
 
 
 class FrontdeskApp(App[None]):
     """frontdesk: the gate booth and duty room app."""
 
     CSS_PATH = "frontdesk.tcss"
-    # The register is the default screen, built directly: a screen made from MODES costs two
-    # full CSS re-parses before the first frame (bench/bench_startup.py). Its mode is added
-    # in on_mount so that switch_mode("register") finds the same screen.
-    DEFAULT_MODE: ClassVar[str] = "register"
-    MODES: ClassVar[dict[str, Callable[[], Screen[None]]]] = {  # type: ignore[assignment]
-        k: v for k, v in MAIN_MODES.items() if k != "register"}
+    DEFAULT_MODE: ClassVar[str] = "start"
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
+        "start": _start_screen,
+        "register": _register_screen,
+        "board": _board_screen,
+        "contacts": _contacts_screen,
+        "sync": _sync_screen,
+    }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", id="app.help"),
         Binding("f2", "switch_mode('register')", "Register", id="app.register"),
@@ -76,67 +125,121 @@ class FrontdeskApp(App[None]):
         *[Binding(str(n), f"read_script('{n}')", f"Script {n}", id=f"app.script{n}", show=False)
           for n in range(1, 10)],
         Binding("f9", "switch_language", "中/EN", id="app.language"),
+        Binding("f10", "users", "Users & privacy", id="trust.users", show=False),
+        Binding("ctrl+l", "lock", "Lock", id="trust.lock", show=False, priority=True),
         Binding("ctrl+p", "command_palette", "Commands", id="app.palette", show=False),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
     ]
 
-    def __init__(self, ctx: AppContext) -> None:
+    def __init__(self, ctx: AppContext, *,
+                 step_up: StepUp | None = ask_supervisor_pin) -> None:
+        """Build the app on ``ctx``.
+
+        Args:
+            ctx: Paths, clock, preferences, session and (once open) the database.
+            step_up: How a supervisor confirms a sensitive action (the PIN prompt). With
+                ``None`` every action that needs a step-up is refused.
+        """
         super().__init__()
         self.ctx = ctx
-        self.store_error: str | None = None
+        """Everything the running app needs; screens reach it through ``frontdesk_app``."""
+        self.step_up = step_up
+        """The supervisor's confirmation before sensitive actions (``guard_action``)."""
+        self.store_failure: Exception | None = None
+        """Why the database did not open, while it is not open."""
+        self.entered = False
+        """True once somebody may use the data (signed in, or no sign-in required)."""
+        self.live_screens: list[FrontdeskScreen[Any]] = []
+        """Every frontdesk screen mounted now, in any mode (relabelled, reloaded)."""
         self.change_watcher: ChangeWatcher | None = None
+        """Notices writes by other processes (another terminal, the CLI, a sync import)."""
         i18n.set_language(ctx.prefs.language or "zh")
         self.theme = ctx.prefs.theme if ctx.prefs.theme in self.available_themes else "textual-dark"
 
     # -- start-up -------------------------------------------------------------------------
-    def get_default_screen(self) -> Screen[None]:
-        """The register screen opens first."""
-        return MAIN_MODES["register"]()
-
     def on_mount(self) -> None:
         """Paint first, then open the store in a worker."""
-        localize(self)
         self._update_title()
-        self.add_mode("register", MAIN_MODES["register"])
         if self.ctx.is_open:
             self.call_after_refresh(self.post_message, StoreOpened())
         else:
             # After the first paint: a worker importing the storage layer would hold the GIL
             # while the frame is being composed (bench/bench_startup.py).
-            self.call_after_refresh(self._open_store)
+            self.call_after_refresh(self.open_store)
 
-    @work(thread=True, exclusive=True, group="store")
+    def open_store(self) -> None:
+        """Open the database (again) in a worker; the start screen says how it went."""
+        if not self.ctx.is_open:
+            self._open_store()
+
+    @db_worker(group="store", exclusive=True)
     def _open_store(self) -> None:
         """Import the storage layer and open the database off the UI thread."""
         try:
             self.ctx.open()
-        except Exception as exc:  # noqa: BLE001 - shown to the user, never swallowed
-            self.post_message(StoreOpenFailed(term_safe(str(exc))))
+        except Exception as exc:  # noqa: BLE001 - shown on the start screen, never swallowed
+            # An open that failed after connecting leaves nothing half-open behind: the next
+            # try starts from the beginning.
+            self.ctx.close()
+            self.post_message(StoreOpenFailed(exc))
         else:
             self.post_message(StoreOpened())
 
-    def on_store_opened(self, _message: StoreOpened) -> None:
-        """Tell every screen the data can be loaded; then sign-in (trust) if it is wired."""
-        self._update_title()
-        for screen in self._every_screen():
-            screen.post_message(StoreReady())
-        from frontdesk.screens.scripts.view import preload_scripts
-        from frontdesk.screens.site_files import check_site_files
+    def on_store_open_failed(self, message: StoreOpenFailed) -> None:
+        """Show what is wrong and what to do (retried by itself when it is a lock)."""
+        from frontdesk.screens.start import StartScreen
+        from frontdesk.services.failures import classify
 
-        preload_scripts(self)
-        check_site_files(self)
-        # The duty board watches the clocks (bell and notification on a crossing) from the
-        # start, whichever screen is shown: its mode is built in the background, not switched to.
-        self.set_timer(0.5, self._start_board)
+        self.store_failure = message.error
+        log.warning("database did not open: %s", one_line(str(message.error), 300))
+        if isinstance(self.screen, StartScreen):
+            self.screen.failed(classify(message.error))
+
+    def on_store_opened(self, _message: StoreOpened) -> None:
+        """The store is open: build the board (it watches the clocks), then sign-in or enter."""
+        self.store_failure = None
+        self._update_title()
+        self._build_board()
         # What another terminal, the command line or a sync import wrote shows within 2 s:
         # one pragma a second on a dedicated connection, a reload only when the file changed.
         self.set_interval(1.0, self._watch_store)
         self._watch_store()  # the baseline: what is there now is what the screens load
-        try:
-            from frontdesk.screens.trust.signin import require_sign_in
-        except ImportError:
+        from frontdesk.screens.trust.signin import require_sign_in
+
+        if self.ctx.auth_required:
+            require_sign_in(self)
+        else:
+            self.enter()
+
+    def _build_board(self) -> None:
+        """Make the board's screen without showing it: its clocks ring from now on."""
+        current = self.current_mode
+        with self.batch_update():
+            self.switch_mode("board")
+            self.switch_mode(current)
+
+    def enter(self) -> None:
+        """Somebody may use the data now: show the register (once; later sign-ins return)."""
+        if self.entered:
             return
-        require_sign_in(self)
+        self.entered = True
+        self._update_title()
+        self.switch_mode("register")
+        self.remove_mode("start")
+        self.refresh_bindings()
+        from frontdesk.screens.scripts.view import preload_scripts
+        from frontdesk.screens.site_files import check_site_files
+        from frontdesk.services.escalation.contacts import ContactService, warnings_text
+
+        preload_scripts(self)
+        check_site_files(self)
+        warnings = self.ctx.service("contacts", ContactService).start_warnings
+        if warnings:  # the escalation check at open found gaps: said once somebody is in
+            self.notify(warnings_text(warnings), severity="warning", timeout=12, markup=False)
+
+    async def action_quit(self) -> None:
+        """Quit; non-zero when the database never opened (a script or service sees it)."""
+        self.exit(return_code=EXIT_STORE_FAILED if self.store_failure is not None else 0)
 
     def _watch_store(self) -> None:
         """Post DataChanged when the database changed through another connection."""
@@ -149,31 +252,21 @@ class FrontdeskApp(App[None]):
         if self.change_watcher.changed():
             self.post_message(DataChanged("elsewhere"))
 
-    def _start_board(self) -> None:
-        if "board" not in self._screen_stacks or not self._screen_stacks["board"]:
-            self._init_mode("board")
+    # -- screens --------------------------------------------------------------------------
+    def screen_mounted(self, screen: FrontdeskScreen[Any]) -> None:
+        """``screen`` is up (in any mode): it follows language switches and saves."""
+        if screen not in self.live_screens:
+            self.live_screens.append(screen)
 
-    def on_store_open_failed(self, message: StoreOpenFailed) -> None:
-        """Say why the database did not open (and keep the app usable for reading that)."""
-        self.store_error = message.error
-        self.notify(f"{t('app.store_error')}: {message.error}", severity="error",
-                    timeout=30, markup=False)
-        for screen in self._every_screen():
-            screen.post_message(StoreFailed(message.error))
+    def screen_unmounted(self, screen: FrontdeskScreen[Any]) -> None:
+        """``screen`` is gone."""
+        if screen in self.live_screens:
+            self.live_screens.remove(screen)
 
-    def on_data_changed(self, message: DataChanged) -> None:
-        """Something was saved: every visible list reloads."""
-        for screen in self._every_screen():
+    def on_data_changed(self, _message: DataChanged) -> None:
+        """Something was saved: every list, in every mode, reloads."""
+        for screen in list(self.live_screens):
             screen.post_message(ReloadData())
-
-    def _every_screen(self) -> list[Screen[object]]:
-        seen: list[Screen[object]] = []
-        stacks = [self.screen_stack, *getattr(self, "_screen_stacks", {}).values()]
-        for stack in stacks:
-            for screen in stack:
-                if screen not in seen:
-                    seen.append(screen)
-        return seen
 
     def _update_title(self) -> None:
         site = self.ctx.site
@@ -182,6 +275,62 @@ class FrontdeskApp(App[None]):
         sess = self.ctx.session
         role = t(f"app.role.{sess.role}")
         self.sub_title = f"{term_safe(sess.user)} ({role})" if sess.user else ""
+
+    def signed_in(self) -> None:
+        """Sign-in (or first-start setup) is done: greet, and show the data."""
+        self.ctx.session.locked = False
+        self._update_title()
+        self.refresh_bindings()
+        session = self.ctx.session
+        self.notify(t("trust.welcome", name=session.user), markup=False)
+        if session.failed_before:
+            # Wrong PINs typed for this name by someone else show up here (and in the audit trail).
+            self.notify(t("trust.failed_before", n=session.failed_before), severity="warning",
+                        timeout=20, markup=False)
+            session.failed_before = 0
+        self.enter()
+
+    # -- failures -------------------------------------------------------------------------
+    def on_work_failed(self, message: WorkFailed) -> None:
+        """Every failed worker ends here (``frontdesk.workers``)."""
+        self.show_failure(message.error, message.what)
+
+    def show_failure(self, error: BaseException, what: str = "") -> None:
+        """Say what happened and what to do, in the current language; the app goes on."""
+        from frontdesk.services.failures import classify, describe
+
+        failure = classify(error)
+        if failure.expected:
+            log.warning("%s failed: %s", what or "work", failure.detail)
+        else:
+            log.error("%s failed", what or "work", exc_info=error)
+        head, todo = describe(failure, self.ctx.paths.backups_dir)
+        self.notify(f"{head} {todo}\n({failure.detail})", title=t("fail.title"),
+                    severity="error", timeout=20, markup=False)
+
+    async def run_action(self, action: str | ActionParseResult,
+                         default_namespace: DOMNode | None = None,
+                         namespaces: Mapping[str, DOMNode] | None = None) -> bool:
+        """Run a key's, a click's or the palette's action; a failure is shown, not fatal."""
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except Exception as exc:  # noqa: BLE001 - every failure goes to the one handler
+            self.show_failure(exc, str(action))
+            return True
+
+    # -- trust keys -------------------------------------------------------------------------
+    def action_lock(self) -> None:
+        """Ctrl+L: lock now (the name stays; the PIN opens again)."""
+        from frontdesk.screens.trust.signin import lock_now
+
+        if self.ctx.auth_required and self.ctx.session.user:
+            lock_now(self)
+
+    def action_users(self) -> None:
+        """F10: users & privacy (supervisor, step-up)."""
+        from frontdesk.screens.trust.signin import open_users
+
+        open_users(self)
 
     # -- scripts (one key from anywhere) ------------------------------------------------------
     def action_read_script(self, key: str) -> None:
@@ -215,12 +364,8 @@ class FrontdeskApp(App[None]):
             self.ctx.prefs.save(self.ctx.paths.prefs_file)
         except OSError as exc:
             self.notify(term_safe(str(exc)), severity="warning", markup=False)
-        localize(self)
-        for screen in self._every_screen():
-            localize(screen)
-            relabel = getattr(screen, "relabel", None)
-            if callable(relabel):
-                relabel()
+        for screen in list(self.live_screens):
+            screen.relabel()
         self._update_title()
         self.refresh_bindings()
         self.notify(t("lang.switched"), markup=False)
@@ -241,23 +386,19 @@ class FrontdeskApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every key's action, in the current language, plus language, theme and quit."""
         yield SystemCommand(t("cmd.language"), t("cmd.language.help"), self.action_switch_language)
         yield SystemCommand(t("cmd.theme"), t("cmd.theme.help"), self.action_change_theme)
         seen: set[str] = {"app.language", "app.quit"}
-        for node in (screen, self):
-            for bindings in node._bindings.key_to_bindings.values():
-                for b in bindings:
-                    if not b.id or b.id in seen or not b.description:
-                        continue
-                    seen.add(b.id)
-                    yield SystemCommand(
-                        b.description, f"{b.key_display or b.key}",
-                        _runner(node, b.action),
-                    )
+        for active in screen.active_bindings.values():
+            b = active.binding
+            if not b.id or b.id in seen or not b.description:
+                continue
+            seen.add(b.id)
+            yield SystemCommand(describe(b), self.get_key_display(b),
+                                functools.partial(self.run_action, b.action, active.node))
         yield SystemCommand(t("cmd.quit"), t("cmd.quit.help"), self.action_quit)
-
 
     # -- trust: activity stamp for the idle auto-lock; only quit/language while locked ------
     async def on_event(self, event: events.Event) -> None:
@@ -273,19 +414,15 @@ class FrontdeskApp(App[None]):
             event.input.value = cleaned
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """While the sign-in/lock screen is up, no app key reaches another screen.
+        """Before anybody is in, and while the lock screen is up, no app key reaches the data.
 
         The key of the screen one is on (F2 on the register, F3 on the board) is left out of
         the footer: at 80 columns its place shows a key that goes somewhere.
         """
         if action == "switch_mode" and parameters and parameters[0] == self.current_mode:
             return False
-        return not self.ctx.session.locked or action in (
-            "quit", "switch_language", "focus_next", "focus_previous", "help_quit", "bell")
-
-
-def _runner(node: object, action: str) -> Callable[[], object]:
-    def run() -> object:
-        return node.run_action(action)  # type: ignore[attr-defined]
-
-    return run
+        if action == "lock" and not self.ctx.auth_required:
+            return False  # nobody signs in, so nothing to lock
+        if not self.entered or self.ctx.session.locked:
+            return action in ALWAYS_ALLOWED
+        return True

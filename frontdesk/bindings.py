@@ -1,26 +1,29 @@
 """Key bindings in the current language.
 
-Every binding has an id; its description is the i18n string ``bind.<id>``. Textual keeps a copy
-of the bindings on each node, so on start and after a language switch :func:`localize` rewrites
-the descriptions of a node's bindings; the footer and the help screen then speak the language.
+Every binding has an id; its words are the i18n string ``bind.<id>`` (the description written
+in ``BINDINGS`` is the fallback). The bindings Textual keeps are never rewritten: the words are
+looked up each time they are shown, so a language switch only refreshes the bindings. The
+footer reads them through the screens' ``active_bindings`` (:func:`translated`, overridden in
+``frontdesk.screens.base``); the F1 help and the command palette call :func:`describe`.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING
+
+from textual.binding import ActiveBinding, Binding
 
 from frontdesk.i18n import catalog, t
 
-if TYPE_CHECKING:  # pragma: no cover
-    from textual.dom import DOMNode
+
+def describe(binding: Binding) -> str:
+    """What ``binding`` does, in the current language."""
+    if binding.id and f"bind.{binding.id}" in catalog():
+        return t(f"bind.{binding.id}")
+    return binding.description
 
 
-def localize(node: DOMNode) -> None:
-    """Rewrite the descriptions of ``node``'s bindings that have an id with a string."""
-    strings = catalog()
-    for key, bindings in node._bindings.key_to_bindings.items():
-        node._bindings.key_to_bindings[key] = [
-            replace(b, description=t(f"bind.{b.id}"))
-            if b.id and f"bind.{b.id}" in strings else b
-            for b in bindings
-        ]
+def translated(active: Mapping[str, ActiveBinding]) -> dict[str, ActiveBinding]:
+    """``active`` (a screen's active bindings) with every description in the current language."""
+    return {key: found._replace(binding=replace(found.binding, description=describe(found.binding)))
+            for key, found in active.items()}

@@ -5,8 +5,9 @@ storage layer, so the app calls it in a worker after the first frame).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from frontdesk.clock import Clock, SystemClock
 from frontdesk.paths import Paths, resolve_paths
@@ -17,6 +18,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.domain.site import Site
     from frontdesk.services.register import RegisterService
     from frontdesk.storage.db import Database
+
+S = TypeVar("S")
+
+
+class SignInRequired(PermissionError):
+    """A change was asked for while nobody is signed in (and the app requires sign-in)."""
 
 
 @dataclass
@@ -86,22 +93,33 @@ class AppContext:
 
         self.site = site_store.load_site(self.require_db().read())
 
+    def signed_in_user(self) -> str:
+        """The person changes are made by; refuses when sign-in is required and nobody is in.
+
+        Every service that changes what the guards keep (entries, incidents, calls, contacts,
+        script readings, imports) asks this first, so nothing is saved as nobody: not while
+        the sign-in or lock screen is up, not after a start that never reached sign-in.
+        Background jobs of the app itself (backups, retention purges) do not ask.
+        """
+        session = self.session
+        if self.auth_required and (not session.user or session.locked):
+            raise SignInRequired("nobody is signed in")
+        return session.user
+
     @property
     def register(self) -> RegisterService:
         """The register use cases."""
-        svc = self._services.get("register")
-        if svc is None:
-            from frontdesk.services.register import RegisterService
+        from frontdesk.services.register import RegisterService
 
-            svc = self._services["register"] = RegisterService(self)
-        return svc  # type: ignore[return-value]
+        return self.service("register", RegisterService)
 
-    def service(self, name: str, factory: type) -> object:
-        """A service built once per context (used by later features' services)."""
+    def service(self, name: str, factory: Callable[[AppContext], S]) -> S:
+        """The service ``name``, built once per context by ``factory(ctx)``."""
         svc = self._services.get(name)
         if svc is None:
             svc = self._services[name] = factory(self)
-        return svc
+        # Only ``factory`` ever stores under ``name``, so the stored object is an S.
+        return cast(S, svc)
 
 
 _OPEN_HOOKS: list = []

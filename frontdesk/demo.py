@@ -1,7 +1,8 @@
 """Realistic sample data for a newcomer's first look (``frontdesk demo``) and for benchmarks.
 
 Deterministic: the same seed gives the same people. Names, outlets and plates are made up.
-Later features add their own sample records through :data:`DEMO_HOOKS`.
+:func:`fill` writes three days of register entries, then each feature's samples, in the order
+listed in :data:`DEMO_PARTS` (contacts first: the incidents' escalation chains call them).
 """
 from __future__ import annotations
 
@@ -31,8 +32,7 @@ STAFF = ["王保安", "李队长", "陈主管", "赵保安", "孙保安"]
 PROVINCES = "粤京沪浙苏川湘鄂闽桂"
 PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 
-DemoHook = Callable[["AppContext", random.Random], None]
-DEMO_HOOKS: list[DemoHook] = []
+DemoPart = Callable[["AppContext", random.Random], None]
 
 
 def person_name(rng: random.Random) -> str:
@@ -142,19 +142,9 @@ def fill(ctx: AppContext, seed: int = 7) -> int:
                 records.write(conn, KIND, str(uuid.uuid4()), payload, at)
                 count += 1
     ctx.reload_site()
-    for hook in DEMO_HOOKS:
-        hook(ctx, rng)
+    for part in DEMO_PARTS:
+        part(ctx, rng)
     return count
-
-
-def _incident_demo(ctx: AppContext, rng: random.Random) -> None:
-    """Sample incidents (the incidents feature)."""
-    from frontdesk.services.incidents.demo import add_demo_incidents
-
-    add_demo_incidents(ctx, rng)
-
-
-DEMO_HOOKS.append(_incident_demo)
 
 
 def _contacts_demo(ctx: AppContext, rng: random.Random) -> None:
@@ -164,4 +154,12 @@ def _contacts_demo(ctx: AppContext, rng: random.Random) -> None:
     add_demo_contacts(ctx, rng)
 
 
-DEMO_HOOKS.insert(0, _contacts_demo)
+def _incident_demo(ctx: AppContext, rng: random.Random) -> None:
+    """Sample incidents (the incidents feature)."""
+    from frontdesk.services.incidents.demo import add_demo_incidents
+
+    add_demo_incidents(ctx, rng)
+
+
+#: Every feature's samples, in the order they are written after the register's entries.
+DEMO_PARTS: tuple[DemoPart, ...] = (_contacts_demo, _incident_demo)

@@ -1,6 +1,8 @@
 """Messages that travel up to the app (habit 3)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.message import Message
 
 
@@ -9,9 +11,9 @@ class StoreOpened(Message):
 
 
 class StoreOpenFailed(Message):
-    """The worker could not open the database (posted to the app)."""
+    """The worker could not open the database (posted to the app; the start screen shows it)."""
 
-    def __init__(self, error: str) -> None:
+    def __init__(self, error: Exception) -> None:
         super().__init__()
         self.error = error
 
@@ -20,22 +22,6 @@ class ReloadData(Message):
     """Posted by the app to each screen after something was saved."""
 
     bubble = False
-
-
-class StoreReady(Message):
-    """The database is open: screens may load their data."""
-
-    bubble = False  # the app re-posts it to every screen; it must not bounce back up
-
-
-class StoreFailed(Message):
-    """The database could not be opened."""
-
-    bubble = False
-
-    def __init__(self, error: str) -> None:
-        super().__init__()
-        self.error = error
 
 
 class DataChanged(Message):
@@ -57,7 +43,20 @@ class Deliver(Message):
 
     bubble = False
 
-    def __init__(self, callback: object, *args: object) -> None:
+    def __init__(self, callback: Callable[..., object], *args: object) -> None:
         super().__init__()
         self.callback = callback
         self.args = args
+
+
+class WorkFailed(Message):
+    """A thread worker or an action raised; the app says what happened (one handler for all).
+
+    Posted to the node that ran the work, it bubbles up to the app, so the screen may also
+    react (re-enable a save button) without stopping it.
+    """
+
+    def __init__(self, error: Exception, what: str) -> None:
+        super().__init__()
+        self.error = error
+        self.what = what

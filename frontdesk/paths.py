@@ -28,6 +28,11 @@ class Paths:
         return self.data_dir / "backups"
 
     @property
+    def log_file(self) -> Path:
+        """The app's log: failures, with the details the screen leaves out."""
+        return self.data_dir / "frontdesk.log"
+
+    @property
     def prefs_file(self) -> Path:
         """This PC's UI preferences (language, theme)."""
         return self.config_dir / "prefs.json"

@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     ctx = AppContext.create(getattr(args, "db", None))
     ctx.open()
     try:
-        svc: ContactService = ctx.service("contacts", ContactService)  # type: ignore[assignment]
+        svc: ContactService = ctx.service("contacts", ContactService)
         if args.contacts_action == "export":
             try:
                 svc.write_csv(args.out, who="cli", force=args.force)

@@ -56,7 +56,7 @@ def _ctx(args: argparse.Namespace) -> tuple[AppContext, IncidentService]:
 
     ctx = AppContext.create(getattr(args, "db", None))
     ctx.open()
-    return ctx, ctx.service("incidents", IncidentService)  # type: ignore[return-value]
+    return ctx, ctx.service("incidents", IncidentService)
 
 
 def _local(value: datetime | None, tz: str) -> str | None:

@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 # Every subcommand group, in the order ``--help`` lists them (one module each, wired here).
 SUBCOMMANDS = ("audit", "conflicts", "contacts", "demo", "doctor", "export", "incident",
@@ -56,7 +58,8 @@ def where(db: str | None, as_json: bool) -> int:
     p = resolve_paths(db)
     info = {"database": str(p.db_file), "data_dir": str(p.data_dir),
             "config_dir": str(p.config_dir), "backups_dir": str(p.backups_dir),
-            "prefs": str(p.prefs_file), "site_scripts": str(p.site_scripts_file)}
+            "prefs": str(p.prefs_file), "site_scripts": str(p.site_scripts_file),
+            "log": str(p.log_file)}
     if as_json:
         sys.stdout.write(json.dumps(info, ensure_ascii=False, indent=2) + "\n")
     else:
@@ -66,7 +69,7 @@ def where(db: str | None, as_json: bool) -> int:
 
 
 def run_app(db: str | None, lang: str | None) -> int:
-    """Start the full-screen app."""
+    """Start the full-screen app; its exit code (0, or non-zero after an error: docs/cli.md)."""
     from frontdesk.app import FrontdeskApp
     from frontdesk.context import AppContext
 
@@ -74,8 +77,28 @@ def run_app(db: str | None, lang: str | None) -> int:
     ctx.auth_required = True
     if lang:
         ctx.prefs.language = lang
-    FrontdeskApp(ctx).run()
-    return 0
+    _log_to_file(ctx.paths.log_file)
+    app = FrontdeskApp(ctx)
+    app.run()
+    code = app.return_code
+    return 1 if code is None else code
+
+
+class _QuietFileHandler(logging.FileHandler):
+    """A log file that, when it cannot be written (full or read-only disk), stays silent:
+    the traceback logging would print goes to the terminal the app is drawing on."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        """Drop the record."""
+
+
+def _log_to_file(path: Path) -> None:
+    """The app's log (failures with their details) goes to ``path``, opened on first use."""
+    handler = _QuietFileHandler(path, encoding="utf-8", delay=True)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("frontdesk")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
 
 
 def _names_subcommand(words: Sequence[str]) -> bool:

@@ -3,9 +3,6 @@ from __future__ import annotations
 
 STRINGS: dict[str, tuple[str, str]] = {
     "app.title": ("前台值守", "frontdesk"),
-    "app.loading": ("正在打开数据库……", "Opening the database…"),
-    "app.store_error": ("数据库无法打开", "The database could not be opened"),
-    "app.store_error_hint": ("请联系主管。按 Ctrl+Q 退出。", "Call your supervisor. Ctrl+Q quits."),
     "app.role.guard": ("保安", "guard"),
     "app.role.supervisor": ("主管", "supervisor"),
     "bind.app.help": ("帮助", "Help"),
@@ -34,6 +31,9 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 STRINGS.update({
     "guard.refused": ("此操作需要主管权限", "This needs a supervisor"),
+    "guard.no_step_up": ("此操作需要主管再次输入 PIN，但本程序未配置 PIN 确认，已拒绝。",
+                         "This needs the supervisor's PIN again, and this app has no PIN "
+                         "check set up: refused."),
     "bind.app.board": ("值班看板", "Duty board"),
     "bind.app.scripts": ("话术", "Scripts"),
     "bind.app.contacts": ("通讯录", "Contacts"),

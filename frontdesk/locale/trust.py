@@ -116,7 +116,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "retention.removed": ("已清除", "removed"),
     "trust.erase.need_key": ("请至少填写姓名、电话或证件号之一", "Enter a name, a phone or an ID number"),
     "trust.backup.failed": ("自动备份失败：{error}", "Automatic backup failed: {error}"),
-    "trust.purge.failed": ("到期个人信息清除失败：{error}", "Retention purge failed: {error}"),
     "trust.backup.no_space": (
         "磁盘空间不足，本次未备份：剩余 {free} MB，备份约需 {need} MB，且须留出 {reserve} MB",
         "No backup made, the disk is nearly full: {free} MB free, a backup needs about {need} MB "

@@ -7,14 +7,16 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from frontdesk.bindings import describe
 from frontdesk.i18n import t
+from frontdesk.screens.base import FrontdeskModal
 from frontdesk.text import ui
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(FrontdeskModal[None]):
     """Lists the keys of ``target`` and of the app."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -33,19 +35,19 @@ class HelpScreen(ModalScreen[None]):
             yield Static(ui(t("help.close")), id="help-hint")
 
     def on_mount(self) -> None:
-        """Fill the table from the live bindings (what the footer would show, and more)."""
+        """Fill the table from the screen's active bindings (the footer's, and the hidden ones),
+        then the app's keys a dialog covers."""
         table = self.query_one(DataTable)
         table.add_columns(t("help.key"), t("help.action"))
         seen: set[str] = set()
         keys: set[str] = set()  # a screen's key hides the app's on the same key: list it once
-        for node in (self.target, self.app):
-            for bindings in node._bindings.key_to_bindings.values():
-                for b in bindings:
-                    if not b.description or (b.id and b.id in seen) or b.key in keys:
-                        continue
-                    if b.id:
-                        seen.add(b.id)
-                    keys.add(b.key)
-                    key = self.app.get_key_display(b)
-                    table.add_row(Text(key), Text(b.description))
+        found = [active.binding for active in self.target.active_bindings.values()]
+        app_keys = [b for b in self.app.BINDINGS if isinstance(b, Binding)]
+        for b in (*found, *app_keys):
+            if not b.description or (b.id and b.id in seen) or b.key in keys:
+                continue
+            if b.id:
+                seen.add(b.id)
+            keys.add(b.key)
+            table.add_row(Text(self.app.get_key_display(b)), Text(describe(b)))
         table.focus()

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from frontdesk.i18n import t
 from frontdesk.messages import Deliver
 from frontdesk.text import one_line
+from frontdesk.workers import run_in_thread
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.app import FrontdeskApp
@@ -31,7 +32,7 @@ def check_site_files(app: FrontdeskApp) -> None:
         if found:
             target.post_message(Deliver(announce, app, found))
 
-    app.run_worker(check, thread=True, group="site-files-check", exit_on_error=False)
+    run_in_thread(app, check, group="site-files-check")
 
 
 def announce(app: FrontdeskApp, found: list[FileProblem]) -> None:

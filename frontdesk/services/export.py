@@ -28,6 +28,7 @@ from frontdesk.export.target import (
     unused,
 )
 from frontdesk.i18n import catalog
+from frontdesk.services.changes import changes_data
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.context import AppContext
@@ -176,21 +177,17 @@ class ExportService:
         ]
 
     def _script_uses(self, start: datetime, end: datetime) -> dict[str, str]:
-        """Visit id -> "title HH:MM; ..." for readings in the range (if the feature exists)."""
-        try:
-            from frontdesk.services.scripts import scripts
+        """Visit id -> "title HH:MM; ..." for the scripts read against each entry in the range."""
+        from frontdesk.services.scripts import scripts
 
-            svc = scripts(self.ctx)
-            uses = svc.uses_between(start, end)
-            tz = self.ctx.require_site().timezone
-            out: dict[str, list[str]] = {}
-            for use in uses:
-                if use.visit_id:
-                    title = svc.title_of(use.situation_id, "zh")
-                    out.setdefault(use.visit_id, []).append(
-                        f"{title} {sitetime.to_local(use.at, tz):%H:%M}")
-        except (ImportError, AttributeError):
-            return {}
+        svc = scripts(self.ctx)
+        tz = self.ctx.require_site().timezone
+        out: dict[str, list[str]] = {}
+        for use in svc.uses_between(start, end):
+            if use.visit_id:
+                title = svc.title_of(use.situation_id, "zh")
+                out.setdefault(use.visit_id, []).append(
+                    f"{title} {sitetime.to_local(use.at, tz):%H:%M}")
         return {k: "; ".join(v) for k, v in out.items()}
 
     def _audit_line(self) -> str:
@@ -207,6 +204,7 @@ class ExportService:
         return unused(Path(folder), register_name(site.name or site.id, first, last or first,
                                                   fmt))
 
+    @changes_data
     def write(self, fmt: str | None, path: str | os.PathLike[str], first: date,
               last: date | None = None, *, force: bool = False) -> ExportOutcome:
         """Write the register to ``path`` in the format its extension names (``fmt``, if
@@ -245,4 +243,4 @@ class ExportService:
 
 def export_service(ctx: AppContext) -> ExportService:
     """The context's export service (built once)."""
-    return ctx.service("export", ExportService)  # type: ignore[return-value]
+    return ctx.service("export", ExportService)

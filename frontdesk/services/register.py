@@ -9,6 +9,7 @@ from frontdesk.domain.register import validation
 from frontdesk.domain.ids import time_ordered_id
 from frontdesk.domain.sitetime import full_time, parse_typed
 from frontdesk.domain.register.visits import TEXT_FIELDS, CredentialType, Visit, VisitKind, to_payload
+from frontdesk.services.changes import changes_data
 from frontdesk.storage import records
 from frontdesk.storage import visits as repo
 
@@ -84,6 +85,7 @@ class RegisterService:
             "edited_at": self.ctx.clock.now().isoformat(),
         }
 
+    @changes_data
     def add(self, form: VisitForm, by: str = "") -> Visit:
         """Save a new entry; raise :class:`FormInvalid` (saving nothing) on errors."""
         checked = self.check(form)
@@ -107,6 +109,7 @@ class RegisterService:
                 script_uses.attach(conn, form.readings, visit.id, by, self.ctx.clock.now())
         return visit
 
+    @changes_data
     def update(self, visit_id: str, form: VisitForm, by: str = "") -> Visit:
         """Save an edit as a new version (the old one stays in the history)."""
         checked = self.check(form)
@@ -125,6 +128,7 @@ class RegisterService:
             records.write(conn, repo.KIND, visit.id, self._payload(visit, by), self.ctx.clock.now())
         return visit
 
+    @changes_data
     def sign_out(self, visit_id: str, by: str = "", at: datetime | None = None) -> Visit:
         """Record the time out (now by default). Signing out twice keeps the first time."""
         old = self.get(visit_id)
@@ -137,6 +141,7 @@ class RegisterService:
             records.write(conn, repo.KIND, visit.id, self._payload(visit, by), self.ctx.clock.now())
         return visit
 
+    @changes_data
     def link_incident(self, visit_id: str, incident_id: str, by: str = "") -> Visit:
         """Link an entry to the incident opened from it."""
         old = self.get(visit_id)

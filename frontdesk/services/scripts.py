@@ -17,6 +17,7 @@ from frontdesk.domain.scripts.book import (
     load_with_site,
 )
 from frontdesk.paths import shipped_data_dir
+from frontdesk.services.changes import changes_data
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.context import AppContext
@@ -58,6 +59,7 @@ class ScriptService:
         self.book, self.errors = book, book.errors
 
     # -- readings ---------------------------------------------------------------------------
+    @changes_data
     def record_use(self, situation_id: str, lines_shown: list[int], lang: str,
                    visit_id: str | None, incident_id: str | None, by: str,
                    use_id: str | None = None) -> ScriptUse:
@@ -103,4 +105,4 @@ class ScriptService:
 
 def scripts(ctx: AppContext) -> ScriptService:
     """The context's script service (built, and the book loaded, on first use)."""
-    return ctx.service("scripts", ScriptService)  # type: ignore[return-value]
+    return ctx.service("scripts", ScriptService)

@@ -13,8 +13,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
+from frontdesk.domain import sitetime
 from frontdesk.domain.sync.kinds import SYNCED_KINDS
 from frontdesk.domain.sync.versioning import MAX_DRIFT_MS, Version
 from frontdesk.export.target import (
@@ -25,6 +25,7 @@ from frontdesk.export.target import (
     protected_paths,
     unused,
 )
+from frontdesk.services.changes import changes_data
 from frontdesk.storage import records
 from frontdesk.storage import sync as store
 from frontdesk.storage.migrations import SCHEMA_VERSION
@@ -146,9 +147,10 @@ class SyncService:
         """``folder/北门-2026-12-02T1830.fdb`` (now, in site time), with ``-2``, ``-3``...
         added when that name is taken."""
         site = self.ctx.require_site()
-        at = self.ctx.clock.now().astimezone(ZoneInfo(site.timezone))
+        at = sitetime.to_local(self.ctx.clock.now(), site.timezone)
         return unused(Path(folder), bundle_name(site.name or site.id, at))
 
+    @changes_data
     def export_bundle(self, path: str | os.PathLike[str], for_peer: str | None = None, *,
                       force: bool = False) -> ExportResult:
         """Write every version this site knows (or those ``for_peer`` has not had) and all
@@ -229,6 +231,7 @@ class SyncService:
         merge = store.preview_merge(conn, bundle.versions, bundle.purges)
         return self._report(bundle, merge, str(path), True)
 
+    @changes_data
     def import_bundle(self, path: str | os.PathLike[str], dry_run: bool = False,
                       by: str = "") -> ImportReport:
         """Verify everything, then merge in one transaction (idempotent).
@@ -266,11 +269,16 @@ class SyncService:
         return self._report(scan, merge, str(path), False)
 
     # -- conflicts -------------------------------------------------------------------------
+    def conflict_count(self) -> int:
+        """How many records have more than one head (the files screen's button)."""
+        return len(store.conflict_keys(self.ctx.require_db().read()))
+
     def conflicts(self) -> list[Conflict]:
         """Every record with more than one head."""
         conn = self.ctx.require_db().read()
         return [Conflict(k, r, store.heads_of(conn, k, r)) for k, r in store.conflict_keys(conn)]
 
+    @changes_data
     def resolve(self, kind: str, record_id: str, chosen: str | Mapping[str, Any] | None,
                 by: str) -> Version:
         """Close a conflict: a new version whose parents are all heads.
@@ -295,6 +303,7 @@ class SyncService:
             return records.write(conn, kind, record_id, body, now, deleted=deleted,
                                  parents=[h.version_id for h in heads])
 
+    @changes_data
     def delete_visit(self, visit_id: str, by: str) -> Version:
         """Delete a register entry (a tombstone version that travels to other sites)."""
         from frontdesk.storage.visits import KIND
@@ -321,4 +330,4 @@ def bundles_in(folder: str | os.PathLike[str]) -> list[Path]:
 
 def sync_service(ctx: AppContext) -> SyncService:
     """The context's sync service (built once)."""
-    return ctx.service("sync", SyncService)  # type: ignore[return-value]
+    return ctx.service("sync", SyncService)

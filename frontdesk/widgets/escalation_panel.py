@@ -1,33 +1,38 @@
 """The mid-escalation view: whom to call now, the clocks, reports owed, the call log.
 
-``EscalationPanel(incident_id)`` is embedded by the incident screen and by
-:class:`frontdesk.screens.escalation.escalation_screen.EscalationScreen`. It loads the stored plan, log
-and contacts in a worker (on mount and on :meth:`reload`), then recomputes the chain state
-from them and the clock once a second. One letter key per call outcome logs an attempt
-against the slot shown after "Now:"; ``t`` moves to the next slot (responder targets, then
-reporting levels owed); ``k`` skips (越级, asks the reason); ``r`` opens the call script;
+``EscalationPanel(incident_id)`` is embedded by
+:class:`frontdesk.screens.escalation.escalation_screen.EscalationScreen`. It loads the stored
+plan, log and contacts in a worker (on mount and on :meth:`reload`), then recomputes the chain
+state from them and the clock once a second. One letter key per call outcome asks to log an
+attempt against the slot shown after "Now:"; ``t`` moves to the next slot (responder targets,
+then reporting levels owed); ``k`` skips (越级, asks the reason); ``r`` opens the call script;
 ``h`` sets when the next call logged actually happened (earlier than now, with a reason: a call
 made on time and logged later is not counted late).
+
+The panel writes nothing itself: it posts :class:`EscalationPanel.CallLogged`,
+:class:`EscalationPanel.StepSkipped` or :class:`EscalationPanel.ReplanAsked`, and the screen
+that holds it saves them through the escalation service (then calls :meth:`written`).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.widgets import Button, Static
 
-from frontdesk.bindings import localize
 from frontdesk.domain.escalation.contacts import Contact
 from frontdesk.domain.escalation.model import CallOutcome
 from frontdesk.domain.escalation.state import ChainState
-from frontdesk.domain.incidents.when import WhenError
+from frontdesk.access import context_of, frontdesk_app
 from frontdesk.domain.sitetime import clock_time, parse_typed
 from frontdesk.i18n import t
-from frontdesk.messages import DataChanged, Deliver
+from frontdesk.messages import Deliver
 from frontdesk.services.escalation.service import Escalation, EscalationService
 from frontdesk.widgets.escalation_lines import (
     Slot,
@@ -37,6 +42,7 @@ from frontdesk.widgets.escalation_lines import (
     responder_content,
     slots,
 )
+from frontdesk.workers import db_worker
 
 OUTCOME_KEYS: dict[str, CallOutcome] = {
     "a": CallOutcome.ACCEPTED, "d": CallOutcome.DECLINED, "c": CallOutcome.CALLBACK,
@@ -50,6 +56,45 @@ class EscalationPanel(VerticalScroll):
     """Escalation of one incident, live; focus it for the outcome keys."""
 
     can_focus = True
+
+    @dataclass
+    class CallLogged(Message):
+        """The guard logged a call: ``outcome`` against ``slot`` (the screen saves it)."""
+
+        panel: EscalationPanel
+        slot: Slot
+        outcome: CallOutcome
+        at: datetime | None = None  # when it happened, if earlier than now (``h``)
+        reason: str = ""  # why it is logged later than it happened
+
+        @property
+        def control(self) -> EscalationPanel:
+            """The panel the call was logged in."""
+            return self.panel
+
+    @dataclass
+    class StepSkipped(Message):
+        """The guard skipped ``slot`` (越级) for ``reason`` (the screen saves it)."""
+
+        panel: EscalationPanel
+        slot: Slot
+        reason: str
+
+        @property
+        def control(self) -> EscalationPanel:
+            """The panel the step was skipped in."""
+            return self.panel
+
+    @dataclass
+    class ReplanAsked(Message):
+        """The guard took the current policy for this incident (the screen saves it)."""
+
+        panel: EscalationPanel
+
+        @property
+        def control(self) -> EscalationPanel:
+            """The panel the re-plan was asked in."""
+            return self.panel
 
     DEFAULT_CSS = """
     EscalationPanel { height: 1fr; padding: 0 0 0 1; scrollbar-size-vertical: 1; }
@@ -86,9 +131,8 @@ class EscalationPanel(VerticalScroll):
 
     @property
     def service(self) -> EscalationService:
-        """The escalation service of the app's context."""
-        ctx = self.app.ctx  # type: ignore[attr-defined]
-        return ctx.service("escalation", EscalationService)  # type: ignore[no-any-return]
+        """The escalation service of the app's context (reads only: the screen writes)."""
+        return context_of(self).service("escalation", EscalationService)
 
     def compose(self) -> ComposeResult:
         """Head, responder, reports, log, outcome buttons (for the mouse)."""
@@ -109,8 +153,7 @@ class EscalationPanel(VerticalScroll):
         self.set_interval(1.0, self.refresh_state)
 
     def relabel(self) -> None:
-        """Button labels and binding descriptions in the current language."""
-        localize(self)
+        """Button labels in the current language."""
         for key, outcome in (*OUTCOME_KEYS.items(), ("k", None)):
             label = t(f"esc.btn.{outcome.value}") if outcome else t("esc.btn.skip")
             button = self.query_one(f"#esc-btn-{key}", Button)
@@ -122,10 +165,10 @@ class EscalationPanel(VerticalScroll):
     # -- data -----------------------------------------------------------------------------
     def reload(self) -> None:
         """Reload plan, log and contacts from the store (in a worker)."""
-        if self.app.ctx.is_open:  # type: ignore[attr-defined]
+        if context_of(self).is_open:
             self._load()
 
-    @work(thread=True, exclusive=True, group="escalation-panel")
+    @db_worker(group="escalation-panel", exclusive=True)
     def _load(self) -> None:
         svc = self.service
         esc = svc.load(self.incident_id)
@@ -137,7 +180,7 @@ class EscalationPanel(VerticalScroll):
         """A worker's result, on the UI thread."""
         message.stop()
         if self.is_attached:
-            message.callback(*message.args)  # type: ignore[operator]
+            message.callback(*message.args)
 
     def _loaded(self, esc: Escalation | None, contacts: list[Contact], offer: bool) -> None:
         self.escalation, self.contacts, self.replan_offered = esc, contacts, offer
@@ -148,7 +191,7 @@ class EscalationPanel(VerticalScroll):
         """Recompute the chain state from the cached records and the clock; repaint changes."""
         if not self.is_mounted:
             return
-        ctx = self.app.ctx  # type: ignore[attr-defined]
+        ctx = context_of(self)
         if self.escalation is None or not ctx.is_open:
             self._paint("esc-head", t("esc.panel.no_plan"))
             for wid in ("esc-responder", "esc-reports", "esc-log"):
@@ -200,25 +243,13 @@ class EscalationPanel(VerticalScroll):
             return
         at, reason = self.pending_at if self.pending_at is not None else (None, "")
         self.pending_at = None
-        self._write_call(slot, CallOutcome(value), at, reason)
-
-    @work(thread=True, group="escalation-write")
-    def _write_call(self, slot: Slot, outcome: CallOutcome, at: datetime | None = None,
-                    reason: str = "") -> None:
-        message, severity = t("esc.panel.logged",
-                              outcome=t(f"esc.outcome.{outcome.value}")), "information"
-        try:
-            self.service.log_call(self.incident_id, slot.chain, slot.step_index,
-                                  slot.contact_id, slot.role, outcome, at=at, reason=reason)
-        except WhenError as exc:  # an earlier time without a reason, or one in the future
-            message, severity = t(f"inc.err.when.{exc.code}"), "error"
-        self.post_message(Deliver(self._written, message, severity))
+        self.post_message(self.CallLogged(self, slot, CallOutcome(value), at, reason))
 
     def action_happened_at(self) -> None:
         """Ask when the next call to log actually happened (and why it is logged now)."""
         from frontdesk.screens.incidents.prompt import PromptScreen
 
-        ctx = self.app.ctx  # type: ignore[attr-defined]
+        ctx = context_of(self)
 
         def done(v: dict[str, str] | None) -> None:
             if not v or not v.get("at"):
@@ -236,11 +267,9 @@ class EscalationPanel(VerticalScroll):
         self.app.push_screen(PromptScreen(t("esc.panel.happened_title"), [
             ("at", t("inc.note.at")), ("reason", t("inc.when.reason"))]), done)
 
-    def _written(self, message: str, severity: str = "information") -> None:
+    def written(self) -> None:
+        """The screen saved what this panel asked for: back to the first slot, reload."""
         self.slot_index = 0
-        self.app.notify(message, timeout=3 if severity != "error" else 8, markup=False,
-                        severity=severity)  # type: ignore[arg-type]
-        self.app.post_message(DataChanged("escalation"))
         self.reload()
 
     def action_skip(self) -> None:
@@ -253,42 +282,25 @@ class EscalationPanel(VerticalScroll):
 
         def answered(reason: str | None) -> None:
             if reason:
-                self._write_skip(slot, reason)
+                self.post_message(self.StepSkipped(self, slot, reason))
 
         self.app.push_screen(EscalationSkipScreen(slot.label), answered)
 
-    @work(thread=True, group="escalation-write")
-    def _write_skip(self, slot: Slot, reason: str) -> None:
-        self.service.skip(self.incident_id, slot.chain, slot.step_index, reason)
-        self.post_message(Deliver(self._written, t("esc.timeline.skip", n=slot.step_index + 1,
-                                                   reason=reason)))
-
     def action_replan(self) -> None:
         """Take the current policy (only when it differs)."""
-        if not self.replan_offered:
-            return
-        self._write_replan()
-
-    @work(thread=True, group="escalation-write")
-    def _write_replan(self) -> None:
-        self.service.replan(self.incident_id)
-        self.post_message(Deliver(self._written, t("esc.timeline.replan")))
+        if self.replan_offered:
+            self.post_message(self.ReplanAsked(self))
 
     def action_script(self) -> None:
         """Open the call script of the current slot ("report to superior" by default)."""
+        from frontdesk.screens.scripts.view import show_situation
+        from frontdesk.services.scripts import scripts
+
         slot = self.current_slot()
         script_id = (slot.script if slot else None) or "report_to_superior"
-        try:
-            from frontdesk.screens.scripts.view import show_situation
-            from frontdesk.services.scripts import scripts
-        except ImportError:
-            return
-        try:
-            situation = scripts(self.app.ctx).book.by_id(script_id)  # type: ignore[attr-defined]
-        except AttributeError:
-            return
+        situation = scripts(context_of(self)).book.by_id(script_id)
         if situation is not None:
-            show_situation(self.app, situation)  # type: ignore[arg-type]
+            show_situation(frontdesk_app(self), situation)
 
     @on(Button.Pressed)
     def _clicked(self, event: Button.Pressed) -> None:

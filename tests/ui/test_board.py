@@ -13,7 +13,7 @@ from tests.ui.helpers import settle
 
 def svc(ctx: AppContext) -> IncidentService:
     """The context's incident service."""
-    return ctx.service("incidents", IncidentService)  # type: ignore[return-value]
+    return ctx.service("incidents", IncidentService)
 
 
 def cls_of(row: BoardRow, name: str) -> set[str]:
@@ -100,7 +100,7 @@ async def test_board_watches_clocks_before_it_is_ever_shown(ctx: AppContext, clo
 
     from frontdesk.services.incidents.service import IncidentService
 
-    svc: IncidentService = ctx.service("incidents", IncidentService)  # type: ignore[assignment]
+    svc: IncidentService = ctx.service("incidents", IncidentService)
     svc.open("theft", "general", place="5栋", summary="电动车被盗", by="王保安")
     app = FrontdeskApp(ctx)
     bells: list[int] = []

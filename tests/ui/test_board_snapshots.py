@@ -15,7 +15,7 @@ from tests.ui.helpers import settle
 
 def busy(ctx: AppContext, clock: FrozenClock) -> None:
     """Four open incidents at different stages (all times fixed by the frozen clock)."""
-    svc: IncidentService = ctx.service("incidents", IncidentService)  # type: ignore[assignment]
+    svc: IncidentService = ctx.service("incidents", IncidentService)
     now = clock.now()
     svc.open("media_at_gate", "serious", now - timedelta(minutes=3), "南门岗", "记者要求采访", "王保安")
     svc.open("lift_entrapment", "serious", now - timedelta(minutes=12), "3栋2号电梯", "困人两名",

@@ -33,11 +33,11 @@ PEOPLE = [
 
 def mid_escalation(ctx: AppContext, clock: FrozenClock) -> str:
     """Contacts, a serious incident opened 4 minutes ago, a miss 2 minutes ago, a message."""
-    svc: ContactService = ctx.service("contacts", ContactService)  # type: ignore[assignment]
+    svc: ContactService = ctx.service("contacts", ContactService)
     for cid, name, role, phone, backup, hours in PEOPLE:
         svc.save(Contact(id=cid, name=name, role=role, phone=phone, backup_phone=backup,
                          duty_hours=hours))
-    esc: EscalationService = ctx.service("escalation", EscalationService)  # type: ignore[assignment]
+    esc: EscalationService = ctx.service("escalation", EscalationService)
     start = clock.now()
     clock.advance(timedelta(minutes=-4))
     esc.start(INCIDENT, "default", "serious", clock.now())
@@ -61,7 +61,7 @@ async def test_outcome_keys_log_calls_and_the_panel_follows(
         ctx: AppContext, clock: FrozenClock) -> None:
     """n logs a miss (the chain moves on after two), a logs acceptance, k asks a reason."""
     inc = mid_escalation(ctx, clock)
-    esc: EscalationService = ctx.service("escalation", EscalationService)  # type: ignore[assignment]
+    esc: EscalationService = ctx.service("escalation", EscalationService)
     ctx.prefs.language = "zh"
     app = FrontdeskApp(ctx)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -140,7 +140,7 @@ async def test_optional_emergency_step_is_offered_and_can_be_logged(
     """A medical emergency shows 120 as an optional step ("情况危急时"); t moves the keys to
     it; a logs the call. (A fire's 119 is no longer optional: 000 迅速报警.)"""
     mid_escalation(ctx, clock)
-    esc: EscalationService = ctx.service("escalation", EscalationService)  # type: ignore[assignment]
+    esc: EscalationService = ctx.service("escalation", EscalationService)
     inc = str(uuid.uuid4())
     esc.start(inc, "medical_emergency", "general", clock.now())
     ctx.prefs.language = "zh"

@@ -15,7 +15,7 @@ from tests.ui.helpers import seed, settle
 
 def svc(ctx: AppContext) -> IncidentService:
     """The context's incident service."""
-    return ctx.service("incidents", IncidentService)  # type: ignore[return-value]
+    return ctx.service("incidents", IncidentService)
 
 
 async def test_register_key_opens_media_incident_linked(ctx: AppContext, clock: FrozenClock) -> None:
@@ -92,6 +92,6 @@ async def test_incident_key_opens_its_escalation(ctx: AppContext, clock: FrozenC
         assert app.screen.current_incident_id == inc.id
         await pilot.press("n")  # no answer
         await settle(pilot)
-    esc: EscalationService = ctx.service("escalation", EscalationService)  # type: ignore[assignment]
+    esc: EscalationService = ctx.service("escalation", EscalationService)
     state = esc.state(inc.id, clock.now())
     assert state.responder.misses >= 1

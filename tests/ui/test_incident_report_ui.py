@@ -16,7 +16,7 @@ from tests.ui.helpers import settle
 
 def svc(ctx: AppContext) -> IncidentService:
     """The context's incident service."""
-    return ctx.service("incidents", IncidentService)  # type: ignore[return-value]
+    return ctx.service("incidents", IncidentService)
 
 
 async def test_report_missing_then_submitted_then_approved(ctx: AppContext) -> None:

@@ -3,11 +3,9 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from textual.widgets import DataTable, Input, Static, TextArea
 
 from frontdesk.context import AppContext
-from frontdesk.screens.trust import guard
 from frontdesk.screens.scripts.editor import ScriptEditScreen
 from frontdesk.screens.scripts.manager import ScriptManagerScreen
 from frontdesk.screens.scripts.view import show_situation
@@ -38,9 +36,8 @@ async def test_a_guard_can_read_the_manager_but_not_edit(ctx: AppContext) -> Non
 
 
 async def test_a_supervisor_previews_then_saves_to_the_site_file(
-        ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
+        ctx: AppContext) -> None:
     """E opens the editor; F7 previews the card; a mistake saves nothing; Ctrl+S writes."""
-    monkeypatch.setattr(guard, "STEP_UP", [])  # the PIN prompt is the trust feature's test
     ctx.session.role = "supervisor"
     app = make_app(ctx)
     async with app.run_test(size=(100, 40)) as pilot:
@@ -85,9 +82,8 @@ async def test_a_supervisor_previews_then_saves_to_the_site_file(
 
 
 async def test_a_supervisor_sets_a_site_variable(
-        ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
+        ctx: AppContext) -> None:
     """V: the meeting room's name, saved, replaces the placeholder on the card."""
-    monkeypatch.setattr(guard, "STEP_UP", [])
     ctx.session.role = "supervisor"
     app = make_app(ctx)
     async with app.run_test(size=TERMINAL) as pilot:

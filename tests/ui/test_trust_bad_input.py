@@ -99,11 +99,11 @@ async def test_hostile_text_on_board_incident_contacts_and_scripts(ctx: AppConte
     from frontdesk.domain.escalation.contacts import Contact
     from frontdesk.services.escalation.contacts import ContactService
 
-    incidents: IncidentService = ctx.service("incidents", IncidentService)  # type: ignore[assignment]
+    incidents: IncidentService = ctx.service("incidents", IncidentService)
     for value in (CLICK, TITLE + BIDI, LONG):
         inc = incidents.open("fire", "general", None, value, value, "王保安")
         incidents.add_note(inc.id, value or "x", "王保安")
-    contacts: ContactService = ctx.service("contacts", ContactService)  # type: ignore[assignment]
+    contacts: ContactService = ctx.service("contacts", ContactService)
     for value in (CLICK, TITLE + BIDI, LONG[:200]):
         contacts.save(Contact(id="", name=value, role="guard", phone="13800138000", notes=value))
     app = FrontdeskApp(ctx)

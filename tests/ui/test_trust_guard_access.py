@@ -12,7 +12,7 @@ from frontdesk.app import FrontdeskApp
 from frontdesk.context import AppContext
 from frontdesk.domain.trust.roles import Action, requires_supervisor
 from frontdesk.screens.trust import guard
-from frontdesk.screens.trust import signin  # noqa: F401 - installs the step-up hook
+from frontdesk.screens.trust import signin
 from frontdesk.services.trust.audit import audit_service
 from frontdesk.services.trust.auth import auth_service
 from tests.conftest import TERMINAL
@@ -35,7 +35,7 @@ def supervisor_screens() -> tuple[type, ...]:
 
 
 def as_guard(ctx: AppContext) -> None:
-    """A set-up site with a guard signed in (auth on, step-up installed)."""
+    """A set-up site with a guard signed in (auth on)."""
     auth = auth_service(ctx)
     assert auth.create_first_supervisor("陈主管", "582913", "阳光花园", "Asia/Shanghai") is None
     assert auth.add_user("王保安", "guard", "739184") is None

@@ -177,9 +177,9 @@ async def test_an_overdue_notice_waits_for_sign_in_instead_of_covering_the_pin_f
     notice (which would cover the PIN field at 80x24) is shown once somebody has signed in."""
     from frontdesk.services.incidents.service import IncidentService
 
-    with_supervisor(ctx)
-    svc: IncidentService = ctx.service("incidents", IncidentService)  # type: ignore[assignment]
+    svc: IncidentService = ctx.service("incidents", IncidentService)
     svc.open("theft", "general", place="5栋", summary="电动车被盗", by="王保安")
+    with_supervisor(ctx)
     clock.advance(timedelta(hours=30))  # its written report is overdue
     app = FrontdeskApp(ctx)
     bells: list[int] = []

@@ -28,7 +28,7 @@ def make_site(folder: Path, name: str, skew_minutes: int = 0) -> AppContext:
 
 def sync(ctx: AppContext) -> SyncService:
     """The site's sync service."""
-    return ctx.service("sync", SyncService)  # type: ignore[return-value]
+    return ctx.service("sync", SyncService)
 
 
 def add_visit(ctx: AppContext, name: str, **values: str) -> str:

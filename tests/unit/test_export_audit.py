@@ -102,7 +102,7 @@ def test_export_whose_event_cannot_be_stored_is_removed(
 
 def test_incident_report_pdf_is_recorded(filled: AppContext, tmp_path: Path) -> None:
     """The printed report: incident id, format, language, report state."""
-    s: IncidentService = filled.service("incidents", IncidentService)  # type: ignore[assignment]
+    s: IncidentService = filled.service("incidents", IncidentService)
     inc = s.open("fight", "general", place="3栋", summary=f"访客{NAME}与人争吵", by="王保安")
     report = revise(s.report(inc.id, signer="王保安"), conclusion=f"{NAME} {PHONE} 已离开")
     out = s.print_pdf(report, tmp_path / f"{NAME}.pdf", "zh", by="陈主管")
@@ -217,7 +217,7 @@ def test_contacts_export_is_recorded_to_a_file_and_to_stdout(
     from frontdesk.services.escalation.contacts import ContactService
 
     ctx.session.user, ctx.session.role = "陈主管", "supervisor"
-    svc: ContactService = ctx.service("contacts", ContactService)  # type: ignore[assignment]
+    svc: ContactService = ctx.service("contacts", ContactService)
     svc.import_csv("name,role,phone\n马工,工程部,13912345678\n", by="陈主管")
     path = tmp_path / "马工-contacts.csv"
     assert svc.write_csv(path, who="陈主管") == 1

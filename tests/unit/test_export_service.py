@@ -143,3 +143,24 @@ def test_a_bad_day_or_range_names_the_field(typed: str, why: str) -> None:
     with pytest.raises(ExportInputError, match=why) as info:
         parse_days(typed, "日期")
     assert str(info.value).startswith("日期: ")
+
+
+def test_scripts_read_fill_their_column_and_a_failure_is_not_a_blank_column(
+        filled: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scripts read against an entry are in the office's sheet; when they cannot be read
+    the export fails with the reason (it used to leave the column empty without a word)."""
+    from frontdesk.services.scripts import ScriptService, scripts
+
+    first = filled.register.today()[0]
+    scripts(filled).record_use("journalist_interview", [1], "zh", first.id, None, "王保安", "u1")
+    sheet = export_service(filled).sheet(DAY)
+    titles = [c.title for c in sheet.columns]
+    column = next(i for i, title in enumerate(titles) if "话术" in title)
+    assert any(row[column] for row in sheet.rows)
+
+    def broken(*_args: object, **_kwargs: object) -> object:
+        raise AttributeError("'NoneType' object has no attribute 'title'")
+
+    monkeypatch.setattr(ScriptService, "uses_between", broken)
+    with pytest.raises(AttributeError):
+        export_service(filled).sheet(DAY)

@@ -56,12 +56,12 @@ def _chain_complete(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def svc(ctx: AppContext) -> IncidentService:
     """The context's incident service."""
-    return ctx.service("incidents", IncidentService)  # type: ignore[return-value]
+    return ctx.service("incidents", IncidentService)
 
 
 def esc(ctx: AppContext) -> EscalationService:
     """The context's escalation service."""
-    return ctx.service("escalation", EscalationService)  # type: ignore[return-value]
+    return ctx.service("escalation", EscalationService)
 
 
 def journalist_incident(ctx: AppContext, name: str = "王五", phone: str = PHONE,

@@ -22,7 +22,7 @@ from frontdesk.services.register import VisitForm
 
 def svc(ctx: AppContext) -> IncidentService:
     """The context's incident service."""
-    return ctx.service("incidents", IncidentService)  # type: ignore[return-value]
+    return ctx.service("incidents", IncidentService)
 
 
 def test_open_links_visit_both_ways(ctx: AppContext) -> None:

@@ -7,19 +7,19 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from frontdesk.bindings import localize
 from frontdesk.domain.escalation.contacts import ROLES, Contact, default_branch, parse_duty_hours, valid_phone
 from frontdesk.i18n import pick, t
+from frontdesk.screens.base import FrontdeskModal
 from frontdesk.services.escalation.contacts import ContactService
 from frontdesk.text import clean_input, ui
+from frontdesk.workers import fails_soft
 
 TEXT_FIELDS = ("name", "unit", "phone", "backup_phone", "duty_hours", "notes")
 
 
-class ContactFormScreen(ModalScreen[Contact | None]):
+class ContactFormScreen(FrontdeskModal[Contact | None]):
     """Ctrl+S saves (checked first); Esc cancels."""
 
     DEFAULT_CSS = """
@@ -62,7 +62,6 @@ class ContactFormScreen(ModalScreen[Contact | None]):
 
     def on_mount(self) -> None:
         """Fill from the contact; the name field has the focus."""
-        localize(self)
         c = self.contact or Contact(id="", name="", role="security_supervisor")
         self.query_one("#con-f-role", Select).value = c.role if c.role in ROLES else "guard"
         values = {"name": c.name, "unit": c.unit, "phone": c.phone,
@@ -97,15 +96,14 @@ class ContactFormScreen(ModalScreen[Contact | None]):
                        notes=v["notes"], branch=branch,
                        on_duty=self.query_one("#con-f-on_duty", Checkbox).value), []
 
+    @fails_soft
     def action_save(self) -> None:
-        """Check, save, close."""
+        """Check, save, close (a failed save keeps the form open as typed)."""
         contact, errors = self.read()
         if contact is None:
             self.query_one("#con-form-error", Static).update(ui("\n".join(errors)))
             return
-        svc: ContactService = self.app.ctx.service(  # type: ignore[attr-defined]
-            "contacts", ContactService)
-        saved = svc.save(contact)
+        saved = self.ctx.service("contacts", ContactService).save(contact)
         self.app.notify(t("con.saved", name=saved.name), markup=False)
         self.dismiss(saved)
 

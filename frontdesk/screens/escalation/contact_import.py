@@ -7,18 +7,18 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from frontdesk.bindings import localize
 from frontdesk.domain.escalation.contacts import decode_csv
 from frontdesk.domain.escalation.csv_text import MAX_BYTES
 from frontdesk.i18n import t
+from frontdesk.screens.base import FrontdeskModal
 from frontdesk.services.escalation.contacts import ContactService, CsvPreview
 from frontdesk.text import clean_input, one_line, ui
+from frontdesk.workers import fails_soft
 
 
-class ContactImportScreen(ModalScreen[bool]):
+class ContactImportScreen(FrontdeskModal[bool]):
     """Type a path, Enter previews, Ctrl+S imports (only when the preview has no error)."""
 
     DEFAULT_CSS = """
@@ -43,7 +43,7 @@ class ContactImportScreen(ModalScreen[bool]):
     @property
     def service(self) -> ContactService:
         """The contact service."""
-        return self.app.ctx.service("contacts", ContactService)  # type: ignore[attr-defined,no-any-return]
+        return self.ctx.service("contacts", ContactService)
 
     def compose(self) -> ComposeResult:
         """Path field, preview, buttons."""
@@ -60,13 +60,13 @@ class ContactImportScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         """Type the path."""
-        localize(self)
         self.query_one(Input).focus()
 
     def on_input_submitted(self, _event: Input.Submitted) -> None:
         """Enter: preview."""
         self.check()
 
+    @fails_soft
     def check(self) -> None:
         """Read the file and show what an import would do; nothing is written."""
         path = Path(clean_input(self.query_one(Input).value)).expanduser()
@@ -97,6 +97,7 @@ class ContactImportScreen(ModalScreen[bool]):
             self.query_one("#con-imp-write", Button).disabled = False
         out.update(ui("\n".join(one_line(x, 200) for x in lines)))
 
+    @fails_soft
     def action_write(self) -> None:
         """Import everything (only after an error-free preview)."""
         if self.preview is None or not self.preview.ok or self.text is None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Static
@@ -16,9 +15,10 @@ from frontdesk.i18n import t
 from frontdesk.messages import DataChanged, Deliver
 from frontdesk.screens.base import FrontdeskScreen
 from frontdesk.screens.trust.guard import guard_action
-from frontdesk.services.escalation.contacts import ContactService, notify_warnings
+from frontdesk.services.escalation.contacts import ContactService, warnings_text
 from frontdesk.text import one_line, ui
 from frontdesk.widgets.contact_tree import ContactTree
+from frontdesk.workers import db_worker, fails_soft
 
 
 class ContactsScreen(FrontdeskScreen[None]):
@@ -33,7 +33,7 @@ class ContactsScreen(FrontdeskScreen[None]):
         Binding("ctrl+n", "new", "New", id="con.new", priority=True),
         Binding("ctrl+e", "edit", "Edit", id="con.edit", priority=True),
         Binding("delete", "delete", "Delete", id="con.delete"),
-        Binding("ctrl+l", "import", "Import", id="con.import", priority=True),
+        Binding("ctrl+u", "import", "Import", id="con.import", priority=True),
         Binding("ctrl+x", "export", "Export", id="con.export", priority=True),
         Binding("ctrl+t", "template", "Template", id="con.template", priority=True,
                 show=False),
@@ -49,7 +49,7 @@ class ContactsScreen(FrontdeskScreen[None]):
     @property
     def service(self) -> ContactService:
         """The contact service."""
-        return self.ctx.service("contacts", ContactService)  # type: ignore[return-value]
+        return self.ctx.service("contacts", ContactService)
 
     def compose(self) -> ComposeResult:
         """Tree, detail line, footer."""
@@ -73,7 +73,7 @@ class ContactsScreen(FrontdeskScreen[None]):
         """Load contacts and run the policy check in a worker."""
         self._load()
 
-    @work(thread=True, exclusive=True, group="contacts-load")
+    @db_worker(group="contacts-load", exclusive=True)
     def _load(self) -> None:
         svc = self.service
         contacts = svc.all()
@@ -90,7 +90,7 @@ class ContactsScreen(FrontdeskScreen[None]):
         self.contacts, self.warnings = contacts, warnings
         self.query_one(ContactTree).show(contacts, warnings, self._now_local())
         if self._notify_next and warnings:
-            notify_warnings(warnings, self.app)
+            self.notify(warnings_text(warnings), severity="warning", timeout=12, markup=False)
         self._notify_next = False
         self._show_detail()
 
@@ -149,12 +149,16 @@ class ContactsScreen(FrontdeskScreen[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.service.delete(contact.id)
-                self.app.notify(t("con.deleted", name=one_line(contact.name)), markup=False)
-                self._saved(True)
+                self._delete(contact)
 
         guard_action(self.fd_app, "edit_contacts", lambda: self.app.push_screen(
             ConfirmScreen(t("con.delete_q", name=one_line(contact.name))), answered))
+
+    @fails_soft
+    def _delete(self, contact: Contact) -> None:
+        self.service.delete(contact.id)
+        self.app.notify(t("con.deleted", name=one_line(contact.name)), markup=False)
+        self._saved(True)
 
     def action_import(self) -> None:
         """Import a CSV with a preview (supervisor)."""
@@ -167,17 +171,12 @@ class ContactsScreen(FrontdeskScreen[None]):
         """Write every contact to a CSV file in the data folder (supervisor, recorded)."""
         guard_action(self.fd_app, "export", self._export)
 
+    @fails_soft
     def _export(self) -> None:
-        from frontdesk.storage.db import StorageError
-
         stamp = to_local(self.ctx.clock.now(), self.ctx.require_site().timezone)
         path = self.ctx.paths.data_dir / f"contacts-{stamp:%Y%m%d-%H%M}.csv"
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.service.write_csv(path, who=self.ctx.session.user)
-        except (OSError, StorageError) as exc:
-            self.app.notify(one_line(str(exc)), severity="error", markup=False)
-            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.service.write_csv(path, who=self.ctx.session.user)
         self.app.notify(t("con.exported", path=str(path)), markup=False, timeout=10)
 
     def action_template(self) -> None:

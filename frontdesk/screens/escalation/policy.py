@@ -50,7 +50,7 @@ class PolicyScreen(FrontdeskScreen[bool]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,ctrl+e", "edit", "Edit step", id="pol.edit", priority=True),
-        Binding("ctrl+l", "next_level", "Next level", id="pol.level", priority=True),
+        Binding("l", "next_level", "Next level", id="pol.level"),
         Binding("escape", "close", "Back", id="esc.close"),
     ]
 
@@ -62,7 +62,7 @@ class PolicyScreen(FrontdeskScreen[bool]):
     @property
     def service(self) -> ContactService:
         """The contact service (owns the policy file)."""
-        return self.ctx.service("contacts", ContactService)  # type: ignore[return-value]
+        return self.ctx.service("contacts", ContactService)
 
     def compose(self) -> ComposeResult:
         """Pickers, source line, steps table."""

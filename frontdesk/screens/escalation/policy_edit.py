@@ -10,7 +10,6 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from frontdesk.bindings import localize
 from frontdesk.domain.escalation.model import Step, StepKind
 from frontdesk.i18n import t
 from frontdesk.text import ui
@@ -54,7 +53,6 @@ class StepEditScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         """Fields that do not apply to this kind of step are disabled."""
-        localize(self)
         simple = self.step.kind in (StepKind.CALL, StepKind.CALL_MANY, StepKind.EMERGENCY)
         for name in ("misses", "wait"):
             self.query_one(f"#pol-{name}", Input).disabled = not simple

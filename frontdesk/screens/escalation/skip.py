@@ -9,7 +9,6 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from frontdesk.bindings import localize
 from frontdesk.i18n import t
 from frontdesk.text import clean_input, ui
 
@@ -42,7 +41,6 @@ class EscalationSkipScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         """Type the reason straight away."""
-        localize(self)
         self.query_one(Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

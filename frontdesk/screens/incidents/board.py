@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from rich.cells import cell_len
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -33,6 +33,7 @@ from frontdesk.screens.base import FrontdeskScreen
 from frontdesk.services.incidents.service import BoardItem, IncidentService, escalation
 from frontdesk.text import one_line, ui
 from frontdesk.widgets.countdown import Countdown, fit, next_clock
+from frontdesk.workers import db_worker
 
 # Widths at 80 columns: "elapsed" holds "23小时59分", "next" a label and "还剩23小时59分", and the
 # rest (14 cells) shows a call countdown like "超时1天13小时" whole before whom to call.
@@ -179,7 +180,7 @@ class DutyBoardScreen(FrontdeskScreen[None]):
     @property
     def service(self) -> IncidentService:
         """The incident service."""
-        return self.ctx.service("incidents", IncidentService)  # type: ignore[return-value]
+        return self.ctx.service("incidents", IncidentService)
 
     @property
     def current_incident_id(self) -> str | None:
@@ -253,7 +254,7 @@ class DutyBoardScreen(FrontdeskScreen[None]):
         """Load the open incidents in a worker."""
         self._load()
 
-    @work(thread=True, exclusive=True, group="board")
+    @db_worker(group="board", exclusive=True)
     def _load(self) -> None:
         items = self.service.board_items()
         escs = self._summaries([i.incident.id for i in items])
@@ -284,7 +285,7 @@ class DutyBoardScreen(FrontdeskScreen[None]):
         if self.rows:
             self._load_escalation([r.incident_id for r in self.rows])
 
-    @work(thread=True, exclusive=True, group="board-escalation")
+    @db_worker(group="board-escalation", exclusive=True)
     def _load_escalation(self, ids: list[str]) -> None:
         self.post_message(Deliver(self._escalation_loaded, self._summaries(ids)))
 

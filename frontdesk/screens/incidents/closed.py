@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -20,6 +20,7 @@ from frontdesk.services.incidents.history import ClosedRow
 from frontdesk.services.incidents.service import IncidentService
 from frontdesk.text import cell, clean_input, one_line, ui
 from frontdesk.widgets.countdown import fit
+from frontdesk.workers import db_worker
 
 
 class ClosedIncidentsScreen(FrontdeskScreen[None]):
@@ -98,7 +99,7 @@ class ClosedIncidentsScreen(FrontdeskScreen[None]):
         except ValueError:
             return False
 
-    @work(thread=True, exclusive=True, group="closed-list")
+    @db_worker(group="closed-list", exclusive=True)
     def _query(self, first: date | None, last: date | None, kind: str, level: str,
                query: str) -> list[ClosedRow]:
         return self.service.closed(first, last, kind or None, level or None, query)

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
@@ -47,6 +46,7 @@ from frontdesk.services.incidents.decisions import STATEMENT_PARTS
 from frontdesk.services.incidents.service import IncidentError, IncidentService
 from frontdesk.text import cell, one_line, ui
 from frontdesk.widgets.countdown import fit
+from frontdesk.workers import db_worker, fails_soft
 
 #: Seconds between re-renders of ages and time left while the detail stays open.
 AGES_REFRESH = 15.0
@@ -133,7 +133,7 @@ class IncidentScreen(FrontdeskScreen[None]):
     @property
     def service(self) -> IncidentService:
         """The incident service."""
-        return self.ctx.service("incidents", IncidentService)  # type: ignore[return-value]
+        return self.ctx.service("incidents", IncidentService)
 
     def compose(self) -> ComposeResult:
         """Facts, clocks, lateness, blockers, timeline."""
@@ -163,7 +163,7 @@ class IncidentScreen(FrontdeskScreen[None]):
         """Load in a worker."""
         self._load()
 
-    @work(thread=True, exclusive=True, group="incident-detail")
+    @db_worker(group="incident-detail", exclusive=True)
     def _load(self) -> None:
         from frontdesk.services.escalation.contacts import ContactService
 
@@ -256,8 +256,10 @@ class IncidentScreen(FrontdeskScreen[None]):
     def _by(self) -> str:
         return self.ctx.session.user
 
+    @fails_soft
     def _do(self, fn: Callable[[], Any]) -> bool:
-        """Run a service call; say why it failed (in the screen's language); reload on success."""
+        """Run a service call; say why it failed (the app says it for the database and the
+        unexpected); reload everything on success."""
         try:
             fn()
         except TransitionError as exc:
@@ -292,17 +294,18 @@ class IncidentScreen(FrontdeskScreen[None]):
 
     def action_note(self) -> None:
         """Add a line; "happened at" may be earlier than now."""
-        def done(v: dict[str, str] | None) -> None:
-            if not v or not v.get("text"):
-                return
+        def save(v: dict[str, str]) -> bool | None:
+            if not v.get("text"):
+                return True
             ok, at = self._when(v.get("at"))
-            if ok:
-                self._do(lambda: self.service.add_note(self.incident_id, v["text"], self._by(),
-                                                       at, bool(v.get("flag"))))
+            if not ok:
+                return False
+            return self._do(lambda: self.service.add_note(self.incident_id, v["text"], self._by(),
+                                                          at, bool(v.get("flag"))))
 
         self.app.push_screen(PromptScreen(t("inc.note.title"), [
             ("text", t("inc.note.text")), ("at", t("inc.note.at"))],
-            flag=t("inc.note.unconfirmed")), done)
+            flag=t("inc.note.unconfirmed"), save=save))
 
     def action_correct(self) -> None:
         """Correct the selected line (a new line supersedes it)."""
@@ -311,12 +314,13 @@ class IncidentScreen(FrontdeskScreen[None]):
             return
         entry = self.rows[table.cursor_row]
 
-        def done(v: dict[str, str] | None) -> None:
-            if v and v.get("text"):
-                self._do(lambda: self.service.correct(entry.id, v["text"], self._by()))
+        def save(v: dict[str, str]) -> bool | None:
+            if not v.get("text"):
+                return True
+            return self._do(lambda: self.service.correct(entry.id, v["text"], self._by()))
 
         self.app.push_screen(PromptScreen(t("inc.correct.title"), [("text", t("inc.note.text"))],
-                                          values={"text": entry.text}), done)
+                                          values={"text": entry.text}, save=save))
 
     def action_correct_facts(self) -> None:
         """Correct the incident's time, place, kind or level (supervisor, with step-up)."""
@@ -325,15 +329,14 @@ class IncidentScreen(FrontdeskScreen[None]):
         inc, lang = self.data.incident, language()
         shown = full_time(inc.occurred_at, self.ctx.require_site().timezone)
 
-        def done(v: dict[str, str] | None) -> None:
-            if not v:
-                return
+        def save(v: dict[str, str]) -> bool | None:
             typed = v.get("occurred", "")
             ok, at = self._when(typed if typed != shown else "")  # untouched: not a change
-            if ok:
-                self._do(lambda: self.service.correct_facts(
-                    self.incident_id, self._by(), v.get("reason", ""), at, v.get("place"),
-                    v.get("kind"), v.get("level")))
+            if not ok:
+                return False
+            return self._do(lambda: self.service.correct_facts(
+                self.incident_id, self._by(), v.get("reason", ""), at, v.get("place"),
+                v.get("kind"), v.get("level")))
 
         def ask() -> None:
             kinds = [(one_line(k.name.in_lang(lang), 30), k.id)
@@ -346,7 +349,7 @@ class IncidentScreen(FrontdeskScreen[None]):
                          ("level", t("inc.new.level"),
                           [(lv.label.in_lang(lang), lv.value) for lv in Level])],
                 values={"occurred": shown, "place": inc.place, "kind": inc.kind,
-                        "level": inc.level.value}), done)
+                        "level": inc.level.value}, save=save))
 
         guard_action(self.fd_app, "correct_incident", ask)
 
@@ -363,14 +366,12 @@ class IncidentScreen(FrontdeskScreen[None]):
         if not choices:
             return
 
-        def done(v: dict[str, str] | None) -> None:
-            if not v:
-                return
+        def save(v: dict[str, str]) -> bool | None:
             ok, at = self._when(v.get("at"))
             if not ok:
-                return
+                return False
             mark = "skipped" if v.get("flag") else "done"
-            self._do(lambda: self.service.mark_checklist(
+            return self._do(lambda: self.service.mark_checklist(
                 self.incident_id, v["choice"], mark, self._by(), v.get("reason", ""), at,
                 v.get("late_reason", "")))
 
@@ -378,7 +379,7 @@ class IncidentScreen(FrontdeskScreen[None]):
             t("inc.check.title"), [("at", t("inc.check.at")),
                                    ("late_reason", t("inc.when.reason")),
                                    ("reason", t("inc.check.reason"))],
-            choices, flag=t("inc.check.skip")), done)
+            choices, flag=t("inc.check.skip"), save=save))
 
     def action_level(self) -> None:
         """Raise or lower the response level: a supervisor records the leadership's decision
@@ -386,11 +387,10 @@ class IncidentScreen(FrontdeskScreen[None]):
         lang = language()
         data = self.data
 
-        def done(v: dict[str, str] | None) -> None:
-            if v:
-                self._do(lambda: self.service.change_level(
-                    self.incident_id, v["choice"], self._by(), v.get("reason", ""),
-                    v.get("decider", "")))
+        def save(v: dict[str, str]) -> bool | None:
+            return self._do(lambda: self.service.change_level(
+                self.incident_id, v["choice"], self._by(), v.get("reason", ""),
+                v.get("decider", "")))
 
         def ask() -> None:
             options = contact_options(data.contacts if data else [], DECIDERS)
@@ -401,7 +401,7 @@ class IncidentScreen(FrontdeskScreen[None]):
                       if lv.value != current]
             self.app.push_screen(PromptScreen(
                 t("inc.level.title"), [("reason", t("inc.level.reason"))], levels,
-                choices=[("decider", t("inc.level.decider"), options)]), done)
+                choices=[("decider", t("inc.level.decider"), options)], save=save))
 
         guard_action(self.fd_app, "change_level", ask)
 
@@ -415,14 +415,13 @@ class IncidentScreen(FrontdeskScreen[None]):
         if not allowed:
             return
 
-        def done(v: dict[str, str] | None) -> None:
-            if v:
-                self._do(lambda: self.service.set_state(self.incident_id, v["choice"],
-                                                        self._by(), v.get("reason", "")))
+        def save(v: dict[str, str]) -> bool | None:
+            return self._do(lambda: self.service.set_state(self.incident_id, v["choice"],
+                                                           self._by(), v.get("reason", "")))
 
         self.app.push_screen(PromptScreen(t("inc.state.title"), [("reason", t("inc.state.reason"))],
-                                          [(s.label.in_lang(lang), s.value) for s in allowed]),
-                             done)
+                                          [(s.label.in_lang(lang), s.value) for s in allowed],
+                                          save=save))
 
     def action_public_opinion(self) -> None:
         """Mark a media visit as having become a public-opinion event (one key; supervisor)."""
@@ -432,19 +431,21 @@ class IncidentScreen(FrontdeskScreen[None]):
             self.notify(t("inc.err.po_kind"), severity="warning", markup=False)
             return
 
-        def done(v: dict[str, str] | None) -> None:
-            if v is None:
-                return
+        def save(v: dict[str, str]) -> bool | None:
             ok, at = self._when(v.get("at"))
-            if ok and self._do(lambda: self.service.mark_public_opinion(
-                    self.incident_id, self._by(), v.get("reason", ""), at,
-                    v.get("late_reason", ""))):
+            if not ok:
+                return False
+            done = self._do(lambda: self.service.mark_public_opinion(
+                self.incident_id, self._by(), v.get("reason", ""), at,
+                v.get("late_reason", "")))
+            if done:
                 self.notify(t("inc.po.marked"), markup=False, timeout=8)
+            return done
 
         def ask() -> None:
             self.app.push_screen(PromptScreen(t("inc.po.title"), [
                 ("reason", t("inc.po.reason")), ("at", t("inc.note.at")),
-                ("late_reason", t("inc.when.reason"))]), done)
+                ("late_reason", t("inc.when.reason"))], save=save))
 
         guard_action(self.fd_app, "mark_public_opinion", ask)
 
@@ -453,15 +454,14 @@ class IncidentScreen(FrontdeskScreen[None]):
         approved it, the GM's office that published it, where and when (000)."""
         data = self.data
 
-        def done(v: dict[str, str] | None) -> None:
-            if not v:
-                return
+        def save(v: dict[str, str]) -> bool | None:
             ok, at = self._when(v.get("at"))
-            if ok:
-                parts = {key: v.get(key, "") for key, _zh, _en in STATEMENT_PARTS}
-                self._do(lambda: self.service.record_statement(
-                    self.incident_id, parts, v.get("approver", ""), v.get("publisher", ""),
-                    v.get("channel", ""), self._by(), at, v.get("late_reason", "")))
+            if not ok:
+                return False
+            parts = {key: v.get(key, "") for key, _zh, _en in STATEMENT_PARTS}
+            return self._do(lambda: self.service.record_statement(
+                self.incident_id, parts, v.get("approver", ""), v.get("publisher", ""),
+                v.get("channel", ""), self._by(), at, v.get("late_reason", "")))
 
         def ask() -> None:
             contacts = data.contacts if data else []
@@ -475,7 +475,7 @@ class IncidentScreen(FrontdeskScreen[None]):
             self.app.push_screen(PromptScreen(
                 t("inc.statement.title"), fields,
                 choices=[("approver", t("inc.statement.approver"), approvers),
-                         ("publisher", t("inc.statement.publisher"), publishers)]), done)
+                         ("publisher", t("inc.statement.publisher"), publishers)], save=save))
 
         guard_action(self.fd_app, "record_statement", ask)
 

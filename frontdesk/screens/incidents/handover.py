@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -26,6 +25,7 @@ from frontdesk.screens.incidents.errors import error_text
 from frontdesk.services.incidents.handover import HandoverError, HandoverSheet
 from frontdesk.services.incidents.service import IncidentService
 from frontdesk.text import clean_input, one_line, ui
+from frontdesk.workers import fails_soft
 
 
 def sheet_lines(sheet: HandoverSheet, kinds: Any, tz: str, now: datetime, lang: str) -> list[str]:
@@ -85,7 +85,7 @@ class HandoverScreen(FrontdeskScreen[None]):
     @property
     def service(self) -> IncidentService:
         """The incident service."""
-        return self.ctx.service("incidents", IncidentService)  # type: ignore[return-value]
+        return self.ctx.service("incidents", IncidentService)
 
     def compose(self) -> ComposeResult:
         """Sheet text, who accepts and their PIN, accept button."""
@@ -121,6 +121,7 @@ class HandoverScreen(FrontdeskScreen[None]):
                             self.ctx.require_site().timezone, self.ctx.clock.now(), language())
         self.query_one("#ho-sheet", Static).update(ui("\n".join(lines)))
 
+    @fails_soft
     def on_button_pressed(self, _event: Button.Pressed) -> None:
         """Check the incoming person's PIN (in a worker), then record the acceptance."""
         self._accept()
@@ -138,7 +139,7 @@ class HandoverScreen(FrontdeskScreen[None]):
         self.query_one("#ho-error", Static).update(ui(t("inc.handover.checking")))
         self._check(self.sheet.id, who, pin)
 
-    @work(thread=True, exclusive=True, group="handover-accept")
+    @db_worker(group="handover-accept", exclusive=True)
     def _check(self, sheet_id: str, who: str, pin: str) -> HandoverSheet | HandoverError:
         try:
             return self.service.accept_handover(sheet_id, who, pin)

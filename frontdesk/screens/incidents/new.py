@@ -6,7 +6,6 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from frontdesk.domain.incidents.model import Level
@@ -15,8 +14,10 @@ from frontdesk.domain.sitetime import parse_typed
 from frontdesk.i18n import language, t
 from frontdesk.messages import DataChanged
 from frontdesk.screens.incidents.errors import error_text
+from frontdesk.screens.base import FrontdeskModal
 from frontdesk.services.incidents.service import IncidentError, IncidentService
 from frontdesk.text import clean_input, one_line, ui
+from frontdesk.workers import fails_soft
 
 
 def kind_for_visit(visit: Visit) -> str:
@@ -28,7 +29,7 @@ def kind_for_visit(visit: Visit) -> str:
     return "media_at_gate"
 
 
-class NewIncidentScreen(ModalScreen[str | None]):
+class NewIncidentScreen(FrontdeskModal[str | None]):
     """Open an incident; returns its id (None when cancelled)."""
 
     DEFAULT_CSS = """
@@ -51,7 +52,7 @@ class NewIncidentScreen(ModalScreen[str | None]):
     @property
     def service(self) -> IncidentService:
         """The incident service."""
-        return self.app.ctx.service("incidents", IncidentService)  # type: ignore[attr-defined,no-any-return]
+        return self.ctx.service("incidents", IncidentService)
 
     def compose(self) -> ComposeResult:
         """The form."""
@@ -99,9 +100,10 @@ class NewIncidentScreen(ModalScreen[str | None]):
         """Close without saving."""
         self.dismiss(None)
 
+    @fails_soft
     def action_save(self) -> None:
         """Open the incident (and link the entry); show what is wrong otherwise."""
-        ctx = self.app.ctx  # type: ignore[attr-defined]
+        ctx = self.ctx
         error = self.query_one("#newinc-error", Static)
         raw = clean_input(self.query_one("#newinc-occurred", Input).value)
         occurred = None

@@ -5,6 +5,7 @@ its buttons in view.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -25,7 +26,9 @@ class PromptScreen(ModalScreen[dict[str, str] | None]):
     (more selects, each returned under its key) and an optional flag.
 
     Returns ``{key: text, "choice": value, <choice key>: value, "flag": "1"|""}`` or None when
-    cancelled. ``password`` names fields whose text is hidden (a PIN).
+    cancelled. ``password`` names fields whose text is hidden (a PIN). With ``save``, OK first
+    hands the answers to it and the dialog closes only when it returns True: a refused or
+    failed save leaves everything typed in place.
     """
 
     DEFAULT_CSS = """
@@ -43,11 +46,13 @@ class PromptScreen(ModalScreen[dict[str, str] | None]):
     def __init__(self, title: str, fields: list[tuple[str, str]],
                  choice: list[tuple[str, str]] | None = None, choice_label: str = "",
                  flag: str = "", values: dict[str, str] | None = None,
-                 choices: list[Choice] | None = None, password: tuple[str, ...] = ()) -> None:
+                 choices: list[Choice] | None = None, password: tuple[str, ...] = (),
+                 save: Callable[[dict[str, str]], bool | None] | None = None) -> None:
         super().__init__()
         self.title_text, self.fields, self.choice = title, fields, choice
         self.choice_label, self.flag, self.values = choice_label, flag, values or {}
         self.choices, self.password = choices or [], password
+        self.save = save
 
     def compose(self) -> ComposeResult:
         """The dialog."""
@@ -105,4 +110,6 @@ class PromptScreen(ModalScreen[dict[str, str] | None]):
             out[key] = str(self.query_one(f"#prompt-{key}", Select).value)
         if self.flag:
             out["flag"] = "1" if self.query_one("#prompt-flag", Checkbox).value else ""
+        if self.save is not None and not self.save(out):
+            return
         self.dismiss(out)

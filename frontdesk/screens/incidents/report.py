@@ -27,6 +27,7 @@ from frontdesk.screens.incidents.errors import error_text
 from frontdesk.screens.trust.guard import guard_action
 from frontdesk.services.incidents.service import IncidentService
 from frontdesk.text import clean_input, ui
+from frontdesk.workers import fails_soft
 
 
 def account_text(report: Report) -> str:
@@ -78,7 +79,7 @@ class ReportScreen(FrontdeskScreen[None]):
     @property
     def service(self) -> IncidentService:
         """The incident service."""
-        return self.ctx.service("incidents", IncidentService)  # type: ignore[return-value]
+        return self.ctx.service("incidents", IncidentService)
 
     def compose(self) -> ComposeResult:
         """The form."""
@@ -183,6 +184,7 @@ class ReportScreen(FrontdeskScreen[None]):
         """Re-check as the guard types."""
         self._check()
 
+    @fails_soft
     def _run(self, fn: object) -> None:
         try:
             self.report = fn()  # type: ignore[operator]
@@ -242,6 +244,7 @@ class ReportScreen(FrontdeskScreen[None]):
         self.app.push_screen(PromptScreen(t("inc.report.return_title"),
                                           [("reason", t("inc.report.return_reason"))]), done)
 
+    @fails_soft
     def _pdf(self, rep: Report) -> None:
         from frontdesk.services.incidents.pdf import ReportPdfError
 

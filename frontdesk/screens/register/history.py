@@ -1,7 +1,6 @@
-"""An entry's history: every version (who, when, which fields) and other recorded events."""
+"""An entry's history: every version (who, when, which fields) and the scripts read to them."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
@@ -9,24 +8,30 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from frontdesk.domain.register.visits import Visit
 from frontdesk.domain.sitetime import full_time
-from frontdesk.i18n import t
+from frontdesk.i18n import language, t
+from frontdesk.screens.base import FrontdeskModal
 from frontdesk.text import cell, ui
+from frontdesk.workers import fails_soft
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.context import AppContext
 
-# Other features add events to an entry's history (script readings, incidents...):
-# each source returns (instant, by, text) rows for a visit id.
-HistorySource = Callable[["AppContext", str], list[tuple[datetime, str, str]]]
-HISTORY_SOURCES: list[HistorySource] = []
+
+def script_readings(ctx: AppContext, visit_id: str) -> list[tuple[datetime, str, str]]:
+    """Scripts read against an entry, as history rows ("read 'journalist at the gate'")."""
+    from frontdesk.services.scripts import scripts
+
+    svc = scripts(ctx)
+    lang = language()
+    return [(u.at, u.by, t("scripts.hist.read", title=svc.title_of(u.situation_id, lang)))
+            for u in svc.uses_for_visit(visit_id)]
 
 
-class HistoryScreen(ModalScreen[None]):
+class HistoryScreen(FrontdeskModal[None]):
     """Read-only list of what happened to one entry."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -45,9 +50,10 @@ class HistoryScreen(ModalScreen[None]):
             yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
             yield Static(ui(t("help.close")), id="history-hint")
 
+    @fails_soft
     def on_mount(self) -> None:
-        """Load versions and other events, oldest first."""
-        ctx: AppContext = self.app.ctx  # type: ignore[attr-defined]
+        """Load versions and script readings, oldest first."""
+        ctx: AppContext = self.ctx
         tz = ctx.require_site().timezone
         table = self.query_one(DataTable)
         table.add_columns(t("hist.when"), t("hist.by"), t("hist.what"))
@@ -61,8 +67,7 @@ class HistoryScreen(ModalScreen[None]):
             else:
                 what = ", ".join(t(f"field.{f}") for f in h.fields)
             rows.append((at, h.by, what))
-        for source in HISTORY_SOURCES:
-            rows.extend(source(ctx, self.visit.id))
+        rows.extend(script_readings(ctx, self.visit.id))
         rows.sort(key=lambda r: r[0])
         for at, by, what in rows:
             table.add_row(Text(full_time(at, tz)), cell(by, 16), cell(what, 200))

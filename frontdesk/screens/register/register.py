@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -16,9 +16,10 @@ from frontdesk.domain.register.validation import display_phone
 from frontdesk.domain.register.visits import Visit
 from frontdesk.domain.sitetime import DEFAULT_TZ, clock_time, stamp
 from frontdesk.i18n import language, t
-from frontdesk.messages import Deliver, DataChanged, StoreFailed
+from frontdesk.messages import Deliver, DataChanged
 from frontdesk.screens.base import FrontdeskScreen
 from frontdesk.text import cell, one_line, ui
+from frontdesk.workers import db_worker
 
 
 class RegisterScreen(FrontdeskScreen[None]):
@@ -85,7 +86,7 @@ class RegisterScreen(FrontdeskScreen[None]):
         """Load today's list (or the current search) in a worker."""
         self._load(self.query_text, self.on_site_only)
 
-    @work(thread=True, exclusive=True, group="register-load")
+    @db_worker(group="register-load", exclusive=True)
     def _load(self, query: str, on_site_only: bool) -> None:
         reg = self.ctx.register
         rows = reg.search(query, on_site_only) if query.strip() else reg.today(on_site_only)
@@ -195,10 +196,7 @@ class RegisterScreen(FrontdeskScreen[None]):
         return text + " · " + t("reg.detail.out", t=stamp(v.time_out, now, tz, lang))
 
     def _may_unmask(self) -> bool:
-        try:
-            return self.ctx.session.can("unmask_id")
-        except (ImportError, ValueError):
-            return self.ctx.session.is_supervisor
+        return self.ctx.session.can("unmask_id")
 
     def on_key(self, event: events.Key) -> None:
         """Typing a letter on the list starts a search (digits stay free for scripts)."""
@@ -298,7 +296,7 @@ class RegisterScreen(FrontdeskScreen[None]):
             return
         self._sign_out(v)
 
-    @work(thread=True, group="register-write")
+    @db_worker(group="register-write")
     def _sign_out(self, v: Visit) -> None:
         self.ctx.register.sign_out(v.id, by=self.ctx.session.user)
         self.post_message(Deliver(self._signed_out, v))
@@ -316,8 +314,3 @@ class RegisterScreen(FrontdeskScreen[None]):
         from frontdesk.screens.register.history import HistoryScreen
 
         self.app.push_screen(HistoryScreen(v))
-
-    def on_store_failed(self, message: StoreFailed) -> None:
-        """Show why nothing loads."""
-        self.query_one("#reg-detail", Static).update(
-            ui(f"{t('app.store_error')}: {message.error} — {t('app.store_error_hint')}"))

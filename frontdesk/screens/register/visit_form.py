@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -23,6 +23,7 @@ from frontdesk.messages import Deliver
 from frontdesk.screens.base import FrontdeskScreen
 from frontdesk.services.register import FormInvalid, VisitForm
 from frontdesk.text import one_line, ui
+from frontdesk.workers import db_worker
 
 # Form order: (field, kind of widget). Time and party size are text fields with their own parsing.
 LAYOUT: tuple[tuple[str, str], ...] = (
@@ -162,7 +163,7 @@ class VisitFormScreen(FrontdeskScreen[Visit | None]):
         if self.visit is None and self.ctx.is_open:
             self._suggest(event.value)
 
-    @work(thread=True, exclusive=True, group="form-suggest")
+    @db_worker(group="form-suggest", exclusive=True)
     def _suggest(self, text: str) -> None:
         found = self.ctx.register.suggestions(text)
         if not get_current_worker().is_cancelled:
@@ -215,7 +216,7 @@ class VisitFormScreen(FrontdeskScreen[Visit | None]):
         self._saving = True
         self._save(self.read_form())
 
-    @work(thread=True, exclusive=True, group="form-save")
+    @db_worker(group="form-save", exclusive=True)
     def _save(self, form: VisitForm) -> None:
         reg = self.ctx.register
         by = self.ctx.session.user
@@ -223,14 +224,12 @@ class VisitFormScreen(FrontdeskScreen[Visit | None]):
             saved = reg.add(form, by) if self.visit is None else reg.update(self.visit.id, form, by)
         except FormInvalid as exc:
             self.post_message(Deliver(self._show_errors, exc.check.errors, exc.check.warnings))
-        except Exception as exc:  # noqa: BLE001 - shown; the form keeps its data
-            self.post_message(Deliver(self._failed, str(exc)))
         else:
             self.post_message(Deliver(self._saved, saved))
 
-    def _failed(self, message: str) -> None:
+    def on_work_failed(self) -> None:
+        """A save that failed (the app says why) may be tried again; the form keeps its data."""
         self._saving = False
-        self.notify(one_line(message, 300), severity="error", markup=False, timeout=15)
 
     def _show_errors(self, errors: dict[str, str], warnings: dict[str, str]) -> None:
         self._saving = False

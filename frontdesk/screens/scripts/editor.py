@@ -9,14 +9,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
 
-from frontdesk.bindings import localize
 from frontdesk.domain.scripts.book import (
     Line,
     ScriptBook,
@@ -28,10 +25,12 @@ from frontdesk.domain.scripts.book import (
 )
 from frontdesk.i18n import language, t
 from frontdesk.messages import DataChanged, Deliver
+from frontdesk.screens.base import FrontdeskModal
 from frontdesk.screens.trust.guard import guard_action
 from frontdesk.services.scripts import scripts
 from frontdesk.text import clean_input, one_line, ui
 from frontdesk.widgets.script_card import ScriptCard
+from frontdesk.workers import db_worker
 
 _CSS = """
 {cls} { background: $background; }
@@ -44,7 +43,7 @@ _CSS = """
 """
 
 
-class _EditorBase(ModalScreen[None]):
+class _EditorBase(FrontdeskModal[None]):
     """Shared: preview area, error list, save in a worker behind ``guard_action``."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -59,7 +58,6 @@ class _EditorBase(ModalScreen[None]):
 
     def on_mount(self) -> None:
         """Keys in the current language; nothing to preview or complain about yet."""
-        localize(self)
         self.query_one(".edit-errors", Static).display = False
         self.query_one(".edit-preview", Vertical).display = False
 
@@ -98,12 +96,12 @@ class _EditorBase(ModalScreen[None]):
         def save() -> None:
             self._save(sid, fields, variables)
 
-        guard_action(self.app, "edit_scripts", save)  # type: ignore[arg-type]
+        guard_action(self.fd_app, "edit_scripts", save)
 
-    @work(thread=True, exclusive=True, group="scripts-save")
+    @db_worker(group="scripts-save", exclusive=True)
     def _save(self, sid: str | None, fields: dict[str, Any] | None,
               variables: dict[str, str | None] | None) -> None:
-        ctx = self.app.ctx  # type: ignore[attr-defined]
+        ctx = self.ctx
         svc = scripts(ctx)
         path = ctx.paths.site_scripts_file
         try:
@@ -116,11 +114,6 @@ class _EditorBase(ModalScreen[None]):
         else:
             svc.adopt(book)
             self.post_message(Deliver(self._saved))
-
-    def on_deliver(self, message: Deliver) -> None:
-        """A save finished."""
-        if self.is_attached:
-            message.callback(*message.args)  # type: ignore[operator]
 
     def _failed(self, lines: list[str]) -> None:
         self._errors(lines)

@@ -15,7 +15,6 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from frontdesk import i18n
-from frontdesk.bindings import localize
 from frontdesk.domain.scripts.book import ScriptBook, Situation
 from frontdesk.i18n import t
 from frontdesk.screens.base import FrontdeskScreen
@@ -41,10 +40,6 @@ class ScriptPreviewScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         """The card."""
         yield ScriptCard(self.situation, self.book, i18n.language())
-
-    def on_mount(self) -> None:
-        """Keys in the current language."""
-        localize(self)
 
     def action_toggle_both(self) -> None:
         """Both languages side by side, or one."""

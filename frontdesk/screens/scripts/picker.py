@@ -8,14 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from frontdesk import i18n
-from frontdesk.bindings import localize
 from frontdesk.domain.scripts.book import ScriptBook, Situation
 from frontdesk.i18n import t
+from frontdesk.screens.base import FrontdeskModal
 from frontdesk.text import one_line, ui
 
 
@@ -34,7 +33,7 @@ def option_label(situation: Situation) -> Content:
     return Content.assemble((f"{key} ", "bold $accent"), ui(title), (f"  · {source}", "dim"))
 
 
-class ScriptPickerScreen(ModalScreen[None]):
+class ScriptPickerScreen(FrontdeskModal[None]):
     """Choose a script by typing part of its title."""
 
     DEFAULT_CSS = """
@@ -66,7 +65,6 @@ class ScriptPickerScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         """All situations, keyed first; the filter has the focus."""
-        localize(self)
         self._fill("")
         self.query_one("#picker-filter", Input).focus()
 
@@ -104,9 +102,9 @@ class ScriptPickerScreen(ModalScreen[None]):
     def _open(self, situation: Situation) -> None:
         from frontdesk.screens.scripts.view import show_situation
 
-        app = self.app
+        app = self.fd_app
         self.dismiss()
-        show_situation(app, situation)  # type: ignore[arg-type]
+        show_situation(app, situation)
 
     def action_manage(self) -> None:
         """The script manager (reading for everyone, editing for a supervisor)."""

@@ -7,33 +7,30 @@ Esc pops the card: the screen underneath, with every half-typed character, is as
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import ModalScreen
 from textual.widgets import Footer
 
 from frontdesk import i18n
-from frontdesk.bindings import localize
 from frontdesk.domain.scripts.book import ScriptBook, Situation
 from frontdesk.i18n import t
 from frontdesk.messages import Deliver
-from frontdesk.screens.register.history import HISTORY_SOURCES
+from frontdesk.screens.base import FrontdeskModal, FrontdeskScreen
 from frontdesk.services.scripts import ScriptService, scripts
 from frontdesk.text import one_line
 from frontdesk.widgets.script_card import ScriptCard, rendered_lines
+from frontdesk.workers import run_in_thread
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.app import FrontdeskApp
-    from frontdesk.context import AppContext
 
 OFFER_ENTRY = "media_at_gate"  # reading this with no journalist entry selected offers one
 
 
-class ScriptViewScreen(ModalScreen[None]):
+class ScriptViewScreen(FrontdeskModal[None]):
     """The card, covering the screen; the reading is recorded against ``visit_id``/``incident_id``."""
 
     DEFAULT_CSS = """
@@ -75,8 +72,7 @@ class ScriptViewScreen(ModalScreen[None]):
             self.action_start_entry()
 
     def on_mount(self) -> None:
-        """Keys in the current language; record the reading in the background."""
-        localize(self)
+        """Record the reading in the background."""
         self._record()
 
     @property
@@ -99,26 +95,21 @@ class ScriptViewScreen(ModalScreen[None]):
 
     # -- recording --------------------------------------------------------------------------
     def _record(self) -> None:
-        app: FrontdeskApp = self.app  # type: ignore[assignment]
-        ctx = app.ctx
+        ctx = self.ctx
         if not ctx.is_open:
             return
         sit, lang = self.situation, ("zh+en" if self.both_langs else self.lang)
         lines = list(range(1, len(sit.lines) + 1))
         by, visit_id, incident_id = ctx.session.user, self._against(), self.incident_id
-        below = app.screen_stack[-2] if len(app.screen_stack) > 1 else None
         use_id = str(uuid.uuid4())
         if visit_id is None:
             self.unattached.append(use_id)
 
         def record() -> None:
-            try:
-                scripts(ctx).record_use(sit.id, lines, lang, visit_id, incident_id, by, use_id)
-            except Exception as exc:  # noqa: BLE001 - said to the guard, not swallowed
-                if below is not None:
-                    below.post_message(Deliver(_warn, app, one_line(str(exc), 200)))
+            scripts(ctx).record_use(sit.id, lines, lang, visit_id, incident_id, by, use_id)
 
-        app.run_worker(record, thread=True, group="script-use", exit_on_error=False)
+        # A reading that cannot be recorded is said by the app (the card may be closed by then).
+        run_in_thread(self, record, group="script-use")
 
     # -- actions ----------------------------------------------------------------------------
     def action_switch(self, key: str) -> None:
@@ -159,7 +150,7 @@ class ScriptViewScreen(ModalScreen[None]):
         from frontdesk.domain.register.visits import CredentialType, VisitKind
         from frontdesk.services.register import VisitForm
 
-        app: FrontdeskApp = self.app  # type: ignore[assignment]
+        app = self.fd_app
         values = {"guided_to": self.book.variables.get("meeting_room") or "",
                   "guard": app.ctx.session.user}
         form = VisitForm(kind=VisitKind.JOURNALIST, credential_type=CredentialType.PRESS_CARD,
@@ -167,10 +158,6 @@ class ScriptViewScreen(ModalScreen[None]):
                          readings=tuple(self.unattached))
         self.dismiss()
         _open_entry_form(app, form)
-
-
-def _warn(app: FrontdeskApp, message: str) -> None:
-    app.notify(message, severity="error", markup=False)
 
 
 def _open_entry_form(app: FrontdeskApp, form: object) -> None:
@@ -196,10 +183,9 @@ def _where(app: FrontdeskApp) -> tuple[str | None, str, str | None, bool]:
     if isinstance(screen, ScriptViewScreen):
         return screen.visit_id, screen.visit_name, screen.incident_id, screen.offer_entry
     visit = screen.selected() if isinstance(screen, RegisterScreen) else None
-    incident_id = getattr(screen, "current_incident_id", None)
+    incident_id = screen.current_incident_id if isinstance(screen, FrontdeskScreen) else None
     offer = visit is None or visit.kind not in MEDIA_KINDS
-    return (visit.id if visit else None, visit.name if visit else "",
-            incident_id if isinstance(incident_id, str) else None, offer)
+    return (visit.id if visit else None, visit.name if visit else "", incident_id, offer)
 
 
 def _service(app: FrontdeskApp) -> ScriptService:
@@ -249,7 +235,7 @@ def preload_scripts(app: FrontdeskApp) -> None:
         if svc.errors and not svc.errors_announced:
             target.post_message(Deliver(announce_errors, app, svc))
 
-    app.run_worker(load, thread=True, group="scripts-load", exit_on_error=False)
+    run_in_thread(app, load, group="scripts-load")
 
 
 def announce_errors(app: FrontdeskApp, svc: ScriptService) -> None:
@@ -260,15 +246,3 @@ def announce_errors(app: FrontdeskApp, svc: ScriptService) -> None:
     listed = "\n".join(one_line(str(e), 160) for e in svc.errors[:6])
     app.notify(t("scripts.site_errors", errors=listed), severity="error", timeout=30,
                markup=False)
-
-
-def _history_rows(ctx: AppContext, visit_id: str) -> list[tuple[datetime, str, str]]:
-    """Readings against an entry, for its history ("read 'journalist at the gate'")."""
-    svc = scripts(ctx)
-    lang = i18n.language()
-    return [(u.at, u.by, t("scripts.hist.read", title=svc.title_of(u.situation_id, lang)))
-            for u in svc.uses_for_visit(visit_id)]
-
-
-if _history_rows not in HISTORY_SOURCES:
-    HISTORY_SOURCES.append(_history_rows)

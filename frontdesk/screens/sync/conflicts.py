@@ -13,18 +13,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Static
 
 from frontdesk.i18n import catalog, language, t
 from frontdesk.messages import DataChanged, Deliver
+from frontdesk.screens.base import FrontdeskModal
 from frontdesk.screens.trust.guard import guard_action
 from frontdesk.services.conflicts import ConflictView, VersionView
 from frontdesk.text import cell, one_line, ui
+from frontdesk.workers import db_worker
 
 
 def field_label(key: str) -> str:
@@ -57,7 +57,7 @@ def _value(version: VersionView, key: str) -> object:
     return value
 
 
-class ConflictsScreen(ModalScreen[None]):
+class ConflictsScreen(FrontdeskModal[None]):
     """One conflict at a time; ``n`` shows the next; a button per version keeps that version."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -89,17 +89,12 @@ class ConflictsScreen(ModalScreen[None]):
         """Load the conflicts."""
         self._load()
 
-    @work(thread=True, exclusive=True, group="conflicts-load")
+    @db_worker(group="conflicts-load", exclusive=True)
     def _load(self) -> None:
         from frontdesk.services.conflicts import conflict_views
 
-        items = conflict_views(self.app.ctx)  # type: ignore[attr-defined]
+        items = conflict_views(self.ctx)
         self.post_message(Deliver(self._show, items))
-
-    def on_deliver(self, message: Deliver) -> None:
-        """Run a worker's result here."""
-        if self.is_attached:
-            message.callback(*message.args)  # type: ignore[operator]
 
     def _show(self, items: list[ConflictView]) -> None:
         self.items = items
@@ -142,14 +137,14 @@ class ConflictsScreen(ModalScreen[None]):
         chosen = str(event.button.name)
         if chosen not in {v.version_id for v in item.versions}:
             return  # a button of the conflict shown before, on its way out
-        guard_action(self.app, "resolve_conflict",  # type: ignore[arg-type]
+        guard_action(self.fd_app, "resolve_conflict",
                      lambda: self._resolve(item.kind, item.record_id, chosen))
 
-    @work(thread=True, group="conflicts-write")
+    @db_worker(group="conflicts-write")
     def _resolve(self, kind: str, record_id: str, chosen: str) -> None:
         from frontdesk.services.sync import sync_service
 
-        ctx = self.app.ctx  # type: ignore[attr-defined]
+        ctx = self.ctx
         sync_service(ctx).resolve(kind, record_id, chosen, by=ctx.session.user)
         self.post_message(Deliver(self._resolved))
 

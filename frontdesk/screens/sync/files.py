@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -22,6 +22,7 @@ from frontdesk.messages import DataChanged, Deliver
 from frontdesk.screens.base import FrontdeskScreen
 from frontdesk.screens.trust.guard import guard_action
 from frontdesk.text import ui
+from frontdesk.workers import db_worker
 
 
 def documents_dir() -> Path:
@@ -159,12 +160,11 @@ class SyncScreen(FrontdeskScreen[None]):
         elif path_in.value:
             path_in.value = str(Path(path_in.value).with_suffix(f".{event.value}"))
 
-    @work(thread=True, exclusive=True, group="sync-count")
+    @db_worker(group="sync-count", exclusive=True)
     def _count_conflicts(self) -> None:
-        from frontdesk.storage.sync import conflict_keys
+        from frontdesk.services.sync import sync_service
 
-        n = len(conflict_keys(self.ctx.require_db().read()))
-        self.post_message(Deliver(self._show_conflicts, n))
+        self.post_message(Deliver(self._show_conflicts, sync_service(self.ctx).conflict_count()))
 
     def _show_conflicts(self, n: int) -> None:
         self._n_conflicts = n
@@ -212,7 +212,7 @@ class SyncScreen(FrontdeskScreen[None]):
         self._run_export(self.query_one("#sync-date", Input).value, typed if typed in FORMATS
                          else str(fmt_select.value), path)
 
-    @work(thread=True, group="sync-write")
+    @db_worker(group="sync-write")
     def _run_export(self, day_text: str, fmt: str, path: str, force: bool = False) -> None:
         from frontdesk.export import ExportError
         from frontdesk.export.target import TargetError
@@ -255,7 +255,7 @@ class SyncScreen(FrontdeskScreen[None]):
             self._default_bundle_path()  # the time of writing, not of opening the screen
         self._run_bundle(path_in.value)
 
-    @work(thread=True, group="sync-write")
+    @db_worker(group="sync-write")
     def _run_bundle(self, path: str, force: bool = False) -> None:
         from frontdesk.services.sync import SyncError, sync_service
 
@@ -275,7 +275,7 @@ class SyncScreen(FrontdeskScreen[None]):
         self._previewed = None
         self._run_preview(self.query_one("#sync-import-path", Input).value)
 
-    @work(thread=True, exclusive=True, group="sync-preview")
+    @db_worker(group="sync-preview", exclusive=True)
     def _run_preview(self, path: str) -> None:
         from frontdesk.services.sync import SyncError, bundles_in, sync_service
 
@@ -345,7 +345,7 @@ class SyncScreen(FrontdeskScreen[None]):
 
         guard_action(self.fd_app, "import_bundle", confirmed)
 
-    @work(thread=True, group="sync-write")
+    @db_worker(group="sync-write")
     def _run_import(self, path: str) -> None:
         from frontdesk.services.sync import SyncError, sync_service
 
@@ -357,7 +357,7 @@ class SyncScreen(FrontdeskScreen[None]):
             return
         self.post_message(Deliver(self._imported, rep))
 
-    @work(thread=True, group="sync-write")
+    @db_worker(group="sync-write")
     def _run_import_many(self, previewed: list[Outcome]) -> None:
         """Import a folder's files that passed the preview, one by one (each in its own
         transaction); those refused at the preview stay named in the result."""

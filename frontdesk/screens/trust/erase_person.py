@@ -7,20 +7,19 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Static
 
-from frontdesk.bindings import localize
 from frontdesk.i18n import t
 from frontdesk.messages import DataChanged, Deliver
+from frontdesk.screens.base import FrontdeskModal
 from frontdesk.text import cell, ui
+from frontdesk.workers import db_worker, fails_soft
 
 
-class ErasePersonScreen(ModalScreen[None]):
+class ErasePersonScreen(FrontdeskModal[None]):
     """Name / phone / ID → matches (what matched) → confirm → erased and recorded."""
 
     DEFAULT_CSS = """
@@ -54,7 +53,6 @@ class ErasePersonScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         """Columns."""
-        localize(self)
         self.query_one("#erase-table", DataTable).add_columns("", "")
         self.query_one("#erase-name", Input).focus()
 
@@ -73,6 +71,7 @@ class ErasePersonScreen(ModalScreen[None]):
             self.app.push_screen(ConfirmScreen(t("trust.erase.confirm", n=n)),
                                  lambda ok: self._erase() if ok else None)
 
+    @fails_soft
     def _search(self) -> None:
         from frontdesk.domain.trust.retention import PersonKey
 
@@ -86,7 +85,7 @@ class ErasePersonScreen(ModalScreen[None]):
             return
         from frontdesk.services.trust.retention import retention_service
 
-        self._show(retention_service(self.app.ctx).find_person(key))  # type: ignore[attr-defined]
+        self._show(retention_service(self.ctx).find_person(key))
 
     def _show(self, matches: list[object]) -> None:
         self.matches = matches
@@ -98,11 +97,11 @@ class ErasePersonScreen(ModalScreen[None]):
             ui(t("trust.erase.found", n=len(matches)) if matches else t("trust.erase.none")))
         self.query_one("#erase-go", Button).disabled = not matches
 
-    @work(thread=True, exclusive=True, group="trust-erase")
+    @db_worker(group="trust-erase", exclusive=True)
     def _erase(self) -> None:
         from frontdesk.services.trust.retention import retention_service
 
-        ctx = self.app.ctx  # type: ignore[attr-defined]
+        ctx = self.ctx
         svc = retention_service(ctx)
         try:
             n = svc.erase(self.matches, by=ctx.session.user)  # type: ignore[arg-type]
@@ -111,11 +110,6 @@ class ErasePersonScreen(ModalScreen[None]):
             return
         deleted, svc.warnings = list(svc.warnings), []
         self.post_message(Deliver(self._erased, n, deleted))
-
-    def on_deliver(self, message: Deliver) -> None:
-        """A worker's result."""
-        if self.is_attached:
-            message.callback(*message.args)  # type: ignore[operator]
 
     def _failed(self, error: str) -> None:
         self.query_one("#erase-msg", Static).update(ui(t("trust.erase.failed", error=error)))

@@ -1,6 +1,6 @@
 """Step-up: the supervisor types the PIN again right before a sensitive action.
 
-Installed into :data:`frontdesk.screens.trust.guard.STEP_UP` by :mod:`frontdesk.screens.trust.signin`. A
+The app is built with :func:`step_up` as its ``step_up`` (``FrontdeskApp``). A
 correct PIN within the last two minutes covers the next action too. The PIN is checked in a
 thread worker (argon2 is slow on purpose); a wrong PIN counts towards the lockout.
 """
@@ -10,17 +10,16 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from frontdesk.bindings import localize
 from frontdesk.i18n import t
 from frontdesk.messages import Deliver
+from frontdesk.screens.base import FrontdeskModal
 from frontdesk.text import ui
+from frontdesk.workers import db_worker
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.app import FrontdeskApp
@@ -42,7 +41,7 @@ def error_text(result: AuthResult, tz: str, now: datetime) -> str:
     return t("trust.err.wrong_pin", n=result.remaining_attempts)
 
 
-class PinPromptScreen(ModalScreen[bool]):
+class PinPromptScreen(FrontdeskModal[bool]):
     """Ask the signed-in supervisor's PIN; dismiss True when it is right, False on Esc."""
 
     DEFAULT_CSS = """
@@ -68,7 +67,6 @@ class PinPromptScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         """Focus the PIN field."""
-        localize(self)
         self.query_one("#pin-input", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -76,17 +74,16 @@ class PinPromptScreen(ModalScreen[bool]):
         self.query_one("#pin-error", Static).update(ui(t("trust.checking")))
         self._check(event.value)
 
-    @work(thread=True, exclusive=True, group="trust-stepup")
+    @db_worker(group="trust-stepup", exclusive=True)
     def _check(self, pin: str) -> None:
         from frontdesk.services.trust.auth import auth_service
 
-        result = auth_service(self.app.ctx).step_up(pin, self.action_name)  # type: ignore[attr-defined]
+        result = auth_service(self.ctx).step_up(pin, self.action_name)
         self.post_message(Deliver(self._checked, result))
 
-    def on_deliver(self, message: Deliver) -> None:
-        """A worker's result."""
-        if self.is_attached:
-            message.callback(*message.args)  # type: ignore[operator]
+    def on_work_failed(self) -> None:
+        """The check did not run (the app says why): the PIN stays as typed."""
+        self.query_one("#pin-error", Static).update("")
 
     def _checked(self, result: AuthResult) -> None:
         if result.ok:
@@ -94,7 +91,7 @@ class PinPromptScreen(ModalScreen[bool]):
             return
         field = self.query_one("#pin-input", Input)
         field.value = ""
-        ctx = self.app.ctx  # type: ignore[attr-defined]
+        ctx = self.ctx
         self.query_one("#pin-error", Static).update(
             ui(error_text(result, ctx.require_site().timezone, ctx.clock.now())))
 
@@ -103,8 +100,8 @@ class PinPromptScreen(ModalScreen[bool]):
         self.dismiss(False)
 
 
-def step_up(app: FrontdeskApp, action: str, then: Callable[[], None]) -> None:
-    """The :data:`frontdesk.screens.trust.guard.STEP_UP` hook."""
+def step_up(app: FrontdeskApp, action: str, then: Callable[[], object]) -> None:
+    """Ask the PIN (unless a step-up within the last minutes still covers it), then ``then``."""
     from frontdesk.services.trust.auth import auth_service
 
     if not app.ctx.auth_required or auth_service(app.ctx).step_up_fresh():

@@ -3,20 +3,19 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from frontdesk.bindings import localize
 from frontdesk.i18n import t
 from frontdesk.messages import Deliver
+from frontdesk.screens.base import FrontdeskModal
 from frontdesk.text import ui
+from frontdesk.workers import db_worker
 
 
-class SetupSupervisorScreen(ModalScreen[bool]):
+class SetupSupervisorScreen(FrontdeskModal[bool]):
     """Name, PIN twice, site name, time zone; covers the app until done."""
 
     DEFAULT_CSS = """
@@ -29,7 +28,7 @@ class SetupSupervisorScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         """The five fields and OK."""
-        site = self.app.ctx.require_site()  # type: ignore[attr-defined]
+        site = self.ctx.require_site()
         with VerticalScroll(id="setup-box"):
             yield Static(ui(t("trust.setup.title")), id="setup-title")
             yield Static(ui(t("trust.setup.hint")), id="setup-hint")
@@ -43,7 +42,6 @@ class SetupSupervisorScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         """Focus the name."""
-        localize(self)
         for key, label in (("name", "trust.name"), ("pin", "trust.pin"), ("pin2", "trust.pin2"),
                            ("site", "trust.site_name"), ("tz", "trust.timezone")):
             self.query_one(f"#setup-{key}", Input).border_title = t(label)
@@ -76,17 +74,16 @@ class SetupSupervisorScreen(ModalScreen[bool]):
         self._error("trust.checking")
         self._create(v["name"], v["pin"], v["site"], v["tz"].strip())
 
-    @work(thread=True, exclusive=True, group="trust-setup")
+    def on_work_failed(self) -> None:
+        """Nothing was created (the app says why): every field stays as typed."""
+        self.query_one("#setup-error", Static).update("")
+
+    @db_worker(group="trust-setup", exclusive=True)
     def _create(self, name: str, pin: str, site: str, tz: str) -> None:
         from frontdesk.services.trust.auth import auth_service
 
-        error = auth_service(self.app.ctx).create_first_supervisor(name, pin, site, tz)  # type: ignore[attr-defined]
+        error = auth_service(self.ctx).create_first_supervisor(name, pin, site, tz)
         self.post_message(Deliver(self._created, error))
-
-    def on_deliver(self, message: Deliver) -> None:
-        """A worker's result."""
-        if self.is_attached:
-            message.callback(*message.args)  # type: ignore[operator]
 
     def _created(self, error: str | None) -> None:
         if error is None:

@@ -11,19 +11,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from frontdesk.bindings import localize
 from frontdesk.i18n import t
 from frontdesk.messages import Deliver
+from frontdesk.screens.base import FrontdeskModal
 from frontdesk.screens.trust import guard
-from frontdesk.screens.trust.pin_prompt import error_text, step_up
+from frontdesk.screens.trust.pin_prompt import error_text
 from frontdesk.text import ui
+from frontdesk.workers import db_worker, run_in_thread
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.app import FrontdeskApp
@@ -34,11 +33,8 @@ IDLE_CHECK_SECONDS = 30
 BACKUP_EVERY_SECONDS = 4 * 3600
 PURGE_EVERY_SECONDS = 24 * 3600
 
-if step_up not in guard.STEP_UP:
-    guard.STEP_UP.append(step_up)
 
-
-class SignInScreen(ModalScreen[bool]):
+class SignInScreen(FrontdeskModal[bool]):
     """Name and PIN; covers the whole app. ``locked`` says it is the idle lock, not the start."""
 
     DEFAULT_CSS = """
@@ -67,11 +63,10 @@ class SignInScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         """Prefill the last person's name when locked; focus what is missing."""
-        localize(self)
         name = self.query_one("#signin-name", Input)
         name.border_title = t("trust.name")
         self.query_one("#signin-pin", Input).border_title = t("trust.pin")
-        user = self.app.ctx.session.user  # type: ignore[attr-defined]
+        user = self.ctx.session.user
         if self.locked and user:
             name.value = user
             self.query_one("#signin-pin", Input).focus()
@@ -95,39 +90,25 @@ class SignInScreen(ModalScreen[bool]):
         self.query_one("#signin-error", Static).update(ui(t("trust.checking")))
         self._check(name, pin)
 
-    @work(thread=True, exclusive=True, group="trust-signin")
+    @db_worker(group="trust-signin", exclusive=True)
     def _check(self, name: str, pin: str) -> None:
         from frontdesk.services.trust.auth import auth_service
 
-        result = auth_service(self.app.ctx).sign_in(name, pin)  # type: ignore[attr-defined]
+        result = auth_service(self.ctx).sign_in(name, pin)
         self.post_message(Deliver(self._checked, result))
 
-    def on_deliver(self, message: Deliver) -> None:
-        """A worker's result."""
-        if self.is_attached:
-            message.callback(*message.args)  # type: ignore[operator]
+    def on_work_failed(self) -> None:
+        """The check did not run (the app says why): the name and PIN stay as typed."""
+        self.query_one("#signin-error", Static).update("")
 
     def _checked(self, result: AuthResult) -> None:
         if result.ok:
             self.dismiss(True)
             return
         self.query_one("#signin-pin", Input).value = ""
-        ctx = self.app.ctx  # type: ignore[attr-defined]
+        ctx = self.ctx
         self.query_one("#signin-error", Static).update(
             ui(error_text(result, ctx.require_site().timezone, ctx.clock.now())))
-
-
-def _signed_in(app: FrontdeskApp) -> None:
-    session = app.ctx.session
-    session.locked = False
-    app._update_title()
-    app.refresh_bindings()
-    app.notify(t("trust.welcome", name=session.user), markup=False)
-    if session.failed_before:
-        # Wrong PINs typed for this name by someone else show up here (and in the audit trail).
-        app.notify(t("trust.failed_before", n=session.failed_before), severity="warning",
-                   timeout=20, markup=False)
-        session.failed_before = 0
 
 
 def show_sign_in(app: FrontdeskApp, locked: bool = False) -> None:
@@ -135,7 +116,7 @@ def show_sign_in(app: FrontdeskApp, locked: bool = False) -> None:
     if any(isinstance(s, SignInScreen) for s in app.screen_stack):
         return
     app.ctx.session.locked = True
-    app.push_screen(SignInScreen(locked), lambda _ok: _signed_in(app))
+    app.push_screen(SignInScreen(locked), lambda _ok: app.signed_in())
 
 
 def lock_now(app: FrontdeskApp) -> None:
@@ -161,16 +142,6 @@ def open_users(app: FrontdeskApp) -> None:
     guard.guard_action(app, "manage_users", lambda: app.push_screen(UsersScreen()))
 
 
-def _install_keys(app: FrontdeskApp) -> None:
-    """Ctrl+L locks; F10 opens users & privacy (shown in the palette and help)."""
-    setattr(app, "action_trust_lock", lambda: lock_now(app))
-    setattr(app, "action_trust_users", lambda: open_users(app))
-    for key, action, bid in (("ctrl+l", "trust_lock", "trust.lock"),
-                             ("f10", "trust_users", "trust.users")):
-        app._bindings.key_to_bindings.setdefault(key, []).append(
-            Binding(key, action, t(f"bind.{bid}"), id=bid, show=False))
-
-
 def backup_warning(outcome: BackupOutcome) -> str | None:
     """What to tell the desk about a backup that was not written (None: nothing to say)."""
     if outcome.skipped in ("no_space", "cap_too_small"):
@@ -192,7 +163,7 @@ def _backup(app: FrontdeskApp) -> None:
         if warning:
             app.call_later(app.notify, warning, severity="warning", timeout=20, markup=False)
 
-    app.run_worker(job, thread=True, exclusive=True, group="trust-backup")
+    run_in_thread(app, job, group="trust-backup", exclusive=True)
 
 
 def _purge(app: FrontdeskApp) -> None:
@@ -201,16 +172,14 @@ def _purge(app: FrontdeskApp) -> None:
     def job() -> None:
         svc = retention_service(app.ctx)
         try:
-            svc.run_due()
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            app.call_later(app.notify, t("trust.purge.failed", error=str(exc)),
-                           severity="error", markup=False)
-        for line in svc.warnings:
-            app.call_later(app.notify, t("trust.purge.backup_deleted", what=line),
-                           severity="warning", markup=False)
-        svc.warnings.clear()
+            svc.run_due()  # a failure goes to the app's one handler (run_in_thread)
+        finally:
+            for line in svc.warnings:
+                app.call_later(app.notify, t("trust.purge.backup_deleted", what=line),
+                               severity="warning", markup=False)
+            svc.warnings.clear()
 
-    app.run_worker(job, thread=True, exclusive=True, group="trust-purge")
+    run_in_thread(app, job, group="trust-purge", exclusive=True)
 
 
 def require_sign_in(app: FrontdeskApp) -> None:
@@ -219,7 +188,6 @@ def require_sign_in(app: FrontdeskApp) -> None:
         return
     from frontdesk.services.trust.auth import auth_service
 
-    _install_keys(app)
     app.set_interval(IDLE_CHECK_SECONDS, lambda: check_idle(app))
     app.set_interval(BACKUP_EVERY_SECONDS, lambda: _backup(app))
     app.set_interval(PURGE_EVERY_SECONDS, lambda: _purge(app))
@@ -230,4 +198,4 @@ def require_sign_in(app: FrontdeskApp) -> None:
         from frontdesk.screens.trust.setup_supervisor import SetupSupervisorScreen
 
         app.ctx.session.locked = True
-        app.push_screen(SetupSupervisorScreen(), lambda _ok: _signed_in(app))
+        app.push_screen(SetupSupervisorScreen(), lambda _ok: app.signed_in())

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Select, Static
 
-from frontdesk.bindings import localize
 from frontdesk.i18n import t
 from frontdesk.messages import Deliver
+from frontdesk.screens.base import FrontdeskModal
 from frontdesk.text import cell, ui
+from frontdesk.workers import db_worker, fails_soft
 
 
-class UsersScreen(ModalScreen[None]):
+class UsersScreen(FrontdeskModal[None]):
     """The user list and the forms beside it."""
 
     DEFAULT_CSS = """
@@ -59,27 +58,28 @@ class UsersScreen(ModalScreen[None]):
                 yield Input(id="users-retention", max_length=4, restrict=r"[0-9]*")
             yield Static("", id="users-msg")
 
+    @fails_soft
     def on_mount(self) -> None:
         """Load the list."""
         from frontdesk.services.trust.auth import auth_service
 
-        localize(self)
         table = self.query_one("#users-table", DataTable)
         table.add_columns(t("trust.users.col.name"), t("trust.users.col.role"),
                           t("trust.users.col.state"))
         self.query_one("#users-idle", Input).value = str(
-            auth_service(self.app.ctx).idle_minutes())  # type: ignore[attr-defined]
+            auth_service(self.ctx).idle_minutes())
         self.query_one("#users-retention", Input).value = str(
-            self.app.ctx.require_site().retention_days)  # type: ignore[attr-defined]
+            self.ctx.require_site().retention_days)
         self.reload()
 
+    @fails_soft
     def reload(self) -> None:
         """Refill the table."""
         from frontdesk.services.trust.auth import auth_service
 
         table = self.query_one("#users-table", DataTable)
         table.clear()
-        for u in auth_service(self.app.ctx).users():  # type: ignore[attr-defined]
+        for u in auth_service(self.ctx).users():
             table.add_row(cell(u.name), cell(t(f"trust.role.{u.role}")),  # type: ignore[attr-defined]
                           cell(t("trust.users.disabled" if u.disabled  # type: ignore[attr-defined]
                                  else "trust.users.active")), key=u.name)  # type: ignore[attr-defined]
@@ -106,9 +106,10 @@ class UsersScreen(ModalScreen[None]):
             from frontdesk.screens.trust.erase_person import ErasePersonScreen
             from frontdesk.screens.trust.guard import guard_action
 
-            guard_action(self.app, "erase_person",  # type: ignore[arg-type]
+            guard_action(self.fd_app, "erase_person",
                          lambda: self.app.push_screen(ErasePersonScreen()))
 
+    @fails_soft
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in the idle field saves the auto-lock minutes; in the retention field, the
         retention period (0 is refused with the reason)."""
@@ -116,12 +117,12 @@ class UsersScreen(ModalScreen[None]):
         if event.input.id == "users-idle" and event.value.isdigit():
             from frontdesk.services.trust.auth import auth_service
 
-            auth_service(self.app.ctx).set_idle_minutes(int(event.value))  # type: ignore[attr-defined]
+            auth_service(self.ctx).set_idle_minutes(int(event.value))
             msg.update(ui(t("trust.users.saved")))
         elif event.input.id == "users-retention" and event.value.isdigit():
             from frontdesk.services.trust import settings
 
-            ctx = self.app.ctx  # type: ignore[attr-defined]
+            ctx = self.ctx
             try:
                 settings.set_retention_days(ctx, int(event.value), by=ctx.session.user)
             except settings.SettingError as exc:
@@ -129,11 +130,11 @@ class UsersScreen(ModalScreen[None]):
                 return
             msg.update(ui(t("trust.users.retention_saved", days=int(event.value))))
 
-    @work(thread=True, exclusive=True, group="trust-users")
+    @db_worker(group="trust-users", exclusive=True)
     def _run(self, op: str, name: str, role: str, pin: str) -> None:
         from frontdesk.services.trust.auth import auth_service
 
-        auth = auth_service(self.app.ctx)  # type: ignore[attr-defined]
+        auth = auth_service(self.ctx)
         if op == "add":
             error = auth.add_user(name, role, pin)
         elif op == "reset":
@@ -142,11 +143,6 @@ class UsersScreen(ModalScreen[None]):
             current = next((u for u in auth.users() if u.name == name), None)  # type: ignore[attr-defined]
             error = auth.set_disabled(name, not (current and current.disabled))  # type: ignore[attr-defined]
         self.post_message(Deliver(self._done, error))
-
-    def on_deliver(self, message: Deliver) -> None:
-        """A worker's result."""
-        if self.is_attached:
-            message.callback(*message.args)  # type: ignore[operator]
 
     def _done(self, error: str | None) -> None:
         msg = self.query_one("#users-msg", Static)

@@ -24,6 +24,7 @@ from frontdesk.domain.escalation.policy import (
 )
 from frontdesk.domain.sitetime import to_local
 from frontdesk.paths import shipped_data_dir
+from frontdesk.services.changes import changes_data
 from frontdesk.storage import contacts as repo
 from frontdesk.storage import records
 
@@ -73,6 +74,7 @@ class ContactService:
         return {**repo.to_payload(contact), "edited_by": by or self.ctx.session.user,
                 "edited_at": self.ctx.clock.now().isoformat()}
 
+    @changes_data
     def save(self, contact: Contact, by: str = "") -> Contact:
         """Add or change a contact (a new id when it has none)."""
         if not contact.id:
@@ -82,6 +84,7 @@ class ContactService:
                           self.ctx.clock.now())
         return contact
 
+    @changes_data
     def delete(self, contact_id: str, by: str = "") -> None:
         """Delete a contact (a tombstone version, so the deletion syncs)."""
         found = self.get(contact_id)
@@ -100,6 +103,7 @@ class ContactService:
         changed = sum(1 for c in found if c.id in known and known[c.id] != c)
         return CsvPreview(found, errors, new, changed)
 
+    @changes_data
     def import_csv(self, text: str, by: str = "") -> CsvPreview:
         """Write every row of a CSV in one transaction; nothing at all if any row is wrong."""
         preview = self.preview_csv(text)
@@ -117,6 +121,7 @@ class ContactService:
         """Every contact as CSV text."""
         return contacts_to_csv(self.all())
 
+    @changes_data
     def write_csv(self, path: str | os.PathLike[str] | None, who: str = "",
                   force: bool = False) -> int:
         """Write every contact as CSV to ``path`` (UTF-8 with BOM), or to standard output when
@@ -159,6 +164,7 @@ class ContactService:
         """The policy document in force."""
         return load_policy_doc_for(self.ctx)
 
+    @changes_data
     def save_policy_doc(self, doc: dict[str, Any]) -> None:
         """Validate and write the site's policy file atomically; raises PolicyError."""
         problems = validate_policy_doc(doc)
@@ -189,35 +195,19 @@ class ContactService:
 
 
 def start_check(ctx: AppContext) -> None:
-    """Run the policy check as the store opens; tell the app (if it is running) of warnings.
+    """Run the policy check as the store opens; keep the warnings for the app to show.
 
-    Runs on the store-opening worker. Nothing is shown while no contact is listed at all
-    (a new install); the contacts screen lists the warnings then.
+    Nothing is kept while no contact is listed at all (a new install); the contacts screen
+    lists the warnings then. The app shows :attr:`ContactService.start_warnings` once
+    somebody is in (``FrontdeskApp.enter``).
     """
-    svc: ContactService = ctx.service("contacts", ContactService)  # type: ignore[assignment]
-    if not svc.all():
-        svc.start_warnings = []
-        return
-    svc.start_warnings = svc.warnings()
-    if svc.start_warnings:
-        notify_warnings(svc.start_warnings)
+    svc = ctx.service("contacts", ContactService)
+    svc.start_warnings = svc.warnings() if svc.all() else []
 
 
-def notify_warnings(warnings: list[PolicyWarning], app: Any = None) -> None:
-    """A notification with the count and the first few warnings (thread-safe)."""
-    if app is None:
-        try:
-            from textual.worker import NoActiveWorker, get_current_worker
-        except ImportError:
-            return
-        try:
-            app = get_current_worker().node
-        except NoActiveWorker:
-            return
-    if not hasattr(app, "notify"):
-        return
+def warnings_text(warnings: list[PolicyWarning]) -> str:
+    """The notification for a check: the count, then the first three warnings."""
     from frontdesk.i18n import language, t
 
     lines = [w.message_zh if language() == "zh" else w.message for w in warnings[:3]]
-    text = t("esc.check.count", n=len(warnings)) + "\n" + "\n".join(lines)
-    app.notify(text, severity="warning", timeout=12, markup=False)
+    return t("esc.check.count", n=len(warnings)) + "\n" + "\n".join(lines)

@@ -30,7 +30,7 @@ PEOPLE: tuple[tuple[str, str, str, str | None, str], ...] = (
 
 def add_demo_contacts(ctx: AppContext, rng: random.Random) -> None:
     """Write the sample contact list (idempotent: ids derive from name and role)."""
-    svc: ContactService = ctx.service("contacts", ContactService)  # type: ignore[assignment]
+    svc: ContactService = ctx.service("contacts", ContactService)
     for name, role, unit, hours, notes in PEOPLE:
         phone = mobile(rng)
         backup = "+8675588886666" if role in ("cs_centre", "engineering") else ""

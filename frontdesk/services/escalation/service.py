@@ -31,6 +31,7 @@ from frontdesk.domain.escalation.policy import (
     plan_to_dict,
 )
 from frontdesk.domain.escalation.state import ChainState, ResponderStatus
+from frontdesk.services.changes import changes_data
 from frontdesk.services.escalation.contacts import ContactService, load_policy_doc_for
 from frontdesk.storage import escalation as repo
 from frontdesk.storage import records
@@ -81,13 +82,14 @@ class EscalationService:
     @property
     def contacts(self) -> ContactService:
         """The contact list service."""
-        return self.ctx.service("contacts", ContactService)  # type: ignore[return-value]
+        return self.ctx.service("contacts", ContactService)
 
     def _stamp(self, by: str) -> dict[str, str]:
         return {"edited_by": by or self.ctx.session.user,
                 "edited_at": self.ctx.clock.now().isoformat()}
 
     # -- plan -----------------------------------------------------------------------------
+    @changes_data
     def start(self, incident_id: str, kind: str, level: Level | str,
               opened_at: datetime | None = None, by: str = "") -> Plan:
         """Freeze the plan in force for a new incident (a second call changes nothing)."""
@@ -111,6 +113,7 @@ class EscalationService:
         esc = self.load(incident_id)
         return esc is not None and plan_differs(esc.plan, load_policy_doc_for(self.ctx))
 
+    @changes_data
     def replan(self, incident_id: str, by: str = "", kind: str | None = None) -> Plan | None:
         """Take the current policy's chains; the responder chain restarts from now.
 
@@ -156,6 +159,7 @@ class EscalationService:
             records.write(conn, kind, record_id, payload, self.ctx.clock.now())
         return record_id
 
+    @changes_data
     def log_call(self, incident_id: str, chain: ChainKind | str, step_index: int,
                  contact_id: str | None, role: str | None, outcome: CallOutcome | str,
                  note: str = "", by: str = "", at: datetime | None = None,
@@ -186,6 +190,7 @@ class EscalationService:
                      note=note)
         return CallAttempt(**{**attempt.__dict__, "id": rid})
 
+    @changes_data
     def skip(self, incident_id: str, chain: ChainKind | str, step_index: int, reason: str,
              by: str = "") -> Skip:
         """Record a step or reporting level passed over (越级) with the reason."""
@@ -198,6 +203,7 @@ class EscalationService:
         return Skip(step_index=step_index, reason=reason, at=when, by=by,
                     chain=ChainKind(chain), id=rid, incident_id=incident_id)
 
+    @changes_data
     def on_level_changed(self, incident_id: str, from_level: Level | str,
                          to_level: Level | str, at: datetime | None = None, by: str = "",
                          reason: str = "", decided_by: str = "",
@@ -284,7 +290,7 @@ class EscalationService:
         from frontdesk.services.incidents.service import IncidentError, IncidentService
 
         zh, en = _line_pair(key, values)
-        svc: Any = self.ctx.service("incidents", IncidentService)
+        svc = self.ctx.service("incidents", IncidentService)
         # Free text (a call's note, a skip's reason) goes where the retention purge looks for
         # it (data.note / data.reason), not among the values.
         free = {k: str(values[k]) for k in ("note", "reason") if values.get(k)}

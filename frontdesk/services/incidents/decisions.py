@@ -31,6 +31,7 @@ from frontdesk.domain.incidents.model import (
 )
 from frontdesk.services.incidents.codec import iso, when
 from frontdesk.services.incidents.errors import IncidentError
+from frontdesk.services.changes import changes_data
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.context import AppContext
@@ -82,6 +83,7 @@ class DecisionsMixin:
         return checked_time(at, self._now(), reason, when(p.get("occurred_at")))
 
     # -- level ----------------------------------------------------------------------------
+    @changes_data
     def change_level(self, incident_id: str, level: str | Level, by: str, reason: str,
                      decided_by: str) -> Incident:
         """Raise or lower the response level, as decided by ``decided_by`` (a contact id).
@@ -112,6 +114,7 @@ class DecisionsMixin:
         return incident
 
     # -- public-opinion mark --------------------------------------------------------------
+    @changes_data
     def mark_public_opinion(self, incident_id: str, by: str, reason: str = "",
                             at: datetime | None = None, late_reason: str = "") -> Incident:
         """Record that this (media) incident has become a public-opinion event (001): from the
@@ -132,6 +135,7 @@ class DecisionsMixin:
                                         "public_opinion_by": by}, by)
 
     # -- statement ------------------------------------------------------------------------
+    @changes_data
     def record_statement(self, incident_id: str, parts: Mapping[str, str], approved_by: str,
                          published_by: str, channel: str, by: str, at: datetime | None = None,
                          late_reason: str = "") -> Incident:
@@ -170,6 +174,7 @@ class DecisionsMixin:
         return self._save_incident(p | {"statements": statements}, by)
 
     # -- corrections ----------------------------------------------------------------------
+    @changes_data
     def correct_facts(self, incident_id: str, by: str, reason: str,
                       occurred_at: datetime | None = None, place: str | None = None,
                       kind: str | None = None, level: str | Level | None = None) -> Incident:

@@ -14,7 +14,7 @@ def add_demo_incidents(ctx: AppContext, rng: random.Random) -> None:
     (its report overdue) and a suspicious person with a late write-up."""
     from frontdesk.services.incidents.service import IncidentService
 
-    svc: IncidentService = ctx.service("incidents", IncidentService)  # type: ignore[assignment]
+    svc: IncidentService = ctx.service("incidents", IncidentService)
     now = ctx.clock.now()
     media = [v for v in ctx.register.today() if v.kind.value == "journalist"]
     svc.open("media_at_gate", "serious", now - timedelta(minutes=25), "南门岗",

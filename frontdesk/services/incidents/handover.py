@@ -18,6 +18,7 @@ from frontdesk.domain.incidents.deadlines import incident_clocks
 from frontdesk.domain.incidents.lateness import clock_name
 from frontdesk.domain.incidents.model import EntryKind
 from frontdesk.domain.sitetime import SHIFT
+from frontdesk.services.changes import changes_data
 from frontdesk.services.incidents.codec import iso
 from frontdesk.storage import incidents as repo
 from frontdesk.storage import records
@@ -89,6 +90,7 @@ class HandoverMixin:
                     occurred_at: datetime | None = ..., data: dict[str, Any] | None = ...,
                     supersedes: str | None = ...) -> TimelineEntry: ...
 
+    @changes_data
     def handover(self, now: datetime | None = None, by: str = "") -> HandoverSheet:
         """Make and store the handover sheet as of ``now``."""
         from frontdesk.services.incidents.service import escalation
@@ -150,6 +152,7 @@ class HandoverMixin:
         p = repo.handover_payload(self.ctx.require_db().read(), handover_id)
         return _sheet(handover_id, p) if p else None
 
+    @changes_data
     def accept_handover(self, handover_id: str, name: str, pin: str) -> HandoverSheet:
         """The incoming person accepts the sheet by signing in with their own PIN.
 

@@ -15,6 +15,7 @@ from frontdesk.domain import sitetime
 from frontdesk.domain.incidents import report as rep
 from frontdesk.domain.incidents.deadlines import report_due
 from frontdesk.domain.incidents.report import Report
+from frontdesk.services.changes import changes_data
 from frontdesk.services.incidents.codec import report_from, report_payload
 from frontdesk.storage import incidents as repo
 from frontdesk.storage import records
@@ -77,6 +78,7 @@ class ReportMixin:
         return report_due(incident.occurred_at, self.ctx.require_site().timezone,
                           self.catalogue.rules.report)
 
+    @changes_data
     def save_report(self, report: Report, by: str) -> Report:
         """Save a report as it stands (drafts may be incomplete)."""
         now = self.ctx.clock.now()
@@ -85,6 +87,7 @@ class ReportMixin:
             records.write(conn, repo.REPORT, report.incident_id, payload, now)
         return report
 
+    @changes_data
     def submit_report(self, report: Report, by: str, at: datetime | None = None,
                       late_reason: str = "") -> Report:
         """Submit for a supervisor's approval (ReportError names what is missing).
@@ -104,6 +107,7 @@ class ReportMixin:
         self._log_report(done, by, "submitted", handed_in)
         return done
 
+    @changes_data
     def approve_report(self, incident_id: str, by: str) -> Report:
         """A supervisor approves the submitted report (the UI guards "approve_report")."""
         done = rep.approve(self.report(incident_id), by, self.ctx.clock.now())
@@ -111,6 +115,7 @@ class ReportMixin:
         self._log_report(done, by, "approved")
         return done
 
+    @changes_data
     def return_report(self, incident_id: str, by: str, reason: str) -> Report:
         """A supervisor sends the report back for rework with a reason (003 上级审批)."""
         done = rep.return_report(self.report(incident_id), by, self.ctx.clock.now(), reason)
@@ -127,6 +132,7 @@ class ReportMixin:
         folder = self.ctx.paths.db_file.parent / "reports"
         return unique_path(folder / f"{name}-{report.state.value}-{stamp}.pdf")
 
+    @changes_data
     def print_pdf(self, report: Report, path: Path | None = None, lang: str = "zh",
                   by: str = "") -> Path:
         """Write the report as a PDF and record the export in the audit trail.

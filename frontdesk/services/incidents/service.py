@@ -32,6 +32,7 @@ from frontdesk.domain.incidents.model import (
 )
 from frontdesk.domain.incidents.when import FUTURE_SLACK, WhenError, effective_time
 from frontdesk.paths import shipped_data_dir
+from frontdesk.services.changes import changes_data
 from frontdesk.services.incidents.codec import (
     entry_from,
     entry_payload,
@@ -68,7 +69,7 @@ def escalation(ctx: AppContext) -> EscalationService:
     """The context's escalation service (calls, chains, reporting levels)."""
     from frontdesk.services.escalation.service import EscalationService
 
-    return ctx.service("escalation", EscalationService)  # type: ignore[return-value]
+    return ctx.service("escalation", EscalationService)
 
 
 def checked_time(at: datetime | None, now: datetime, reason: str,
@@ -136,6 +137,7 @@ class IncidentService(DecisionsMixin, HistoryMixin, ReportMixin, HandoverMixin):
                                 "inc.err.level", level=str(level)) from exc
 
     # -- use cases ------------------------------------------------------------------------
+    @changes_data
     def open(self, kind: str, level: str | Level | None = None, occurred_at: datetime | None = None,
              place: str = "", summary: str = "", by: str = "",
              visit_id: str | None = None) -> Incident:
@@ -202,6 +204,7 @@ class IncidentService(DecisionsMixin, HistoryMixin, ReportMixin, HandoverMixin):
         """The timeline as it reads now (corrections applied)."""
         return dom.effective_timeline(self.entries(incident_id))
 
+    @changes_data
     def add_note(self, incident_id: str, text: str, by: str, occurred_at: datetime | None = None,
                  unconfirmed: bool = False) -> TimelineEntry:
         """Log what happened; ``occurred_at`` is when it happened if written up later."""
@@ -213,6 +216,7 @@ class IncidentService(DecisionsMixin, HistoryMixin, ReportMixin, HandoverMixin):
         data = {"unconfirmed": True} if unconfirmed else {}
         return self._append(incident_id, text.strip(), by, EntryKind.NOTE, occurred_at, data)
 
+    @changes_data
     def add_entry(self, incident_id: str, text: str, by: str, at: datetime | None = None,
                   kind: str = EntryKind.CALL, data: dict[str, Any] | None = None
                   ) -> TimelineEntry:
@@ -222,6 +226,7 @@ class IncidentService(DecisionsMixin, HistoryMixin, ReportMixin, HandoverMixin):
         self._payload(incident_id)
         return self._append(incident_id, text, by, kind, at, data)
 
+    @changes_data
     def correct(self, entry_id: str, text: str, by: str) -> TimelineEntry:
         """A new entry that supersedes ``entry_id`` (the original stays retrievable)."""
         p = repo.entry_payload(self.ctx.require_db().read(), entry_id)
@@ -253,6 +258,7 @@ class IncidentService(DecisionsMixin, HistoryMixin, ReportMixin, HandoverMixin):
                                   report.get("state") if report else None, chain,
                                   bool(inc.get("statements")), self.statement_owed(inc, kind))
 
+    @changes_data
     def set_state(self, incident_id: str, target: str | State, by: str,
                   reason: str = "") -> Incident:
         """Move through the lifecycle; closing is refused (TransitionError) while blocked."""
@@ -268,6 +274,7 @@ class IncidentService(DecisionsMixin, HistoryMixin, ReportMixin, HandoverMixin):
         closed = {"closed_at": iso(now)} if target is State.CLOSED else {"closed_at": None}
         return self._save_incident(p | {"state": target.value} | closed, by)
 
+    @changes_data
     def mark_checklist(self, incident_id: str, item_id: str, state: str, by: str,
                        reason: str = "", at: datetime | None = None,
                        late_reason: str = "") -> TimelineEntry:

@@ -219,4 +219,4 @@ def anchor_of(event: AuditEvent | None) -> str:
 
 def audit_service(ctx: AppContext) -> AuditService:
     """The context's audit service."""
-    return ctx.service("audit", AuditService)  # type: ignore[return-value]
+    return ctx.service("audit", AuditService)

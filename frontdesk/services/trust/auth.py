@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 from frontdesk.domain.trust import pins
 from frontdesk.domain.trust.roles import Role
+from frontdesk.services.changes import changes_data
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.context import AppContext
@@ -98,6 +99,7 @@ class AuthService:
         except ValueError:
             return DEFAULT_IDLE_MINUTES
 
+    @changes_data
     def set_idle_minutes(self, minutes: int) -> None:
         """Change the auto-lock time (at least 1 minute)."""
         from frontdesk.storage import site as site_store
@@ -157,12 +159,14 @@ class AuthService:
         self._start_session(name.strip(), Role.SUPERVISOR.value)
         return None
 
+    @changes_data
     def add_user(self, name: str, role: str, pin: str) -> str | None:
         """A supervisor adds a guard or supervisor (action ``manage_users``)."""
         if not self.ctx.session.can("manage_users"):
             return "not_allowed"
         return self._insert(name, Role(role), pin)
 
+    @changes_data
     def reset_pin(self, name: str, pin: str) -> str | None:
         """A supervisor sets someone's new PIN (their failures are forgotten)."""
         from frontdesk.storage import audit as audit_store
@@ -206,6 +210,7 @@ class AuthService:
                                record_kind="user", record_id=_token(name), who=who)
         return None
 
+    @changes_data
     def set_disabled(self, name: str, disabled: bool) -> str | None:
         """A supervisor disables (or enables again) a user; the last supervisor stays."""
         from frontdesk.storage import audit as audit_store
@@ -350,4 +355,4 @@ def _token(name: str) -> str:
 
 def auth_service(ctx: AppContext) -> AuthService:
     """The context's auth service."""
-    return ctx.service("auth", AuthService)  # type: ignore[return-value]
+    return ctx.service("auth", AuthService)

@@ -46,6 +46,7 @@ from frontdesk.domain.trust.retention import (
 )
 from frontdesk.services.trust import ledger
 from frontdesk.services.trust.reach import Purged, reach_backups, settle_wal
+from frontdesk.services.changes import changes_data
 
 if TYPE_CHECKING:  # pragma: no cover
     import sqlite3
@@ -308,6 +309,7 @@ class RetentionService:
         return [Match(k[0], k[1], tuple(sorted(v)), summaries[k], ids)
                 for k, v in sorted(found.items())]
 
+    @changes_data
     def erase(self, matches: Iterable[Match], by: str = "") -> int:
         """Purge the confirmed matches (erasure on request); recorded as ``erase_person``.
 
@@ -323,7 +325,7 @@ class RetentionService:
 
 def retention_service(ctx: AppContext) -> RetentionService:
     """The context's retention service."""
-    return ctx.service("retention", RetentionService)  # type: ignore[return-value]
+    return ctx.service("retention", RetentionService)
 
 
 def on_context_open(ctx: AppContext) -> None:
