@@ -25,7 +25,7 @@ from frontdesk.screens.incidents.errors import error_text
 from frontdesk.services.incidents.handover import HandoverError, HandoverSheet
 from frontdesk.services.incidents.service import IncidentService
 from frontdesk.text import clean_input, one_line, ui
-from frontdesk.workers import fails_soft
+from frontdesk.workers import db_worker, fails_soft
 
 
 def sheet_lines(sheet: HandoverSheet, kinds: Any, tz: str, now: datetime, lang: str) -> list[str]:
