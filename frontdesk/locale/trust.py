@@ -104,8 +104,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "trust.erase.confirm": ("确定清除这 {n} 条记录中的个人信息？此操作无法撤销，并会同步到其他电脑。",
                             "Erase the personal data in these {n} entries? This cannot be undone and syncs to other PCs."),
     "trust.erase.done": ("已清除 {n} 条记录的个人信息", "Personal data erased from {n} entries"),
-    "trust.erase.failed": ("无法写入隐私记录文件，未清除任何信息：{error}",
-                           "The privacy ledger could not be written, so nothing was erased: {error}"),
     "trust.erase.kind.incident": ("事件概要", "Incident summary"),
     "trust.erase.kind.timeline_entry": ("事件记录", "Incident log line"),
     "trust.erase.kind.incident_report": ("事件报告", "Incident report"),

@@ -54,6 +54,9 @@ COVERED: dict[str, str] = {
     "frontdesk.screens.incidents.board:DutyBoardScreen._load": "incidents",
     "frontdesk.screens.incidents.board:DutyBoardScreen._load_escalation": "incidents",
     "frontdesk.screens.incidents.detail:IncidentScreen._load": "incidents",
+    "frontdesk.screens.incidents.closed:ClosedIncidentsScreen._query": "incidents",
+    "frontdesk.screens.incidents.handover:HandoverScreen._check": "incidents",
+    "frontdesk.screens.site_files:check_site_files": "trust",
     "frontdesk.widgets.escalation_panel:EscalationPanel._load": "escalation",
     "frontdesk.screens.escalation.escalation_screen:EscalationScreen._log_call": "escalation",
     "frontdesk.screens.escalation.escalation_screen:EscalationScreen._skip": "escalation",
@@ -260,6 +263,7 @@ async def test_register_workers(ctx: AppContext, clock: FrozenClock) -> None:
 async def test_incident_workers_and_dialogs(ctx: AppContext, clock: FrozenClock) -> None:
     """The board's loads, a new incident, the detail, a note, closing, the report, handover."""
     from frontdesk.screens.incidents.board import DutyBoardScreen
+    from frontdesk.screens.incidents.closed import ClosedIncidentsScreen
     from frontdesk.screens.incidents.detail import IncidentScreen
     from frontdesk.screens.incidents.handover import HandoverScreen
     from frontdesk.screens.incidents.new import NewIncidentScreen
@@ -328,9 +332,20 @@ async def test_incident_workers_and_dialogs(ctx: AppContext, clock: FrozenClock)
         handover = app.screen
         assert isinstance(handover, HandoverScreen)
         handover.query_one("#ho-who", Input).value = "李队长"
-        await b.check("", IncidentService, "accept_handover",
-                      lambda: pilot.click("#ho-accept"),
-                      kept=lambda: (app.screen is handover, values(app)))
+        await b.check("frontdesk.screens.incidents.handover:HandoverScreen._check",
+                      IncidentService, "accept_handover", lambda: pilot.click("#ho-accept"),
+                      kept=lambda: (app.screen is handover, handover.sheet,
+                                    values(app).get("ho-who")))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is board
+        await pilot.press("c")
+        await settle(pilot)
+        closed = app.screen
+        assert isinstance(closed, ClosedIncidentsScreen)
+        await b.check("frontdesk.screens.incidents.closed:ClosedIncidentsScreen._query",
+                      IncidentService, "closed", closed.reload,
+                      kept=lambda: (app.screen is closed, values(app)))
         b.finish()
 
 
@@ -522,8 +537,10 @@ async def test_first_start_worker(closed_ctx: AppContext) -> None:
 
 async def test_trust_workers(ctx: AppContext, clock: FrozenClock) -> None:
     """Sign-in, the PIN asked again, users, erasure, and the backup and purge jobs."""
+    from frontdesk.screens.site_files import check_site_files
     from frontdesk.screens.trust import signin
     from frontdesk.screens.trust.erase_person import ErasePersonScreen
+    from frontdesk.services import site_files
     from frontdesk.screens.trust.pin_prompt import PinPromptScreen
     from frontdesk.screens.trust.signin import SignInScreen
     from frontdesk.screens.trust.users import UsersScreen
@@ -581,6 +598,8 @@ async def test_trust_workers(ctx: AppContext, clock: FrozenClock) -> None:
                       lambda: signin._backup(app))
         await b.check("frontdesk.screens.trust.signin:_purge", RetentionService, "run_due",
                       lambda: signin._purge(app))
+        await b.check("frontdesk.screens.site_files:check_site_files", site_files, "problems",
+                      lambda: check_site_files(app))
         b.finish()
 
 

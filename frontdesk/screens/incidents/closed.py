@@ -106,8 +106,9 @@ class ClosedIncidentsScreen(FrontdeskScreen[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The query finished: show the rows."""
-        if event.worker.group == "closed-list" and event.state is WorkerState.SUCCESS:
-            self.rows = list(event.worker.result or [])
+        if (event.worker.group == "closed-list" and event.state is WorkerState.SUCCESS
+                and event.worker.result is not None):  # None: failed, and the app said why
+            self.rows = list(event.worker.result)
             self._fill()
 
     def _fill(self) -> None:

@@ -152,6 +152,9 @@ class HandoverScreen(FrontdeskScreen[None]):
             return
         result = event.worker.result
         self.query_one("#ho-pin", Input).value = ""
+        if result is None:  # the check failed: the app's failure handler said why
+            self.query_one("#ho-error", Static).update("")
+            return
         if isinstance(result, HandoverError):
             self.query_one("#ho-error", Static).update(ui(error_text(result)))
             return
