@@ -22,7 +22,7 @@ import contextlib
 import functools
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from textual import events
 from textual.actions import ActionParseResult
@@ -60,8 +60,6 @@ EXIT_STORE_FAILED = 3
 ALWAYS_ALLOWED = frozenset({"quit", "switch_language", "focus_next", "focus_previous",
                            "help_quit", "bell"})
 
-if TYPE_CHECKING:  # pragma: no cover
-    from frontdesk.storage.change_watch import ChangeWatcher
 
 
 # The main screens, one per mode; each module is imported only when its screen is first made.
@@ -151,8 +149,6 @@ class FrontdeskApp(App[None]):
         """True once somebody may use the data (signed in, or no sign-in required)."""
         self.live_screens: list[FrontdeskScreen[Any]] = []
         """Every frontdesk screen mounted now, in any mode (relabelled, reloaded)."""
-        self.change_watcher: ChangeWatcher | None = None
-        """Notices writes by other processes (another terminal, the CLI, a sync import)."""
         i18n.set_language(ctx.prefs.language or "zh")
         self.theme = ctx.prefs.theme if ctx.prefs.theme in self.available_themes else "textual-dark"
 
@@ -243,13 +239,9 @@ class FrontdeskApp(App[None]):
 
     def _watch_store(self) -> None:
         """Post DataChanged when the database changed through another connection."""
-        if self.ctx.db is None:
-            return
-        if self.change_watcher is None:
-            from frontdesk.storage.change_watch import ChangeWatcher
+        from frontdesk.services.store_watch import StoreWatch
 
-            self.change_watcher = ChangeWatcher(self.ctx.db.path)
-        if self.change_watcher.changed():
+        if self.ctx.service("store_watch", StoreWatch).changed():
             self.post_message(DataChanged("elsewhere"))
 
     # -- screens --------------------------------------------------------------------------

@@ -25,12 +25,12 @@ from tests.ui.helpers import settle
 
 def svc(ctx: AppContext) -> IncidentService:
     """The context's incident service."""
-    return ctx.service("incidents", IncidentService)  # type: ignore[return-value]
+    return ctx.service("incidents", IncidentService)
 
 
 def contacts(ctx: AppContext) -> None:
     """The general manager and the GM's office."""
-    c: ContactService = ctx.service("contacts", ContactService)  # type: ignore[assignment]
+    c: ContactService = ctx.service("contacts", ContactService)
     c.save(Contact(id="c-gm", name="周总经理", role="general_manager", phone="13912340000"))
     c.save(Contact(id="c-gmo", name="总经办李秘书", role="gm_office", phone="13912340001"))
 
@@ -249,7 +249,7 @@ async def test_escalation_call_logged_at_the_time_it_was_made(
         await settle(pilot)
         await pilot.press("a")
         await settle(pilot)
-    esc: EscalationService = ctx.service("escalation", EscalationService)  # type: ignore[assignment]
+    esc: EscalationService = ctx.service("escalation", EscalationService)
     loaded = esc.load(inc.id)
     assert loaded is not None and [a.at for a in loaded.attempts] == [
         clock.now() - timedelta(minutes=10)]
@@ -259,7 +259,7 @@ async def test_correct_the_facts_and_see_who_is_on_duty(ctx: AppContext,
                                                         clock: FrozenClock) -> None:
     """f corrects the place and the kind (the old values stay on the timeline); the board's
     status line names who is on duty by the contacts' hours."""
-    c: ContactService = ctx.service("contacts", ContactService)  # type: ignore[assignment]
+    c: ContactService = ctx.service("contacts", ContactService)
     c.save(Contact(id="c-day", name="陈主管", role="security_supervisor", phone="13912340000",
                    duty_hours="08:00-20:00"))
     c.save(Contact(id="c-night", name="夜班黄主管", role="security_supervisor",

@@ -22,7 +22,7 @@ SIZES = [(80, 24), (120, 40)]
 
 def svc(ctx: AppContext) -> IncidentService:
     """The context's incident service."""
-    return ctx.service("incidents", IncidentService)  # type: ignore[return-value]
+    return ctx.service("incidents", IncidentService)
 
 
 def busy(ctx: AppContext) -> None:
@@ -117,7 +117,7 @@ async def test_messages_in_the_screens_language(ctx: AppContext) -> None:
 async def test_call_lines_in_the_readers_language(ctx: AppContext, clock: FrozenClock) -> None:
     """A call logged on a Chinese screen reads in English on an English one, and back."""
     inc = svc(ctx).open("flooding", "serious", place="B1", by="王保安")
-    esc: EscalationService = ctx.service("escalation", EscalationService)  # type: ignore[assignment]
+    esc: EscalationService = ctx.service("escalation", EscalationService)
     esc.log_call(inc.id, "responder", 0, None, "engineering", "no_answer", note="占线两次",
                  by="王保安")
     for lang, words in (("en", ("Called Engineering", "No answer", "占线两次")),

@@ -43,7 +43,7 @@ async def test_board_shows_an_incident_opened_by_another_process(
         ctx: AppContext, clock: FrozenClock) -> None:
     """Three incidents opened with ``frontdesk incident open`` appear on a running board without
     switching screens; an incident already overdue rings the bell and shows the notice."""
-    svc: IncidentService = ctx.service("incidents", IncidentService)  # type: ignore[assignment]
+    svc: IncidentService = ctx.service("incidents", IncidentService)
     svc.open("theft", "general", place="5栋", by="王保安")
     ctx.prefs.language = "en"
     app = FrontdeskApp(ctx)
@@ -83,7 +83,7 @@ async def test_detail_and_escalation_panel_follow_another_process(
     from frontdesk.services.escalation.service import EscalationService
     from frontdesk.widgets.escalation_panel import EscalationPanel
 
-    svc: IncidentService = ctx.service("incidents", IncidentService)  # type: ignore[assignment]
+    svc: IncidentService = ctx.service("incidents", IncidentService)
     inc = svc.open("flooding", "serious", place="B1车库", by="王保安")
     app = FrontdeskApp(ctx)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -32,7 +32,7 @@ def screen_text(app: FrontdeskApp) -> str:
 
 def incidents(ctx: AppContext, clock: FrozenClock) -> str:
     """A lift entrapment 12 minutes old with a note, and a water cut 26 hours old."""
-    svc: IncidentService = ctx.service("incidents", IncidentService)  # type: ignore[assignment]
+    svc: IncidentService = ctx.service("incidents", IncidentService)
     now = clock.now()
     lift = svc.open("lift_entrapment", "serious", now - timedelta(minutes=12), "3栋2号电梯",
                     "困人两名", "李队长")
@@ -117,7 +117,7 @@ async def _tick(pilot: Pilot[object]) -> None:
 async def test_handover_says_how_long_each_clock_has_left(
         lang: str, ctx: AppContext, clock: FrozenClock) -> None:
     """The handover lists the clocks due next shift with their time left, in words."""
-    svc: IncidentService = ctx.service("incidents", IncidentService)  # type: ignore[assignment]
+    svc: IncidentService = ctx.service("incidents", IncidentService)
     svc.open("power_cut", "serious", place="配电房", summary="2号楼停电", by="王保安")
     ctx.prefs.language = lang
     app = FrontdeskApp(ctx)

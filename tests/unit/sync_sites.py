@@ -65,9 +65,9 @@ def every_kind(ctx: AppContext, n: int = 2) -> None:
     from frontdesk.services.incidents.service import IncidentService
     from frontdesk.services.scripts import ScriptService
 
-    incidents: IncidentService = ctx.service("incidents", IncidentService)  # type: ignore[assignment]
-    escalation: EscalationService = ctx.service("escalation", EscalationService)  # type: ignore[assignment]
-    scripts: ScriptService = ctx.service("scripts", ScriptService)  # type: ignore[assignment]
+    incidents: IncidentService = ctx.service("incidents", IncidentService)
+    escalation: EscalationService = ctx.service("escalation", EscalationService)
+    scripts: ScriptService = ctx.service("scripts", ScriptService)
     add_demo_contacts(ctx, random.Random(16))
     for i in range(n):
         visit = add_visit(ctx, f"访客{i}")

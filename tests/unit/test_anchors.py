@@ -109,7 +109,7 @@ def test_bundles_carry_and_print_the_anchor(db: str, tmp_path: Path,
 
 
 def test_the_report_pdf_carries_the_anchor(ctx: AppContext, tmp_path: Path) -> None:
-    s: IncidentService = ctx.service("incidents", IncidentService)  # type: ignore[assignment]
+    s: IncidentService = ctx.service("incidents", IncidentService)
     inc = s.open("fight", "general", place="3栋", summary="争吵", by="王保安")
     report = revise(s.report(inc.id, signer="王保安"), conclusion="已离开")
     head = audit_service(ctx).anchor()

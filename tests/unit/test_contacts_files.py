@@ -39,7 +39,7 @@ def names_in(db: str) -> list[str]:
     ctx = AppContext.create(paths=resolve_paths(db=db))
     ctx.open()
     try:
-        svc: ContactService = ctx.service("contacts", ContactService)  # type: ignore[assignment]
+        svc: ContactService = ctx.service("contacts", ContactService)
         return sorted(c.name for c in svc.all())
     finally:
         ctx.close()
@@ -106,7 +106,7 @@ def test_control_characters_are_stripped_in_and_out(tmp_path: Path,
     assert names_in(db) == ["张]2;PWNED三"]
     ctx = AppContext.create(paths=resolve_paths(db=db))
     ctx.open()
-    svc: ContactService = ctx.service("contacts", ContactService)  # type: ignore[assignment]
+    svc: ContactService = ctx.service("contacts", ContactService)
     svc.save(Contact(id="", name="李\x1b[31m四", role="guard", notes="x\x9by\nz"))
     ctx.close()
     code, out, _err = run(capsys, "contacts", "export", "--db", db)

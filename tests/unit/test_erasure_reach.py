@@ -30,7 +30,7 @@ SECRETS = [NAME, PHONE, CRED, "138-0013-8000", "粤B·12345"]
 
 def incidents(ctx: AppContext) -> IncidentService:
     """The context's incident service."""
-    return ctx.service("incidents", IncidentService)  # type: ignore[return-value]
+    return ctx.service("incidents", IncidentService)
 
 
 def everything(ctx: AppContext) -> dict[str, bytes]:

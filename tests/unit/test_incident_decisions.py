@@ -24,18 +24,18 @@ STATEMENT = {"facts": "3栋业主群流传漏水视频", "measures": "已安排�
 
 def svc(ctx: AppContext) -> IncidentService:
     """The context's incident service."""
-    return ctx.service("incidents", IncidentService)  # type: ignore[return-value]
+    return ctx.service("incidents", IncidentService)
 
 
 def esc(ctx: AppContext) -> EscalationService:
     """The context's escalation service."""
-    return ctx.service("escalation", EscalationService)  # type: ignore[return-value]
+    return ctx.service("escalation", EscalationService)
 
 
 @pytest.fixture
 def people(ctx: AppContext) -> dict[str, str]:
     """The general manager, the GM's office, the project manager and the supervisor."""
-    contacts: ContactService = ctx.service("contacts", ContactService)  # type: ignore[assignment]
+    contacts: ContactService = ctx.service("contacts", ContactService)
     out = {}
     for cid, name, role in (("c-gm", "周总经理", "general_manager"),
                             ("c-gmo", "总经办李秘书", "gm_office"),

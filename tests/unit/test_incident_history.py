@@ -24,12 +24,12 @@ STATEMENT = {"facts": "视频流传", "measures": "已维修", "progress": "已�
 
 def svc(ctx: AppContext) -> IncidentService:
     """The context's incident service."""
-    return ctx.service("incidents", IncidentService)  # type: ignore[return-value]
+    return ctx.service("incidents", IncidentService)
 
 
 def staff(ctx: AppContext) -> tuple[str, str]:
     """(general manager id, GM's office id) in the contacts."""
-    contacts: ContactService = ctx.service("contacts", ContactService)  # type: ignore[assignment]
+    contacts: ContactService = ctx.service("contacts", ContactService)
     contacts.save(Contact(id="c-gm", name="周总经理", role="general_manager", phone="13912340000"))
     contacts.save(Contact(id="c-gmo", name="总经办", role="gm_office", phone="13912340001"))
     return "c-gm", "c-gmo"
@@ -186,14 +186,14 @@ def test_duty_summary_from_the_command_line(ctx: AppContext, clock: FrozenClock,
     database."""
     from frontdesk.services.escalation.service import EscalationService
 
-    contacts: ContactService = ctx.service("contacts", ContactService)  # type: ignore[assignment]
+    contacts: ContactService = ctx.service("contacts", ContactService)
     contacts.save(Contact(id="c-sup", name="陈主管", role="security_supervisor",
                           phone="13912340000", duty_hours="08:00-20:00"))
     s = svc(ctx)
     inc = s.open("fire", "severe", place="车库", by="王保安")
     clock.advance(timedelta(minutes=20))
     s.mark_checklist(inc.id, "call_119", "done", "王保安")  # 18 min late
-    esc: EscalationService = ctx.service("escalation", EscalationService)  # type: ignore[assignment]
+    esc: EscalationService = ctx.service("escalation", EscalationService)
     esc.log_call(inc.id, "responder", 0, None, "fire_119", "accepted", by="王保安")
     db = str(ctx.paths.db_file)
     ctx.close()
@@ -230,7 +230,7 @@ def test_report_draft_reads_calls_in_the_writers_language(ctx: AppContext) -> No
 
     s = svc(ctx)
     inc = s.open("flooding", "serious", place="B1", by="王保安")
-    esc: EscalationService = ctx.service("escalation", EscalationService)  # type: ignore[assignment]
+    esc: EscalationService = ctx.service("escalation", EscalationService)
     esc.log_call(inc.id, "responder", 0, None, "engineering", "no_answer", by="王保安")
     try:
         i18n.set_language("en")

@@ -98,7 +98,7 @@ def staff(ctx: AppContext, cid: str, name: str, role: str) -> str:
     from frontdesk.domain.escalation.contacts import Contact
     from frontdesk.services.escalation.contacts import ContactService
 
-    contacts: ContactService = ctx.service("contacts", ContactService)  # type: ignore[assignment]
+    contacts: ContactService = ctx.service("contacts", ContactService)
     contacts.save(Contact(id=cid, name=name, role=role, phone="13912340000"))
     return cid
 

@@ -74,7 +74,7 @@ def people(ctx: AppContext) -> dict[str, str]:
     from frontdesk.domain.escalation.contacts import Contact
     from frontdesk.services.escalation.contacts import ContactService
 
-    contacts: ContactService = ctx.service("contacts", ContactService)  # type: ignore[assignment]
+    contacts: ContactService = ctx.service("contacts", ContactService)
     out = {}
     for cid, name, role in (("c-gm", "周总经理", "group_leadership"),
                             ("c-gmo", "总经办李秘书", "gm_office"),

@@ -77,7 +77,7 @@ def test_register_pdf_text_comes_back_exactly_in_every_reader(tmp_path: Path) ->
 def test_report_pdf_text_comes_back_exactly_in_every_reader(ctx: AppContext,
                                                            tmp_path: Path) -> None:
     names = _names()
-    s: IncidentService = ctx.service("incidents", IncidentService)  # type: ignore[assignment]
+    s: IncidentService = ctx.service("incidents", IncidentService)
     inc = s.open("fight", "general", place="3栋", summary="争吵", by="王保安")
     report = s.report(inc.id, signer="王保安")
     account = tuple(AccountLine(f"{i}. {name}") for i, name in enumerate(names, 1))
