@@ -27,7 +27,9 @@ from frontdesk.messages import (
     StoreOpenFailed,
     StoreReady,
 )
+from frontdesk.screens.scripts.keys import as_alt_digit, script_keys
 from frontdesk.text import drop_unsafe, term_safe
+from frontdesk.typeahead import KeyGate
 
 
 # Main screens by mode name: "module:Class", imported only when first shown.
@@ -70,8 +72,11 @@ class FrontdeskApp(App[None]):
         Binding("f7", "script_manager", "Script manager", id="app.script_manager", show=False),
         Binding("f6", "switch_mode('contacts')", "Contacts", id="app.contacts", show=False),
         Binding("f8", "switch_mode('sync')", "Files", id="app.sync", show=False),
-        *[Binding(str(n), f"read_script('{n}')", f"Script {n}", id=f"app.script{n}", show=False)
-          for n in range(1, 10)],
+        # One chord per script: Alt+digit, never a bare digit (digits are typed into searches
+        # and PINs); ESC digit from the terminal is read as Alt+digit in on_event
+        # (frontdesk.screens.scripts.keys).
+        *[Binding(script_keys(n), f"read_script('{n}')", f"Script {n}", id=f"app.script{n}",
+                  show=False, priority=True, key_display=f"Alt+{n}") for n in range(1, 10)],
         Binding("f9", "switch_language", "中/EN", id="app.language"),
         Binding("ctrl+p", "command_palette", "Commands", id="app.palette", show=False),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
@@ -81,6 +86,11 @@ class FrontdeskApp(App[None]):
         super().__init__()
         self.ctx = ctx
         self.store_error: str | None = None
+        # Keys typed ahead wait for the screen they were meant for (frontdesk.typeahead); at a
+        # real start nothing typed before the sign-in screen is up reaches the register.
+        self.keys = KeyGate(self, super().on_event)
+        if ctx.auth_required:
+            self.keys.hold("sign-in")
         i18n.set_language(ctx.prefs.language or "zh")
         self.theme = ctx.prefs.theme if ctx.prefs.theme in self.available_themes else "textual-dark"
 
@@ -122,11 +132,12 @@ class FrontdeskApp(App[None]):
         # The duty board watches the clocks (bell and notification on a crossing) from the
         # start, whichever screen is shown: its mode is built in the background, not switched to.
         self.set_timer(0.5, self._start_board)
-        try:
-            from frontdesk.screens.trust.signin import require_sign_in
-        except ImportError:
-            return
+        from frontdesk.screens.trust.signin import require_sign_in
+
         require_sign_in(self)
+        # Keys typed before now go to the sign-in screen just pushed (once it is up), or to the
+        # register when nobody needs to sign in.
+        self.keys.release("sign-in")
 
     def _start_board(self) -> None:
         if "board" not in self._screen_stacks or not self._screen_stacks["board"]:
@@ -135,6 +146,7 @@ class FrontdeskApp(App[None]):
     def on_store_open_failed(self, message: StoreOpenFailed) -> None:
         """Say why the database did not open (and keep the app usable for reading that)."""
         self.store_error = message.error
+        self.keys.release("sign-in")
         self.notify(f"{t('app.store_error')}: {message.error}", severity="error",
                     timeout=30, markup=False)
         for screen in self._every_screen():
@@ -186,14 +198,16 @@ class FrontdeskApp(App[None]):
         """Switch between Chinese and English and remember the choice."""
         self.set_language("en" if i18n.language() == "zh" else "zh")
 
-    def set_language(self, lang: str) -> None:
-        """Switch language now, relabel every screen, save the choice."""
+    def set_language(self, lang: str, remember: bool = True) -> None:
+        """Switch language now and relabel every screen; ``remember``: save and say so."""
         i18n.set_language(lang)
         self.ctx.prefs.language = lang
-        try:
-            self.ctx.prefs.save(self.ctx.paths.prefs_file)
-        except OSError as exc:
-            self.notify(term_safe(str(exc)), severity="warning", markup=False)
+        if remember:
+            self.ctx.prefs.language_from_system = False
+            try:
+                self.ctx.prefs.save(self.ctx.paths.prefs_file)
+            except OSError as exc:
+                self.notify(term_safe(str(exc)), severity="warning", markup=False)
         localize(self)
         for screen in self._every_screen():
             localize(screen)
@@ -202,7 +216,8 @@ class FrontdeskApp(App[None]):
                 relabel()
         self._update_title()
         self.refresh_bindings()
-        self.notify(t("lang.switched"), markup=False)
+        if remember:
+            self.notify(t("lang.switched"), markup=False)
 
     def watch_theme(self, theme: str) -> None:
         """Remember the theme."""
@@ -211,6 +226,12 @@ class FrontdeskApp(App[None]):
             # A theme that cannot be remembered is not worth interrupting the guard for.
             with contextlib.suppress(OSError):
                 self.ctx.prefs.save(self.ctx.paths.prefs_file)
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: quit, asking first when a form holds typed text (frontdesk.screens.discard)."""
+        from frontdesk.screens.discard import confirm_quit
+
+        confirm_quit(self, self._every_screen())
 
     # -- help and palette ------------------------------------------------------------------
     def action_help(self) -> None:
@@ -243,6 +264,10 @@ class FrontdeskApp(App[None]):
         """Note keyboard and mouse activity (frontdesk.screens.trust.signin locks after idle time)."""
         if isinstance(event, (events.Key, events.MouseDown)) and self.ctx.session.user:
             self.ctx.session.last_activity = self.ctx.clock.now()
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            # in order, each where it would have gone; ESC digit is Alt+digit (a script)
+            await self.keys.feed(as_alt_digit(event))
+            return
         await super().on_event(event)
 
     def on_input_changed(self, event: Input.Changed) -> None:

@@ -6,6 +6,11 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 DEFAULT_TZ = "Asia/Shanghai"
+# Time zones of sites whose people read Chinese: such a site's first start speaks Chinese.
+CHINESE_ZONES = frozenset({
+    "Asia/Shanghai", "Asia/Chongqing", "Asia/Chungking", "Asia/Harbin", "Asia/Urumqi",
+    "Asia/Kashgar", "Asia/Hong_Kong", "Asia/Macau", "Asia/Taipei", "PRC", "Hongkong", "ROC",
+})
 
 
 @dataclass(frozen=True)
@@ -17,6 +22,11 @@ class Site:
     timezone: str = DEFAULT_TZ
     overstay_hours: float = 4.0
     retention_days: int = 180
+
+    @property
+    def language(self) -> str:
+        """The language the site's people read ("zh"), or "" when its time zone does not say."""
+        return "zh" if self.timezone in CHINESE_ZONES else ""
 
     @property
     def zone(self) -> ZoneInfo:

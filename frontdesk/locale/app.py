@@ -40,3 +40,17 @@ STRINGS.update({
     "bind.app.sync": ("文件交换", "Files"),
     **{f"bind.app.script{n}": (f"话术 {n}", f"Script {n}") for n in range(1, 10)},
 })
+STRINGS.update({
+    "demo.written": ("演示数据已写入 {path}（{n} 条登记）", "demo data written to {path} ({n} register entries)"),
+    "demo.sign_in": ("启动：frontdesk --db {db}，在登录框用 ↑↓ 选人、输入密码、回车：",
+                     "Start it with: frontdesk --db {db}; at sign-in pick a person with ↑/↓, type the PIN, Enter:"),
+    "demo.user": ("  {name}（{role}）密码 {pin}", "  {name} ({role}) PIN {pin}"),
+    "demo.existing_users": ("这个数据库已有用户，请用原来的姓名和密码登录。",
+                            "This database already has users: sign in with their names and PINs."),
+})
+STRINGS.update({
+    "discard.question": ("放弃{what}里填写的内容？", "Discard what you typed in {what}?"),
+    "discard.quit": ("{forms}里有未保存的填写内容。仍要退出并放弃？",
+                     "{forms}: what you typed is not saved. Quit anyway and discard it?"),
+    "discard.sep": ("、", ", "),
+})

@@ -173,8 +173,53 @@ class RegisterService:
         return repo.list_between(self.ctx.require_db().read(), start, end)
 
     def search(self, query: str, on_site_only: bool = False, limit: int = 100) -> list[Visit]:
-        """Entries of any day matching what was typed."""
-        return repo.search(self.ctx.require_db().read(), query, limit, on_site_only)
+        """Entries of any day matching what was typed, newest first.
+
+        Beside the prefix keys (name, pinyin, outlet, a phone's first digits or last four, plate,
+        credential number): digits from the middle of a phone number, an ID's last four, and a
+        kind's word in either language ("记者", "journalist"), among the newest entries.
+        """
+        from frontdesk.domain.register.search import digits_query, id_tail_query, kinds_named
+        from frontdesk.storage import register_scan
+
+        conn = self.ctx.require_db().read()
+        found = repo.search(conn, query, limit, on_site_only)
+        digits, tail = digits_query(query), id_tail_query(query)
+        kinds = kinds_named(query, _kind_words())
+        if len(digits) >= 4 or tail or kinds:
+            more = register_scan.recent_matching(
+                conn, phone_digits=digits if len(digits) >= 4 else "", id_tail=tail,
+                kinds=kinds, on_site_only=on_site_only, limit=limit)
+            seen = {v.id for v in found}
+            found += [v for v in more if v.id not in seen]
+            found.sort(key=lambda v: v.time_in, reverse=True)
+        return found[:limit]
+
+    def people_on_site(self) -> int:
+        """How many people are on site now (every party counted by its size)."""
+        return sum(v.party_size for v in repo.list_on_site(self.ctx.require_db().read()))
+
+    def on_site_matching(self, form: VisitForm) -> Visit | None:
+        """Somebody on site now who looks like the person on ``form``: the same phone, the
+        same credential number, or the same name with the same outlet. None if nobody."""
+        from frontdesk.domain.register.validation import normalize_id, normalize_phone
+
+        values = form.values
+        name = values.get("name", "").strip()
+        org = values.get("organisation", "").strip()
+        phone, err = normalize_phone(values.get("phone", ""))
+        phone = "" if err else phone
+        cred = normalize_id(values.get("credential_number", ""))
+        if not (phone or cred or (name and org)):
+            return None
+        for v in repo.list_on_site(self.ctx.require_db().read()):
+            if phone and v.phone == phone:
+                return v
+            if cred and normalize_id(v.credential_number) == cred:
+                return v
+            if name and org and v.name == name and v.organisation == org:
+                return v
+        return None
 
     def suggestions(self, query: str, limit: int = 5) -> list[Visit]:
         """Earlier visits of people matching ``query``, one per person (latest first)."""
@@ -214,3 +259,13 @@ class RegisterService:
             kind=kind or visit.kind, credential_type=visit.credential_type,
             values={k: str(getattr(visit, k) or "") for k in keep},
         )
+
+
+def _kind_words() -> dict[VisitKind, tuple[str, ...]]:
+    """Every word for each kind, in both languages (full and short), for search."""
+    from frontdesk.i18n import catalog
+
+    strings = catalog()
+    return {k: tuple(w for key in (f"kind.{k.value}", f"kind.short.{k.value}")
+                     for w in strings.get(key, ()))
+            for k in VisitKind}
