@@ -285,7 +285,7 @@ class FrontdeskApp(App[None]):
         if action == "switch_mode" and parameters and parameters[0] == self.current_mode:
             return False
         return not self.ctx.session.locked or action in (
-            "quit", "switch_language", "focus_next", "focus_previous", "help_quit", "bell")
+            "quit", "switch_language", "help", "focus_next", "focus_previous", "help_quit", "bell")
 
 
 def _runner(node: object, action: str) -> Callable[[], object]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from frontdesk.i18n import catalog, t
 
 if TYPE_CHECKING:  # pragma: no cover
+    from textual.binding import Binding
     from textual.dom import DOMNode
 
 
@@ -24,3 +25,18 @@ def localize(node: DOMNode) -> None:
             if b.id and f"bind.{b.id}" in strings else b
             for b in bindings
         ]
+
+
+def modal_keys() -> list[Binding]:
+    """F1 (help) and F9 (language) for a modal screen.
+
+    Textual checks only the bindings of a modal screen and what is focused on it, not the
+    app's, so without these F1 and F9 would do nothing in a dialog (the sign-in, a script
+    card). They run the app's own actions: a key means the same everywhere.
+    """
+    from textual.binding import Binding
+
+    return [
+        Binding("f1", "app.help", "Help", id="app.help"),
+        Binding("f9", "app.switch_language", "中/EN", id="app.language"),
+    ]

@@ -142,3 +142,17 @@ STRINGS.update({
     "bind.history.strike": ("划去宣读", "Strike out"),
     "bind.history.close": ("关闭", "Close"),
 })
+STRINGS.update({
+    "slip.title": ("访客单", "Visitor slip"),
+    "slip.name": ("姓名", "Name"),
+    "slip.kind": ("类别", "Kind"),
+    "slip.org": ("单位", "Org"),
+    "slip.id": ("证件", "ID"),
+    "slip.time_in": ("进入", "In"),
+    "slip.to_see": ("来访", "To see"),
+    "slip.party": ("人数", "Party"),
+    "slip.plate": ("车牌", "Plate"),
+    "slip.phone": ("电话", "Phone"),
+    "slip.guard": ("值班", "Guard"),
+    "slip.foot": ("离开时请交回门岗。", "Please return it at the gate when you leave."),
+})

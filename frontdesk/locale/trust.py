@@ -28,8 +28,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "trust.checking": ("正在核对……", "Checking…"),
     "trust.welcome": ("欢迎，{name}", "Welcome, {name}"),
     "trust.setup.title": ("首次使用：创建第一位主管", "First start: create the first supervisor"),
-    "trust.setup.hint": ("主管可以添加保安、重置密码、导出和清除个人信息。",
-                         "A supervisor adds guards, resets PINs, exports and erases personal data."),
+    "trust.setup.hint": ("主管可以添加保安、重置密码、导出和清除个人信息。请确认小区名称和时区。",
+                         "A supervisor adds guards, resets PINs, exports and erases personal data. Check the site name and time zone."),
     "trust.stepup.title": ("请再次输入主管密码：{action}", "Enter your supervisor PIN again: {action}"),
     "trust.err.wrong_pin": ("姓名或密码不正确，还可尝试 {n} 次", "Wrong name or PIN; {n} tries left"),
     "trust.err.locked": ("尝试次数过多，已锁定至 {until}（还剩约 {minutes} 分钟）",
@@ -99,3 +99,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "trust.backup.failed": ("自动备份失败：{error}", "Automatic backup failed: {error}"),
     "trust.purge.failed": ("到期个人信息清除失败：{error}", "Retention purge failed: {error}"),
 }
+STRINGS.update({
+    "trust.setup.what": ("首次设置", "the first-start setup"),
+})
+STRINGS.update({
+    "trust.tz_short": ("时区", "Time zone"),
+})

@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from frontdesk import i18n
-from frontdesk.bindings import localize
+from frontdesk.bindings import localize, modal_keys
 from frontdesk.domain.register.visits import Visit
 from frontdesk.domain.timeparse import format_full
 from frontdesk.i18n import t
@@ -74,6 +74,7 @@ class HistoryScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "dismiss", "Close", id="history.close"),
         Binding("x", "strike", "Strike out reading", id="history.strike"),
+        *modal_keys(),
     ]
 
     class Loaded(Message):

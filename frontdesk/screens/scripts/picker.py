@@ -14,7 +14,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from frontdesk import i18n
-from frontdesk.bindings import localize
+from frontdesk.bindings import localize, modal_keys
 from frontdesk.domain.scripts.book import ScriptBook, Situation
 from frontdesk.i18n import t
 from frontdesk.text import one_line, ui
@@ -49,6 +49,7 @@ class ScriptPickerScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Back", id="scripts.close"),
         Binding("f7", "manage", "Manage scripts", id="scripts.manage"),
+        *modal_keys(),
         Binding("down", "move(1)", show=False, priority=True),
         Binding("up", "move(-1)", show=False, priority=True),
     ]

@@ -26,7 +26,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer
 
 from frontdesk import i18n
-from frontdesk.bindings import localize
+from frontdesk.bindings import localize, modal_keys
 from frontdesk.domain.scripts.book import ScriptBook, Situation
 from frontdesk.i18n import t
 from frontdesk.services.scripts import ScriptService, card_facts, scripts
@@ -58,6 +58,7 @@ class ScriptViewScreen(ModalScreen[None]):
         Binding("x", "strike", "Not read", id="scripts.strike"),
         Binding("ctrl+n", "start_entry", "Journalist entry", id="scripts.entry", show=False),
         Binding("f5", "app.script_picker", "Scripts", id="scripts.all"),
+        *modal_keys(),
     ]
 
     class Recorded(Message):

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from frontdesk.bindings import localize
+from frontdesk.bindings import localize, modal_keys
 from frontdesk.i18n import t
 from frontdesk.screens.trust.pin_prompt import error_text
 from frontdesk.text import one_line, ui
@@ -48,9 +48,15 @@ class SignInScreen(HoldsKeys, ModalScreen[bool]):
                   border: thick $primary; background: $surface; padding: 0 2; }
     #signin-error { color: $error; height: auto; }
     #signin-hint { color: $text-muted; height: auto; }
-    #signin-people { height: auto; max-height: 6; border: none; margin: 0 0 0 2; }
+    #signin-people { height: auto; max-height: 6; border: none; margin: 0 0 0 12; }
+    #signin-title { text-style: bold; margin: 1 0 0 0; }
+    .signin-row { height: 1; margin: 1 0 0 0; }
+    .signin-label { width: 12; }
+    #signin-box .signin-row Input { width: 1fr; background: $boost; }
+    #signin-ok { margin: 1 0 0 12; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
+        *modal_keys(),
         Binding("up", "pick(-1)", show=False, priority=True),
         Binding("down", "pick(1)", show=False, priority=True),
     ]
@@ -87,10 +93,14 @@ class SignInScreen(HoldsKeys, ModalScreen[bool]):
         with Vertical(id="signin-box"):
             yield Static(id="signin-title")
             yield Static(id="signin-hint")
-            yield Field(id="signin-name", max_length=40)
+            with Horizontal(classes="signin-row"):
+                yield Label(id="signin-name-label", classes="signin-label")
+                yield Field(id="signin-name", max_length=40, compact=True)
             yield OptionList(id="signin-people")
-            yield Field(password=True, id="signin-pin", max_length=32)
-            yield Button("", id="signin-ok", variant="primary")
+            with Horizontal(classes="signin-row"):
+                yield Label(id="signin-pin-label", classes="signin-label")
+                yield Field(password=True, id="signin-pin", max_length=32, compact=True)
+            yield Button("", id="signin-ok", variant="primary", compact=True)
             yield Static("", id="signin-error")
 
     def on_mount(self) -> None:
@@ -115,10 +125,8 @@ class SignInScreen(HoldsKeys, ModalScreen[bool]):
         self.query_one("#signin-title", Static).update(ui(t(title)))
         hint = t("trust.lock.hint") + "\n" if self.locked else ""
         self.query_one("#signin-hint", Static).update(ui(hint + t("trust.signin.hint")))
-        name = self.query_one("#signin-name", Input)
-        name.placeholder = name.border_title = t("trust.name")
-        pin = self.query_one("#signin-pin", Input)
-        pin.placeholder = pin.border_title = t("trust.pin.signin")
+        self.query_one("#signin-name-label", Label).update(ui(t("trust.name")))
+        self.query_one("#signin-pin-label", Label).update(ui(t("trust.pin.signin")))
         self.query_one("#signin-ok", Button).label = ui(t("trust.ok"))
 
     # -- the people to pick from ------------------------------------------------------------
