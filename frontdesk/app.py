@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, work
 from textual.app import App, SystemCommand
@@ -30,6 +30,9 @@ from frontdesk.messages import (
 from frontdesk.screens.scripts.keys import as_alt_digit, script_keys
 from frontdesk.text import drop_unsafe, term_safe
 from frontdesk.typeahead import KeyGate
+
+if TYPE_CHECKING:  # pragma: no cover
+    from textual.command import Provider
 
 
 # Main screens by mode name: "module:Class", imported only when first shown.
@@ -54,10 +57,19 @@ def _lazy(target: str) -> Callable[[], Screen[None]]:
 MAIN_MODES: dict[str, Callable[[], Screen[None]]] = {k: _lazy(v) for k, v in MAIN_SCREENS.items()}
 
 
+def _actions_provider() -> type[Provider]:
+    """The palette's provider, imported when the palette first opens."""
+    from frontdesk.palette import ActionsProvider
+
+    return ActionsProvider
+
+
 class FrontdeskApp(App[None]):
     """frontdesk: the gate booth and duty room app."""
 
     CSS_PATH = "frontdesk.tcss"
+    # Ctrl+P finds every action by its words in either language (frontdesk.palette).
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {_actions_provider}
     # The register is the default screen, built directly: a screen made from MODES costs two
     # full CSS re-parses before the first frame (bench/bench_startup.py). Its mode is added
     # in on_mount so that switch_mode("register") finds the same screen.
@@ -242,22 +254,19 @@ class FrontdeskApp(App[None]):
             self.push_screen(HelpScreen(self.screen))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """Every key's action, in the current language, plus language, theme and quit."""
-        yield SystemCommand(t("cmd.language"), t("cmd.language.help"), self.action_switch_language)
-        yield SystemCommand(t("cmd.theme"), t("cmd.theme.help"), self.action_change_theme)
-        seen: set[str] = {"app.language", "app.quit"}
-        for node in (screen, self):
-            for bindings in node._bindings.key_to_bindings.values():
-                for b in bindings:
-                    if not b.id or b.id in seen or not b.description:
-                        continue
-                    seen.add(b.id)
-                    yield SystemCommand(
-                        b.description, f"{b.key_display or b.key}",
-                        _runner(node, b.action),
-                    )
-        yield SystemCommand(t("cmd.quit"), t("cmd.quit.help"), self.action_quit)
+        """Every action of the palette (frontdesk.palette), in the current language."""
+        from frontdesk.palette import system_commands
 
+        for title, help_text, callback in system_commands(self, screen):
+            yield SystemCommand(title, help_text, callback)
+
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the palette, its prompt in the current language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette",
+                                            placeholder=t("palette.placeholder")))
 
     # -- trust: activity stamp for the idle auto-lock; only quit/language while locked ------
     async def on_event(self, event: events.Event) -> None:
@@ -288,8 +297,3 @@ class FrontdeskApp(App[None]):
             "quit", "switch_language", "help", "focus_next", "focus_previous", "help_quit", "bell")
 
 
-def _runner(node: object, action: str) -> Callable[[], object]:
-    def run() -> object:
-        return node.run_action(action)  # type: ignore[attr-defined]
-
-    return run

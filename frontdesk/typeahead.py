@@ -57,6 +57,7 @@ class KeyGate:
         self._backlog: deque[events.Key] = deque()
         self._reasons: set[str] = set()
         self._settling: int = 0  # token of the key being settled, 0 when none
+        self._settle_path: list[DOMNode] = []
         self._settle_started = 0.0
         self._next_token = 1
         self._poll: Timer | None = None
@@ -121,13 +122,15 @@ class KeyGate:
         path = [node for node in target.ancestors_with_self]
         if not path or path[-1] is not self.app:
             path.append(self.app)
+        self._settle_path = path
         steps = path + path
 
         def step(index: int) -> None:
             if self._settling != token:
                 return  # given up on: a later key has gone on already
             while index < len(steps):
-                if steps[index].call_later(step, index + 1):
+                node = steps[index]
+                if (node is self.app or node.is_attached) and node.call_later(step, index + 1):
                     return
                 index += 1  # that node has closed (its screen went away): skip it
             self._settling = 0
@@ -139,7 +142,14 @@ class KeyGate:
         if self._poll is None:
             self._poll = self.app.set_interval(POLL_SECONDS, self._tick, name="typeahead")
 
+    def _path_closed(self) -> bool:
+        """A node the key went through has gone (its screen closed): what was queued on it,
+        the check included, will never run, and the key has done all it will."""
+        return any(node is not self.app and not node.is_attached for node in self._settle_path)
+
     def _tick(self) -> None:
+        if self._settling and self._path_closed():
+            self._settling = 0
         stuck = self._settling and time.monotonic() - self._settle_started >= SETTLE_GIVE_UP_SECONDS
         if not self._backlog or (not self._blocked() and (not self._settling or stuck)):
             if self._poll is not None:

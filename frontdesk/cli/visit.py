@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.context import AppContext
-    from frontdesk.domain.register.visits import Visit
+    from frontdesk.domain.register.visits import Visit, VisitKind
 
 # Option name -> form field (text fields of the register form).
 TEXT_OPTIONS = {
@@ -40,7 +40,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     add.set_defaults(func=run_add)
     out = vsub.add_parser("out", help="sign an entry out (now)")
     common_db(out)
-    out.add_argument("id", help="entry id (from visit add / visit list)")
+    out.add_argument("id", help="entry id (from visit add / visit list), or enough of its "
+                     "start to name one entry")
     out.set_defaults(func=run_out)
     lst = vsub.add_parser("list", help="list a day's entries (default today)")
     common_db(lst)
@@ -93,12 +94,14 @@ def _time_in(ctx: AppContext, text: str) -> str:
     return at.strftime("%Y-%m-%d %H:%M")
 
 
-def _explain(code: str) -> str:
-    """A validation code in English (the command line's language), else the code itself."""
-    from frontdesk.i18n import catalog
+def _explain(code: str, kind: VisitKind) -> str:
+    """A validation code in the command's language (``--lang``), naming the kind given."""
+    from frontdesk.i18n import catalog, t
+    from frontdesk.services.register import kind_in_sentence
 
-    pair = catalog().get(f"err.{code}")
-    return f"{pair[1]} ({code})" if pair else code
+    if f"err.{code}" not in catalog():
+        return code
+    return f"{t(f'err.{code}', kind=kind_in_sentence(kind))} ({code})"
 
 
 def _emit(args: argparse.Namespace, obj: Any, text: str) -> None:
@@ -112,6 +115,7 @@ def run_add(args: argparse.Namespace) -> int:
     """Validate and save one entry; errors name each field and change nothing."""
     from frontdesk.cli.main import CliError
     from frontdesk.domain.register.visits import CredentialType, VisitKind
+    from frontdesk.i18n import t
     from frontdesk.services.register import FormInvalid, VisitForm
 
     try:
@@ -135,27 +139,31 @@ def run_add(args: argparse.Namespace) -> int:
             option = {f: "--" + o.replace("_", "-") for o, f in TEXT_OPTIONS.items()}
             option |= {"time_in": "--time-in", "party_size": "--party-size",
                        "credential_type": "--credential-type"}
-            errs = "; ".join(f"{option.get(k, k)}: {_explain(v)}"
+            errs = "; ".join(f"{option.get(k, k)}: {_explain(v, kind)}"
                              for k, v in exc.check.errors.items())
-            raise CliError(f"entry not saved: {errs}", "invalid") from None
-        _emit(args, visit_json(ctx, visit), f"logged {visit.id}")
+            raise CliError(t("cli.visit.not_saved", errors=errs), "invalid") from None
+        _emit(args, visit_json(ctx, visit), t("cli.visit.logged", id=visit.id))
     finally:
         ctx.close()
     return 0
 
 
 def run_out(args: argparse.Namespace) -> int:
-    """Sign an entry out now (twice keeps the first time)."""
+    """Sign an entry out now (twice keeps the first time); a unique start of its id will do."""
     from frontdesk.cli.main import CliError
+    from frontdesk.i18n import t
 
     ctx = _open(args)
     try:
         try:
-            visit = ctx.register.sign_out(args.id, by="cli")
+            visit = ctx.register.sign_out(ctx.register.resolve_id(args.id), by="cli")
         except KeyError:
-            raise CliError(f"visit out: no entry with id {args.id!r}", "not_found") from None
-        _emit(args, visit_json(ctx, visit), f"signed out {visit.id} at "
-              f"{visit_json(ctx, visit)['time_out']}")
+            raise CliError(t("cli.visit.no_id", id=args.id), "not_found") from None
+        except LookupError as exc:
+            raise CliError(t("cli.visit.ambiguous", id=args.id, some=str(exc)),
+                           "ambiguous") from None
+        _emit(args, visit_json(ctx, visit), t("cli.visit.signed_out", id=visit.id,
+                                               at=visit_json(ctx, visit)["time_out"]))
     finally:
         ctx.close()
     return 0
@@ -183,13 +191,14 @@ def run_list(args: argparse.Namespace) -> int:
         if getattr(args, "json", False):
             _emit(args, rows, "")
         else:
+            from frontdesk.i18n import t
             from frontdesk.text import term_safe
 
             for r in rows:
-                out = (r["time_out"] or "on site")[11:16] if r["time_out"] else "on site"
+                out = r["time_out"][11:16] if r["time_out"] else t("cli.visit.on_site")
                 sys.stdout.write(f"{r['id']}  {r['time_in'][:16]}  {out:8} {r['kind']:18} "
                                  f"{term_safe(r['name'])}  {term_safe(r['organisation'])}\n")
-            sys.stdout.write(f"{len(rows)} entries\n")
+            sys.stdout.write(t("cli.visit.count", n=len(rows)) + "\n")
     finally:
         ctx.close()
     return 0

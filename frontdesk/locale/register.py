@@ -156,3 +156,14 @@ STRINGS.update({
     "slip.guard": ("值班", "Guard"),
     "slip.foot": ("离开时请交回门岗。", "Please return it at the gate when you leave."),
 })
+# The command line (frontdesk visit ...), in the language of --lang.
+STRINGS.update({
+    "cli.visit.logged": ("已登记 {id}", "logged {id}"),
+    "cli.visit.not_saved": ("未保存：{errors}", "entry not saved: {errors}"),
+    "cli.visit.signed_out": ("已签离 {id}，时间 {at}", "signed out {id} at {at}"),
+    "cli.visit.no_id": ("visit out：没有编号为（或以）{id} 开头的登记", "visit out: no entry with an id that is or starts with '{id}'"),
+    "cli.visit.ambiguous": ("visit out：以 {id} 开头的登记不止一条（如 {some}），请多写几位",
+                            "visit out: more than one entry starts with {id} ({some}...): give more of the id"),
+    "cli.visit.on_site": ("在场", "on site"),
+    "cli.visit.count": ("共 {n} 条", "{n} entries"),
+})

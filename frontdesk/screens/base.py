@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
+from textual import events
 from textual.screen import Screen
 
 from frontdesk.bindings import localize
@@ -46,6 +47,13 @@ class FrontdeskScreen(Screen[R]):
         """Something was saved elsewhere: reload."""
         if self.ctx.is_open:
             self.reload()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """A widget took the focus: its own keys (Textual's, in the footer) in our language;
+        toasts move to the other half of the screen from it (never over the field typed in)."""
+        localize(event.widget)
+        region = event.widget.region
+        self.set_class(region.y + region.height // 2 > self.size.height // 2, "-toasts-top")
 
     def on_deliver(self, message: Deliver) -> None:
         """Run a worker's result on the UI thread (if this screen is still there)."""

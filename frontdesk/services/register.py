@@ -195,6 +195,25 @@ class RegisterService:
             found.sort(key=lambda v: v.time_in, reverse=True)
         return found[:limit]
 
+    def resolve_id(self, prefix: str) -> str:
+        """The one entry id that is ``prefix`` or starts with it.
+
+        Raises :class:`KeyError` when none does, :class:`LookupError` (not a KeyError) when
+        several do (the message lists two of them).
+        """
+        from frontdesk.storage import register_scan
+
+        prefix = prefix.strip()
+        conn = self.ctx.require_db().read()
+        if prefix and repo.get(conn, prefix) is not None:
+            return prefix
+        found = register_scan.ids_starting(conn, prefix, limit=2)
+        if not found:
+            raise KeyError(prefix)
+        if len(found) > 1:
+            raise LookupError(", ".join(found))
+        return found[0]
+
     def people_on_site(self) -> int:
         """How many people are on site now (every party counted by its size)."""
         return sum(v.party_size for v in repo.list_on_site(self.ctx.require_db().read()))
@@ -269,3 +288,11 @@ def _kind_words() -> dict[VisitKind, tuple[str, ...]]:
     return {k: tuple(w for key in (f"kind.{k.value}", f"kind.short.{k.value}")
                      for w in strings.get(key, ()))
             for k in VisitKind}
+
+
+def kind_in_sentence(kind: VisitKind) -> str:
+    """The kind's word as it reads inside a sentence ("a visitor must be named")."""
+    from frontdesk.i18n import t
+
+    word = t(f"kind.{kind.value}")
+    return word if word.isupper() or not word.isascii() else word[:1].lower() + word[1:]

@@ -52,3 +52,12 @@ def recent_matching(conn: sqlite3.Connection, *, phone_digits: str = "", id_tail
         (*args, limit),
     ).fetchall()
     return [from_payload(r[0], json.loads(r[1]), bool(r[2])) for r in rows]
+
+
+def ids_starting(conn: sqlite3.Connection, prefix: str, limit: int = 2) -> list[str]:
+    """Ids of entries that start with ``prefix`` (a range on the primary key), at most ``limit``."""
+    if not prefix:
+        return []
+    rows = conn.execute("SELECT id FROM visits WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+                        (prefix, prefix + "\U0010ffff", limit)).fetchall()
+    return [str(r[0]) for r in rows]

@@ -23,6 +23,7 @@ from frontdesk.bindings import localize, modal_keys
 from frontdesk.domain.register.visits import Visit
 from frontdesk.domain.timeparse import format_full
 from frontdesk.i18n import t
+from frontdesk.screens.help import Explained
 from frontdesk.text import cell, one_line, ui
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -68,8 +69,10 @@ def history_rows(ctx: AppContext, visit: Visit) -> list[Row]:
     return rows
 
 
-class HistoryScreen(ModalScreen[None]):
+class HistoryScreen(Explained, ModalScreen[None]):
     """What happened to one entry; X strikes out a reading recorded by mistake."""
+
+    HELP = "history"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "dismiss", "Close", id="history.close"),

@@ -24,6 +24,7 @@ from frontdesk.domain.register.validation import display_phone, mask_id
 from frontdesk.domain.register.visits import CredentialType, Visit
 from frontdesk.domain.timeparse import clock_duration, format_site_time
 from frontdesk.i18n import t
+from frontdesk.screens.help import Explained
 from frontdesk.messages import DataChanged, StoreFailed
 from frontdesk.screens.base import FrontdeskScreen
 from frontdesk.screens.register.columns import COLUMNS, KIND_FILTERS, allocate, fit, natural_widths
@@ -34,8 +35,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.domain.site import Site
 
 
-class RegisterScreen(FrontdeskScreen[None]):
+class RegisterScreen(Explained, FrontdeskScreen[None]):
     """The first screen a guard sees."""
+
+    HELP = "register"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "new_entry", "New", id="register.new", priority=True),

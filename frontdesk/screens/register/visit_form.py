@@ -28,9 +28,10 @@ from frontdesk.domain.register.validation import display_phone
 from frontdesk.domain.register.visits import NAME_OPTIONAL, TEXT_FIELDS, CredentialType, Visit, VisitKind
 from frontdesk.domain.timeparse import format_site_time
 from frontdesk.i18n import t
+from frontdesk.screens.help import Explained
 from frontdesk.screens.base import FrontdeskScreen
 from frontdesk.screens.discard import GuardsTyping
-from frontdesk.services.register import FormInvalid, VisitForm
+from frontdesk.services.register import FormInvalid, VisitForm, kind_in_sentence
 from frontdesk.text import one_line, ui
 from frontdesk.widgets.field import Field
 
@@ -57,14 +58,10 @@ LAYOUT: tuple[tuple[str, str], ...] = (
 PLACEHOLDERS = {"name", "phone", "time_in", "time_out", "location"}
 
 
-def kind_in_sentence(kind: VisitKind) -> str:
-    """The kind's word as it reads inside a sentence ("a journalist must be named")."""
-    word = t(f"kind.{kind.value}")
-    return word if word.isupper() or not word.isascii() else word[:1].lower() + word[1:]
-
-
-class VisitFormScreen(GuardsTyping, FrontdeskScreen[Visit | None]):
+class VisitFormScreen(Explained, GuardsTyping, FrontdeskScreen[Visit | None]):
     """New or edit; dismisses with the saved visit, or None."""
+
+    HELP = "form"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
@@ -120,6 +117,7 @@ class VisitFormScreen(GuardsTyping, FrontdeskScreen[Visit | None]):
         self.on_site_match: Visit | None = None
         self._saving = False
         self._credential_chosen = False  # the guard set the credential type: kind leaves it
+        self._credential_auto = CredentialType.NONE.value  # what the form itself last set
 
     def compose(self) -> ComposeResult:
         """One row per field, with a message line under each."""
@@ -157,6 +155,7 @@ class VisitFormScreen(GuardsTyping, FrontdeskScreen[Visit | None]):
         with self.prevent(Select.Changed):  # the values as given: no defaults from the kind
             self.query_one("#f-kind", Select).value = form.kind.value
             self.query_one("#f-credential_type", Select).value = form.credential_type.value
+        self._credential_auto = form.credential_type.value
         self._credential_chosen = self.visit is not None or form.credential_type is not (
             CredentialType.PRESS_CARD if form.kind is VisitKind.JOURNALIST else CredentialType.NONE)
         for name in TEXT_FIELDS:
@@ -412,15 +411,21 @@ class VisitFormScreen(GuardsTyping, FrontdeskScreen[Visit | None]):
 
     @on(Select.Changed, "#f-kind")
     def _kind_changed(self, event: Select.Changed) -> None:
+        kind_select = self.query_one("#f-kind", Select)
+        if event.value != kind_select.value:
+            return  # a stale change (the list's first option, posted as it mounted)
         kind = VisitKind(event.value) if isinstance(event.value, str) else VisitKind.VISITOR
         self.query_one("#f-name", Input).placeholder = "" if kind in NAME_OPTIONAL else t("ph.name")
         if not self._credential_chosen:
             # a journalist shows a press card; the guard may still pick another
-            cred = self.query_one("#f-credential_type", Select)
-            with cred.prevent(Select.Changed):
-                cred.value = (CredentialType.PRESS_CARD if kind is VisitKind.JOURNALIST
-                              else CredentialType.NONE).value
+            default = (CredentialType.PRESS_CARD if kind is VisitKind.JOURNALIST
+                       else CredentialType.NONE).value
+            self._credential_auto = default
+            self.query_one("#f-credential_type", Select).value = default
 
     @on(Select.Changed, "#f-credential_type")
-    def _credential_changed(self, _event: Select.Changed) -> None:
+    def _credential_changed(self, event: Select.Changed) -> None:
+        cred = self.query_one("#f-credential_type", Select)
+        if event.value != cred.value or event.value == self._credential_auto:
+            return  # stale, or the form's own default: not the guard's choice
         self._credential_chosen = True

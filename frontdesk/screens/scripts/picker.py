@@ -17,6 +17,7 @@ from frontdesk import i18n
 from frontdesk.bindings import localize, modal_keys
 from frontdesk.domain.scripts.book import ScriptBook, Situation
 from frontdesk.i18n import t
+from frontdesk.screens.help import Explained
 from frontdesk.text import one_line, ui
 from frontdesk.widgets.field import Field
 
@@ -36,8 +37,10 @@ def option_label(situation: Situation) -> Content:
     return Content.assemble((f"{key} ", "bold $accent"), ui(title), (f"  · {source}", "dim"))
 
 
-class ScriptPickerScreen(ModalScreen[None]):
-    """Choose a script by typing part of its title."""
+class ScriptPickerScreen(Explained, ModalScreen[None]):
+    """Choose a script by its key, or by typing part of its title."""
+
+    HELP = "picker"
 
     DEFAULT_CSS = """
     ScriptPickerScreen { align: center middle; }

@@ -29,6 +29,7 @@ from frontdesk import i18n
 from frontdesk.bindings import localize, modal_keys
 from frontdesk.domain.scripts.book import ScriptBook, Situation
 from frontdesk.i18n import t
+from frontdesk.screens.help import Explained
 from frontdesk.services.scripts import ScriptService, card_facts, scripts
 from frontdesk.text import one_line
 from frontdesk.widgets.script_card import ScriptCard
@@ -43,8 +44,10 @@ READ_AFTER = timedelta(seconds=3)
 TICK_SECONDS = 0.5
 
 
-class ScriptViewScreen(ModalScreen[None]):
+class ScriptViewScreen(Explained, ModalScreen[None]):
     """The card, covering the screen; a reading is recorded against ``visit``/``incident_id``."""
+
+    HELP = "card"
 
     DEFAULT_CSS = """
     ScriptViewScreen { background: $background; }

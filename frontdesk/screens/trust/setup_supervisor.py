@@ -18,6 +18,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from frontdesk.bindings import localize, modal_keys
 from frontdesk.i18n import t
+from frontdesk.screens.help import Explained
 from frontdesk.screens.discard import GuardsTyping
 from frontdesk.text import one_line, ui
 from frontdesk.typeahead import HoldsKeys
@@ -39,8 +40,10 @@ def field_at_fault(error: str) -> str:
     return "tz" if error == "timezone" else "site"
 
 
-class SetupSupervisorScreen(GuardsTyping, HoldsKeys, ModalScreen[bool]):
+class SetupSupervisorScreen(Explained, GuardsTyping, HoldsKeys, ModalScreen[bool]):
     """Name, PIN twice, site name, time zone; covers the app until done."""
+
+    HELP = "setup"
 
     DEFAULT_CSS = """
     SetupSupervisorScreen { align: center middle; background: $background; }

@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from frontdesk.bindings import localize, modal_keys
 from frontdesk.i18n import t
+from frontdesk.screens.help import Explained
 from frontdesk.screens.trust.pin_prompt import error_text
 from frontdesk.text import one_line, ui
 from frontdesk.typeahead import HoldsKeys
@@ -39,8 +40,10 @@ def person_matches(name: str, keys: tuple[str, ...], typed: str) -> bool:
     return not q or q in normalize(name) or any(k.startswith(q) for k in keys if k)
 
 
-class SignInScreen(HoldsKeys, ModalScreen[bool]):
+class SignInScreen(Explained, HoldsKeys, ModalScreen[bool]):
     """Name (picked from a list) and PIN; covers the whole app. ``locked``: the idle lock."""
+
+    HELP = "signin"
 
     DEFAULT_CSS = """
     SignInScreen { align: center middle; background: $background; }
