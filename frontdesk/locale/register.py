@@ -167,3 +167,4 @@ STRINGS.update({
     "cli.visit.on_site": ("在场", "on site"),
     "cli.visit.count": ("共 {n} 条", "{n} entries"),
 })
+STRINGS.update({"bind.register.help": ("帮助", "Help")})

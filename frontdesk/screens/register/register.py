@@ -47,6 +47,8 @@ class RegisterScreen(Explained, FrontdeskScreen[None]):
         Binding("f5", "app.script_picker", "Scripts", id="register.scripts"),
         Binding("ctrl+e", "edit_entry", "Edit", id="register.edit", priority=True),
         Binding("ctrl+r", "history", "History", id="register.history", priority=True),
+        # the app's F1, here so that it shows sixth at 80 columns; the next two fit at 120
+        Binding("f1", "app.help", "Help", id="register.help"),
         Binding("ctrl+k", "cycle_kind", "Kind", id="register.kind", priority=True),
         Binding("ctrl+b", "slip", "Slip", id="register.slip", priority=True),
         # in F1 and the palette, not the footer (the filter's state shows above the table)

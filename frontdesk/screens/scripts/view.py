@@ -53,15 +53,16 @@ class ScriptViewScreen(Explained, ModalScreen[None]):
     ScriptViewScreen { background: $background; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
+        # in the order the footer shows them at 80 columns (the last ones fit wider)
         Binding("escape", "close", "Back", id="scripts.close"),
-        Binding("c", "copy", "Copy", id="scripts.copy"),
-        Binding("b", "toggle_both", "Both languages", id="scripts.both"),
-        Binding("l", "toggle_lang", "Script language", id="scripts.lang"),
-        Binding("v", "fill_blanks", "Fill blanks", id="scripts.fill"),
         Binding("x", "strike", "Not read", id="scripts.strike"),
-        Binding("ctrl+n", "start_entry", "Journalist entry", id="scripts.entry", show=False),
+        Binding("v", "fill_blanks", "Fill blanks", id="scripts.fill"),
+        Binding("c", "copy", "Copy", id="scripts.copy"),
         Binding("f5", "app.script_picker", "Scripts", id="scripts.all"),
         *modal_keys(),
+        Binding("b", "toggle_both", "Both languages", id="scripts.both"),
+        Binding("l", "toggle_lang", "Script language", id="scripts.lang"),
+        Binding("ctrl+n", "start_entry", "Journalist entry", id="scripts.entry", show=False),
     ]
 
     class Recorded(Message):
