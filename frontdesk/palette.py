@@ -77,18 +77,18 @@ def gate_entries(app: FrontdeskApp, screen: Screen[object]) -> list[Entry]:
 
     def sign_out() -> None:
         if on_register:
-            screen.run_action("sign_out")  # type: ignore[union-attr]
+            screen.call_later(screen.run_action, "sign_out")
         else:
             _on_register(app, lambda reg: reg.show_on_site(), "palette.note.sign_out")  # type: ignore[attr-defined]
 
     def slip() -> None:
         if on_register:
-            screen.run_action("slip")  # type: ignore[union-attr]
+            screen.call_later(screen.run_action, "slip")
         else:
             _on_register(app, lambda _reg: None, "palette.note.slip")
 
     def new_entry() -> None:
-        _on_register(app, lambda reg: reg.run_action("new_entry"))  # type: ignore[attr-defined]
+        _on_register(app, lambda reg: reg.call_later(reg.run_action, "new_entry"))  # type: ignore[attr-defined]
 
     gate = [
         ("palette.export", lambda: app.switch_mode("sync")),
