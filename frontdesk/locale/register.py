@@ -136,9 +136,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "hist.origin": ("来源站点", "Site"),
 }
 STRINGS.update({
-    "hist.hint": ("Esc 关闭 · X 划去选中的话术宣读(读错时;历史中保留)", "Esc closes · X strikes out the chosen reading (a mistake; the history keeps it)"),
+    "hist.hint": ("Esc 关闭 · Ctrl+Z 划去选中的话术宣读(读错时;历史中保留)", "Esc closes · Ctrl+Z strikes out the chosen reading (a mistake; the history keeps it)"),
     "hist.struck": ("(已划去:{by} {at})", "(struck out by {by} at {at})"),
-    "hist.strike_what": ("请选中一条话术宣读再按 X", "Choose a script reading, then X"),
+    "hist.strike_what": ("请选中一条话术宣读再按 Ctrl+Z", "Choose a script reading, then Ctrl+Z"),
     "bind.history.strike": ("划去宣读", "Strike out"),
     "bind.history.close": ("关闭", "Close"),
 })

@@ -4,15 +4,15 @@ from __future__ import annotations
 STRINGS: dict[str, tuple[str, str]] = {
     "scripts.when": ("何时使用", "When to use"),
     "scripts.next": ("接下来做什么", "What to do next"),
-    "scripts.hint": ("Esc 返回 · C 复制 · B 中英对照 · L 切换语言 · V 填空白 · X 划去 · Alt+数字 其他话术",
-                     "Esc back · C copy · B both languages · L language · V fill blanks · X strike out · Alt+digit other scripts"),
+    "scripts.hint": ("Esc 返回 · C 复制 · B 中英对照 · L 切换语言 · V 填空白 · Ctrl+Z 划去 · Alt+数字 其他话术",
+                     "Esc back · C copy · B both languages · L language · V fill blanks · Ctrl+Z strike out · Alt+digit other scripts"),
     "scripts.offer_entry": ("Ctrl+N:开始登记这位记者", "Ctrl+N: start an entry for this journalist"),
     "scripts.status.visit_wait": ("在屏上 {s} 秒即记为已读,记入登记:{name}", "Counts as read after {s} s on screen; recorded against: {name}"),
-    "scripts.status.visit_done": ("已记入登记:{name} · 读错了按 X 划去", "Recorded against: {name} · X strikes it out if it was a mistake"),
+    "scripts.status.visit_done": ("已记入登记:{name} · 读错了按 Ctrl+Z 划去", "Recorded against: {name} · Ctrl+Z strikes it out if it was a mistake"),
     "scripts.status.incident_wait": ("在屏上 {s} 秒即记为已读,记入事件", "Counts as read after {s} s on screen; recorded against the incident"),
-    "scripts.status.incident_done": ("已记入事件 · 读错了按 X 划去", "Recorded against the incident · X strikes it out if it was a mistake"),
+    "scripts.status.incident_done": ("已记入事件 · 读错了按 Ctrl+Z 划去", "Recorded against the incident · Ctrl+Z strikes it out if it was a mistake"),
     "scripts.status.none_wait": ("在屏上 {s} 秒即记为已读(未选登记,不记入任何人)", "Counts as read after {s} s on screen (no entry chosen: against nobody)"),
-    "scripts.status.none_done": ("已记录(未记入任何登记)· 读错了按 X 划去", "Recorded (against no entry) · X strikes it out if it was a mistake"),
+    "scripts.status.none_done": ("已记录(未记入任何登记)· 读错了按 Ctrl+Z 划去", "Recorded (against no entry) · Ctrl+Z strikes it out if it was a mistake"),
     "scripts.status.struck": ("已划去:这次宣读作废,历史中保留并注明", "Struck out: this reading no longer counts (the history keeps it, marked)"),
     "scripts.strike.nothing": ("还没有记录宣读,无需划去", "Nothing recorded yet: nothing to strike out"),
     "scripts.strike.not_yours": ("只有记录这次宣读的人或主管可以划去", "Only the guard who recorded it, or a supervisor, may strike it out"),
@@ -74,3 +74,4 @@ STRINGS: dict[str, tuple[str, str]] = {
     "bind.scripts.save": ("保存", "Save"),
     "bind.app.script_manager": ("话术管理", "Script manager"),
 }
+STRINGS.update({"scripts.edit.what": ("话术编辑", "the script editor")})

@@ -1,9 +1,9 @@
-"""A text field whose keys never shadow the app's: Ctrl+E and Ctrl+K belong to the screens.
+"""A text field whose keys never shadow the app's: Ctrl+E belongs to the screens.
 
-Textual's ``Input`` binds Ctrl+E (end of line) and Ctrl+K (delete to the end). On the register
-Ctrl+E edits the selected entry and Ctrl+K cycles the kind filter; a key means one thing
+Textual's ``Input`` binds Ctrl+E (end of line). On the register Ctrl+E edits the selected
+entry, on the entry form it opens the entry of somebody already on site; a key means one thing
 everywhere, and the footer lists keys in the order the focused widget binds them, so the
-fields drop those two (End and Delete do the same in a field).
+fields drop it (End does the same in a field).
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
 # Keys the screens use for their own actions.
-SCREEN_KEYS = frozenset({"ctrl+e", "ctrl+k"})
+SCREEN_KEYS = frozenset({"ctrl+e"})
 
 
 def _without_screen_keys(bindings: list[BindingType]) -> list[BindingType]:

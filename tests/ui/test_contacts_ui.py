@@ -123,7 +123,7 @@ async def test_csv_import_preview_names_row_and_column(ctx: AppContext, tmp_path
         await settle(pilot)
         app.switch_mode("contacts")
         await settle(pilot)
-        await pilot.press("ctrl+l")
+        await pilot.press("ctrl+u")
         await settle(pilot)
         assert isinstance(app.screen, ContactImportScreen)
         app.screen.query_one(Input).value = str(bad)

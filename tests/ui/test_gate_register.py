@@ -177,7 +177,7 @@ async def test_the_register_says_how_many_people_are_on_site(ctx: AppContext, cl
 
 
 async def test_one_key_cycles_the_kind_shown(ctx: AppContext, clock: FrozenClock) -> None:
-    """Ctrl+K: media only, visitors only, contractors only, suspicious only, then everybody."""
+    """Ctrl+Y: media only, visitors only, contractors only, suspicious only, then everybody."""
     seed(ctx, clock)
     app = FrontdeskApp(ctx)
     async with app.run_test(size=TERMINAL) as pilot:
@@ -185,7 +185,7 @@ async def test_one_key_cycles_the_kind_shown(ctx: AppContext, clock: FrozenClock
         register = app.screen
         seen = []
         for _ in range(5):
-            await pilot.press("ctrl+k")
+            await pilot.press("ctrl+y")
             await settle(pilot)
             seen.append(sorted(v.kind.value for v in register.visits))
         assert seen == [["journalist"], ["visitor"], ["contractor"], ["suspicious_vehicle"],
@@ -266,4 +266,92 @@ async def test_the_essential_keys_fit_the_footer_at_80_columns(
         assert FORM_KEYS <= shown()
         await pilot.press("escape", "alt+1")
         await settle(pilot)
-        assert {"escape", "c", "x", "f5", "f1"} <= shown()
+        assert {"escape", "c", "ctrl+z", "f5", "f1"} <= shown()
+
+
+# -- point 1: a reading recorded by mistake is struck out -----------------------------------------
+async def test_a_reading_is_struck_out_on_the_card_and_shows_struck_in_the_history(
+        ctx: AppContext, clock: FrozenClock) -> None:
+    """Chosen 张三, a card read, Ctrl+Z on the card: the history lists the reading struck out,
+    with who struck it; Ctrl+Z there again changes nothing."""
+    from frontdesk.screens.register.history import HistoryScreen
+    from frontdesk.screens.scripts.view import READ_AFTER
+    from frontdesk.services.scripts import scripts
+
+    seed(ctx, clock)
+    ctx.session.user = "王保安"
+    ctx.prefs.language = "zh"
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        await pilot.press(*"张三", "alt+2")
+        await settle(pilot)
+        clock.advance(READ_AFTER + timedelta(seconds=1))
+        await pilot.pause(0.7)  # the card sees it has been up long enough
+        await settle(pilot)
+        card = app.screen
+        assert card.use_id is not None  # type: ignore[attr-defined]
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert card.struck  # type: ignore[attr-defined]
+        await pilot.press("escape", "ctrl+r")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        table = app.screen.query_one(DataTable)
+        rows = [" ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
+        [reading] = [r for r in rows if "宣读话术" in r]
+        assert "已划去:王保安" in reading
+    visit = next(v for v in ctx.register.today() if v.name == "张三")
+    assert len(scripts(ctx).uses_for_visit(visit.id)) == 1
+
+
+async def test_the_script_editor_asks_before_throwing_an_edit_away(
+        ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Esc in the script editor after a change asks; No keeps the edit."""
+    from frontdesk.screens.scripts.editor import ScriptEditScreen
+    from frontdesk.screens.trust import guard
+
+    monkeypatch.setattr(guard, "STEP_UP", [])
+    ctx.session.role = "supervisor"
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("down", "e")
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, ScriptEditScreen)
+        editor.query_one("#se-title_zh", Input).value = "改过的标题"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is editor
+        assert editor.query_one("#se-title_zh", Input).value == "改过的标题"
+
+
+def test_a_key_means_one_thing_everywhere() -> None:
+    """No screen gives an app-wide key another meaning: Ctrl+L locks (on Contacts too), the
+    F-keys and Ctrl+P/Ctrl+Q are the app's; a screen repeating one runs the app's action."""
+    from frontdesk.app import FrontdeskApp
+    from frontdesk.screens.escalation.contacts import ContactsScreen
+    from frontdesk.screens.escalation.policy import PolicyScreen
+    from frontdesk.screens.register.history import HistoryScreen
+    from frontdesk.screens.scripts.picker import ScriptPickerScreen
+    from frontdesk.screens.scripts.view import ScriptViewScreen
+    from frontdesk.screens.trust.setup_supervisor import SetupSupervisorScreen
+    from frontdesk.screens.trust.sign_in_form import SignInScreen
+
+    app_keys = {key: [b.action for b in bs]
+                for key, bs in FrontdeskApp._merge_bindings().key_to_bindings.items()}
+    app_keys["ctrl+l"] = ["trust_lock"]  # installed with the sign-in (frontdesk.screens.trust)
+    for screen in (RegisterScreen, VisitFormScreen, HistoryScreen, ScriptViewScreen,
+                   ScriptPickerScreen, SignInScreen, SetupSupervisorScreen, ContactsScreen,
+                   PolicyScreen):
+        for key, bindings in screen._merge_bindings().key_to_bindings.items():
+            if key not in app_keys or key in ("tab", "shift+tab", "ctrl+c"):
+                continue
+            for b in bindings:
+                assert b.action.removeprefix("app.") in app_keys[key], (screen.__name__, key)

@@ -50,7 +50,7 @@ class PolicyScreen(FrontdeskScreen[bool]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,ctrl+e", "edit", "Edit step", id="pol.edit", priority=True),
-        Binding("ctrl+l", "next_level", "Next level", id="pol.level", priority=True),
+        Binding("ctrl+y", "next_level", "Next level", id="pol.level", priority=True),  # as the register cycles kinds; Ctrl+L locks
         Binding("escape", "close", "Back", id="esc.close"),
     ]
 

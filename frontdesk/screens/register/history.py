@@ -1,6 +1,6 @@
 """An entry's history: every version (who, when, which fields) and the scripts read to them.
 
-A reading recorded by mistake is struck out here with X by the guard who recorded it (or a
+A reading recorded by mistake is struck out here with Ctrl+Z by the guard who recorded it (or a
 supervisor): it stays in the list, marked struck, with who struck it and when.
 """
 from __future__ import annotations
@@ -70,13 +70,13 @@ def history_rows(ctx: AppContext, visit: Visit) -> list[Row]:
 
 
 class HistoryScreen(Explained, ModalScreen[None]):
-    """What happened to one entry; X strikes out a reading recorded by mistake."""
+    """What happened to one entry; Ctrl+Z strikes out a reading recorded by mistake."""
 
     HELP = "history"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "dismiss", "Close", id="history.close"),
-        Binding("x", "strike", "Strike out reading", id="history.strike"),
+        Binding("ctrl+z", "strike", "Strike out reading", id="history.strike"),
         *modal_keys(),
     ]
 
@@ -136,7 +136,7 @@ class HistoryScreen(Explained, ModalScreen[None]):
             table.move_cursor(row=min(row, len(self.rows) - 1))
 
     def action_strike(self) -> None:
-        """X on a reading: strike it out (only the guard who recorded it, or a supervisor)."""
+        """Ctrl+Z on a reading: strike it out (only the guard who recorded it, or a supervisor)."""
         table = self.query_one(DataTable)
         if not self.rows:
             return

@@ -49,7 +49,7 @@ class RegisterScreen(Explained, FrontdeskScreen[None]):
         Binding("ctrl+r", "history", "History", id="register.history", priority=True),
         # the app's F1, here so that it shows sixth at 80 columns; the next two fit at 120
         Binding("f1", "app.help", "Help", id="register.help"),
-        Binding("ctrl+k", "cycle_kind", "Kind", id="register.kind", priority=True),
+        Binding("ctrl+y", "cycle_kind", "Kind", id="register.kind", priority=True),
         Binding("ctrl+b", "slip", "Slip", id="register.slip", priority=True),
         # in F1 and the palette, not the footer (the filter's state shows above the table)
         Binding("ctrl+t", "toggle_on_site", "On site", id="register.toggle_on_site",

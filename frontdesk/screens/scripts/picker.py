@@ -51,7 +51,7 @@ class ScriptPickerScreen(Explained, ModalScreen[None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Back", id="scripts.close"),
-        Binding("f7", "manage", "Manage scripts", id="scripts.manage"),
+        Binding("f7", "app.script_manager", "Manage scripts", id="scripts.manage"),
         *modal_keys(),
         Binding("down", "move(1)", show=False, priority=True),
         Binding("up", "move(-1)", show=False, priority=True),
@@ -119,11 +119,3 @@ class ScriptPickerScreen(Explained, ModalScreen[None]):
         app = self.app
         self.dismiss()
         show_situation(app, situation)  # type: ignore[arg-type]
-
-    def action_manage(self) -> None:
-        """The script manager (reading for everyone, editing for a supervisor)."""
-        from frontdesk.screens.scripts.manager import ScriptManagerScreen
-
-        app = self.app
-        self.dismiss()
-        app.push_screen(ScriptManagerScreen())

@@ -7,7 +7,7 @@ A reading is a reading: a card counts as read once it has been up for :data:`REA
 (long enough to say its first line), checked by the injected clock while it is up and again as
 it closes; a card browsed past sooner is not recorded. The reading goes against the entry or
 incident the guard chose (the register's chosen entry, the incident open on screen) or against
-nothing, and the card says which. A reading recorded by mistake is struck out with X (a new
+nothing, and the card says which. A reading recorded by mistake is struck out with Ctrl+Z (a new
 version: the history keeps both). Esc pops the card: the screen underneath, with every
 half-typed character, is as it was.
 """
@@ -55,7 +55,7 @@ class ScriptViewScreen(Explained, ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         # in the order the footer shows them at 80 columns (the last ones fit wider)
         Binding("escape", "close", "Back", id="scripts.close"),
-        Binding("x", "strike", "Not read", id="scripts.strike"),
+        Binding("ctrl+z", "strike", "Not read", id="scripts.strike"),
         Binding("v", "fill_blanks", "Fill blanks", id="scripts.fill"),
         Binding("c", "copy", "Copy", id="scripts.copy"),
         Binding("f5", "app.script_picker", "Scripts", id="scripts.all"),
@@ -266,7 +266,7 @@ class ScriptViewScreen(Explained, ModalScreen[None]):
         self._redraw()
 
     def action_strike(self) -> None:
-        """X: this reading was a mistake: strike it out (it stays in the history, struck)."""
+        """Ctrl+Z: this reading was a mistake: strike it out (it stays in the history, struck)."""
         if self.use_id is None:
             self.notify(t("scripts.strike.nothing"), markup=False)
             return
