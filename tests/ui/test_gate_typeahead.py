@@ -147,3 +147,20 @@ async def test_script_card_then_typing_on_it_does_not_fall_through(ctx: AppConte
         await settle(pilot)
         assert isinstance(app.screen, ScriptViewScreen)
         assert copied and copied[0].startswith("1. ")
+
+
+async def test_f4_pressed_before_the_people_are_found_fills_when_they_are(
+        ctx: AppContext, clock: FrozenClock) -> None:
+    """Two letters, F4 and Ctrl+S typed at once (the lookup has not answered yet): F4 waits
+    for the people it fills, Ctrl+S waits for F4, and the returning journalist is saved."""
+    seed(ctx, clock)
+    ctx.register.sign_out(next(v.id for v in ctx.register.today() if v.name == "张三"))
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        await burst(pilot, "ctrl+n", "enter", *"zs", "f4", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, RegisterScreen)
+    back = [v for v in ctx.register.today() if v.name == "张三" and v.on_site]
+    assert len(back) == 1 and back[0].kind is VisitKind.JOURNALIST
+    assert back[0].organisation == "南方日报"

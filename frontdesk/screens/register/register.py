@@ -417,7 +417,10 @@ class RegisterScreen(Explained, FrontdeskScreen[None]):
         self.post_message(self.SignedOut(v))
 
     def on_register_screen_signed_out(self, message: SignedOut) -> None:
-        """Say who left; every list reloads."""
+        """Say who left; every list reloads. Somebody who has left is nobody's choice any more
+        (a script read next is not theirs)."""
+        if self._chosen_id == message.visit.id:
+            self._chosen_id = None
         name = message.visit.name or t("reg.no_name")
         self.notify(one_line(t("reg.signed_out", name=name)), markup=False)
         self.app.post_message(DataChanged("visit"))

@@ -33,6 +33,7 @@ from frontdesk.screens.base import FrontdeskScreen
 from frontdesk.screens.discard import GuardsTyping
 from frontdesk.services.register import FormInvalid, VisitForm, kind_in_sentence
 from frontdesk.text import one_line, ui
+from frontdesk.typeahead import HoldsKeys
 from frontdesk.widgets.field import Field
 
 # Form order: (field, kind of widget). Time and party size are text fields with their own parsing.
@@ -58,7 +59,7 @@ LAYOUT: tuple[tuple[str, str], ...] = (
 PLACEHOLDERS = {"name", "phone", "time_in", "time_out", "location"}
 
 
-class VisitFormScreen(Explained, GuardsTyping, FrontdeskScreen[Visit | None]):
+class VisitFormScreen(Explained, GuardsTyping, HoldsKeys, FrontdeskScreen[Visit | None]):
     """New or edit; dismisses with the saved visit, or None."""
 
     HELP = "form"
@@ -75,11 +76,11 @@ class VisitFormScreen(Explained, GuardsTyping, FrontdeskScreen[Visit | None]):
     ]
 
     class Suggested(Message):
-        """Earlier visits of people matching what was typed (the worker's answer)."""
+        """Earlier visits of people matching what was typed: the answer to lookup ``number``."""
 
-        def __init__(self, found: list[Visit]) -> None:
+        def __init__(self, found: list[Visit], number: int) -> None:
             super().__init__()
-            self.found = found
+            self.found, self.number = found, number
 
     class OnSite(Message):
         """Somebody on site now who looks like this person (or None)."""
@@ -118,6 +119,9 @@ class VisitFormScreen(Explained, GuardsTyping, FrontdeskScreen[Visit | None]):
         self._saving = False
         self._credential_chosen = False  # the guard set the credential type: kind leaves it
         self._credential_auto = CredentialType.NONE.value  # what the form itself last set
+        self._lookups = 0  # the latest returning-people lookup (its number)
+        self._answered = 0  # the latest lookup answered
+        self._fill_when_found = False  # F4 came before the people it fills
 
     def compose(self) -> ComposeResult:
         """One row per field, with a message line under each."""
@@ -258,18 +262,26 @@ class VisitFormScreen(Explained, GuardsTyping, FrontdeskScreen[Visit | None]):
     @on(Input.Changed, "#f-name, #f-phone")
     def _lookup(self, event: Input.Changed) -> None:
         if self.visit is None and self.ctx.is_open:
-            self._suggest(event.value)
+            self._lookups += 1
+            self._suggest(event.value, self._lookups)
 
     @on(Input.Changed, "#f-name, #f-phone, #f-organisation, #f-credential_number")
     def _identity_changed(self, _event: Input.Changed) -> None:
         if self.visit is None and self.ctx.is_open:
             self._check_on_site(self.read_form())
 
+    @property
+    def _looking_up(self) -> bool:
+        return self._answered < self._lookups
+
     @work(thread=True, exclusive=True, group="form-suggest")
-    def _suggest(self, text: str) -> None:
-        found = self.ctx.register.suggestions(text)
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.Suggested(found))
+    def _suggest(self, text: str, number: int) -> None:
+        try:
+            found = self.ctx.register.suggestions(text)
+        except Exception:  # noqa: BLE001 - no suggestions is not worth stopping the form for
+            found = []
+        if not get_current_worker().is_cancelled:  # else a later lookup answers
+            self.post_message(self.Suggested(found, number))
 
     @work(thread=True, exclusive=True, group="form-on-site")
     def _check_on_site(self, form: VisitForm) -> None:
@@ -304,8 +316,16 @@ class VisitFormScreen(Explained, GuardsTyping, FrontdeskScreen[Visit | None]):
             app.screen.open_entry(match)
 
     def on_visit_form_screen_suggested(self, message: Suggested) -> None:
-        """Offer the returning people found."""
-        found = message.found
+        """Offer the returning people found (and fill one if F4 was pressed already)."""
+        if message.number < self._lookups:
+            return  # overtaken by what was typed since
+        self._answered = message.number
+        self._show_suggestions(message.found)
+        if self._fill_when_found and not self._looking_up:
+            self._fill_when_found = self.holds_keys = False
+            self.action_fill_returning()
+
+    def _show_suggestions(self, found: list[Visit]) -> None:
         self.suggested = found
         options = self.query_one("#suggestions", OptionList)
         options.clear_options()
@@ -323,7 +343,11 @@ class VisitFormScreen(Explained, GuardsTyping, FrontdeskScreen[Visit | None]):
         self._fill(int(event.option.id or 0))
 
     def action_fill_returning(self) -> None:
-        """Fill the highlighted returning person's known details."""
+        """Fill the highlighted returning person's known details. Pressed while the people are
+        still being looked up, it fills when they come (keys typed meanwhile wait)."""
+        if self._looking_up:
+            self._fill_when_found = self.holds_keys = True
+            return
         if self.suggested:
             index = self.query_one("#suggestions", OptionList).highlighted or 0
             self._fill(index)
