@@ -128,9 +128,9 @@ class HistoryScreen(Explained, ModalScreen[None]):
         self.rows = message.rows
         for r in self.rows:
             what = cell(r.what, 200)
-            if r.struck:
-                what = Text(one_line(r.what, 120), style="strike dim")
-                what.append("  " + one_line(r.struck, 80), style="italic")
+            if r.struck:  # the mark first: a narrow screen cuts the end of the line
+                what = Text(one_line(r.struck, 80) + " ", style="italic")
+                what.append(one_line(r.what, 120), style="strike dim")
             table.add_row(Text(format_full(r.at, tz)), cell(r.by, 16), what)
         if self.rows:
             table.move_cursor(row=min(row, len(self.rows) - 1))

@@ -153,22 +153,30 @@ class SignInScreen(Explained, HoldsKeys, ModalScreen[bool]):
             self._filter(event.value)
 
     def _filter(self, typed: str) -> None:
-        exact = any(name == typed.strip() for name, _r, _k in self.people)
-        self.shown = [] if exact else [
-            name for name, _role, keys in self.people if person_matches(name, keys, typed)]
+        """List who matches what is typed; a whole name lists everybody, that one picked (so
+        ↑/↓ still move from it after a wrong PIN)."""
+        exact = typed.strip() if any(n == typed.strip() for n, _r, _k in self.people) else ""
+        self.shown = [name for name, _role, keys in self.people
+                      if exact or person_matches(name, keys, typed)]
         options = self.query_one("#signin-people", OptionList)
         options.clear_options()
         roles = {name: role for name, role, _k in self.people}
         options.add_options([Option(ui(one_line(f"{name}  ({t(f'trust.role.{roles[name]}')})", 60)),
                                     id=name) for name in self.shown])
         options.display = bool(self.shown)
-        options.highlighted = 0 if len(self.shown) == 1 else None
+        if exact:
+            options.highlighted = self.shown.index(exact)
+        else:
+            options.highlighted = 0 if len(self.shown) == 1 else None
 
     def action_pick(self, step: int) -> None:
-        """↑/↓: move in the list of people (only while the name field has the focus)."""
+        """↑/↓: move in the list of people (from the PIN too: back to the name to pick)."""
         options = self.query_one("#signin-people", OptionList)
-        if self.focused is not self.query_one("#signin-name", Input) or not self.shown:
+        name = self.query_one("#signin-name", Input)
+        if not self.shown:
             return
+        if self.focused is not name:
+            self.set_focus(name)
         current = options.highlighted
         start = -1 if current is None and step > 0 else len(self.shown) if current is None else current
         options.highlighted = max(0, min(len(self.shown) - 1, start + step))
@@ -181,8 +189,7 @@ class SignInScreen(Explained, HoldsKeys, ModalScreen[bool]):
         field = self.query_one("#signin-name", Input)
         with field.prevent(Input.Changed):
             field.value = name
-        self.shown = []
-        self.query_one("#signin-people", OptionList).display = False
+        self._filter(name)
         self.set_focus(self.query_one("#signin-pin", Input))
 
     # -- signing in -------------------------------------------------------------------------
