@@ -247,22 +247,26 @@ def check(db: Path, jobs: list[Job], returning: str) -> None:
         by = {j.name: j for j in jobs}
         back = [v for v in today if v.name == returning and v.time_out is None]
         by["returning_visitor"].ok = bool(back) and back[0].kind is VisitKind.VISITOR
-        by["returning_visitor"].detail = f"{returning} again, {back[0].kind.value}" if back else "missing"
+        by["returning_visitor"].detail = (f"{returning} again, {back[0].kind.value}" if back
+                                          else "missing")
         press = [v for v in today if v.name == "郑记者"]
         by["new_journalist"].ok = bool(press) and press[0].kind is VisitKind.JOURNALIST and (
             press[0].credential_type is CredentialType.PRESS_CARD
             and press[0].credential_number == "B440100000077"
             and press[0].organisation == "南方都市报" and press[0].phone == "+8613812345678")
-        by["new_journalist"].detail = "journalist, outlet, phone, press card" if by["new_journalist"].ok else repr(press)
+        by["new_journalist"].detail = ("journalist, outlet, phone, press card"
+                                       if by["new_journalist"].ok else repr(press))
         by["sign_out"].ok = bool(press) and press[0].time_out is not None
         by["sign_out"].detail = "time out set" if by["sign_out"].ok else "still on site"
         start, end = ctx.require_site().day_bounds(ctx.clock.now())
-        uses = [u for u in scripts(ctx).uses_between(start, end) if u.situation_id == "media_at_gate"]
+        uses = [u for u in scripts(ctx).uses_between(start, end)
+                if u.situation_id == "media_at_gate"]
         by["script"].ok = len(uses) == 1
         by["script"].detail = f"{len(uses)} reading recorded"
         sus = [v for v in today if v.kind is VisitKind.SUSPICIOUS_PERSON and v.location == "对街"]
         by["suspicious_person"].ok = bool(sus) and sus[0].notes == "戴帽子，举手机拍摄"
-        by["suspicious_person"].detail = "location and note" if by["suspicious_person"].ok else repr(sus)
+        by["suspicious_person"].detail = ("location and note" if by["suspicious_person"].ok
+                                          else repr(sus))
     finally:
         ctx.close()
 

@@ -161,7 +161,8 @@ class ActionsProvider(Provider):
                       help=t("palette.try"))
 
 
-def system_commands(app: FrontdeskApp, screen: Screen[object]) -> Iterable[tuple[str, str, Callable[[], object]]]:
+def system_commands(app: FrontdeskApp, screen: Screen[object],
+                    ) -> Iterable[tuple[str, str, Callable[[], object]]]:
     """(title, help, callback) of every entry (``App.get_system_commands``)."""
     for e in entries(app, screen):
         yield e.title, e.help, e.run

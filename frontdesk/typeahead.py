@@ -101,7 +101,8 @@ class KeyGate:
         self._draining = True
         try:
             while self._backlog:
-                if self._settling and time.monotonic() - self._settle_started < SETTLE_GIVE_UP_SECONDS:
+                waited = time.monotonic() - self._settle_started
+                if self._settling and waited < SETTLE_GIVE_UP_SECONDS:
                     self._start_poll()  # its settling drains again; the poll only if it never does
                     return
                 if self._blocked():

@@ -30,6 +30,38 @@ class VisitForm:
     # it is saved: the journalist script read at the gate, then "start the entry" from its card.
     readings: tuple[str, ...] = ()
 
+    # A form being typed is kept as a draft (to offer it back after a crash): these two are
+    # the whole of what a draft store needs; the form is rebuilt with VisitFormScreen(form=...).
+    def to_json(self) -> dict[str, object]:
+        """Everything typed, as plain JSON values."""
+        return {"kind": self.kind.value, "credential_type": self.credential_type.value,
+                "values": dict(self.values), "time_in": self.time_in, "time_out": self.time_out,
+                "party_size": self.party_size, "readings": list(self.readings)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> VisitForm:
+        """A form from :meth:`to_json`'s output (unknown kinds fall back to the defaults)."""
+        def text(key: str) -> str:
+            value = data.get(key)
+            return value if isinstance(value, str) else ""
+
+        try:
+            kind = VisitKind(text("kind"))
+        except ValueError:
+            kind = VisitKind.VISITOR
+        try:
+            ctype = CredentialType(text("credential_type"))
+        except ValueError:
+            ctype = CredentialType.NONE
+        raw = data.get("values")
+        values = {k: v for k, v in raw.items() if isinstance(k, str) and isinstance(v, str)} \
+            if isinstance(raw, dict) else {}
+        readings = data.get("readings")
+        return cls(kind=kind, credential_type=ctype, values=values, time_in=text("time_in"),
+                   time_out=text("time_out"), party_size=text("party_size") or "1",
+                   readings=tuple(r for r in readings if isinstance(r, str))
+                   if isinstance(readings, list) else ())
+
 
 class FormInvalid(Exception):
     """The form has errors; ``check`` says which fields and why. Nothing was saved."""

@@ -52,8 +52,8 @@ def strikes(conn: sqlite3.Connection, use_ids: Iterable[str]) -> dict[str, Strik
         part = ids[start:start + 500]
         marks = ",".join("?" * len(part))
         for rid, by, at in conn.execute(
-                "SELECT id, json_extract(payload, '$.struck_by'), json_extract(payload, '$.struck_at')"
-                f" FROM script_uses WHERE id IN ({marks})"
+                "SELECT id, json_extract(payload, '$.struck_by'),"
+                f" json_extract(payload, '$.struck_at') FROM script_uses WHERE id IN ({marks})"
                 " AND json_extract(payload, '$.struck_at') IS NOT NULL", part):
             out[rid] = Strike(str(by or ""), datetime.fromisoformat(str(at)))
     return out

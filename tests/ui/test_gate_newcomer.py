@@ -30,7 +30,8 @@ def text_of(app: FrontdeskApp, selector: str) -> str:
 
 
 # -- point 5: first start and sign-in ---------------------------------------------------------
-async def test_first_start_speaks_the_site_s_language_and_f9_switches(closed_ctx: AppContext) -> None:
+async def test_first_start_speaks_the_site_s_language_and_f9_switches(
+        closed_ctx: AppContext) -> None:
     """On a PC whose locale is English and where nobody chose a language, the first start of a
     site in Shanghai speaks Chinese; F9 switches the dialog to English."""
     closed_ctx.auth_required = True
@@ -47,7 +48,8 @@ async def test_first_start_speaks_the_site_s_language_and_f9_switches(closed_ctx
         assert "not a sequence like 123456" in text_of(app, "#setup-rule")
 
 
-async def test_first_start_errors_put_the_cursor_in_the_field_at_fault(closed_ctx: AppContext) -> None:
+async def test_first_start_errors_put_the_cursor_in_the_field_at_fault(
+        closed_ctx: AppContext) -> None:
     """A sequence PIN is refused as the PIN field is left (cursor stays there); PINs that
     differ put it in "PIN again"; an unknown time zone in the time zone."""
     closed_ctx.auth_required = True
@@ -251,3 +253,48 @@ async def test_toasts_move_away_from_the_field_being_typed_in(ctx: AppContext) -
         form.query_one("#f-notes", Input).focus()
         await settle(pilot)
         assert form.has_class("-toasts-top")
+
+
+async def test_textual_s_own_footer_words_are_in_chinese(ctx: AppContext) -> None:
+    """The kind's list opened on the entry form: its footer key says 收起列表, not "Dismiss
+    menu"; the palette's prompt is Chinese too."""
+    from textual.widgets._footer import FooterKey
+
+    ctx.prefs.language = "zh"
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        shown = {k.description for k in app.screen.query(FooterKey)}
+        assert "收起列表" in shown and "Dismiss menu" not in shown
+        await pilot.press("escape", "escape", "ctrl+p")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)
+        assert "签离" in app.screen.query_one(Input).placeholder
+
+
+async def test_a_card_read_for_an_incident_is_filled_from_it(ctx: AppContext) -> None:
+    """On an incident's screen the card takes the incident's place and account."""
+    from frontdesk.services.incidents.service import IncidentService
+    from tests.ui.test_scripts_ui import _IncidentScreen
+
+    svc: IncidentService = ctx.service("incidents", IncidentService)  # type: ignore[assignment]
+    incident = svc.open("flooding", "general", place="5栋地下车库", summary="水管爆裂积水",
+                        by="王保安")
+    ctx.prefs.language = "zh"
+
+    class OnIt(_IncidentScreen):
+        current_incident_id = incident.id
+
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        await app.push_screen(OnIt())
+        await settle(pilot)
+        show_situation(app, scripts(ctx).book.by_id("report_to_superior"))
+        await settle(pilot)
+        text = card_text(app)
+        assert "5栋地下车库" in text and "水管爆裂积水" in text

@@ -47,7 +47,8 @@ async def test_digits_typed_on_the_register_search_phone_numbers(
 
 
 # -- point 3: returning people -----------------------------------------------------------------
-async def test_f4_brings_a_journalist_back_as_a_journalist(ctx: AppContext, clock: FrozenClock) -> None:
+async def test_f4_brings_a_journalist_back_as_a_journalist(
+        ctx: AppContext, clock: FrozenClock) -> None:
     """A returning journalist filled with F4 is a journalist again (kind and press card),
     though the form opened as a visitor."""
     seed(ctx, clock)
@@ -164,7 +165,8 @@ async def test_esc_on_an_edited_entry_asks_and_keeps_it_on_no(
 
 
 # -- point 9: the gate's everyday -------------------------------------------------------------
-async def test_the_register_says_how_many_people_are_on_site(ctx: AppContext, clock: FrozenClock) -> None:
+async def test_the_register_says_how_many_people_are_on_site(
+        ctx: AppContext, clock: FrozenClock) -> None:
     """Two people on site (one of them a party of three makes four); one left: "4 on site"."""
     ctx.register.add(VisitForm(values={"name": "甲"}, party_size="3"))
     ctx.register.add(VisitForm(values={"name": "乙"}))
@@ -216,7 +218,8 @@ async def test_a_visitor_slip_for_the_booth_printer(ctx: AppContext, clock: Froz
 
 
 # -- point 6: nothing cut off that matters ------------------------------------------------------
-async def test_wide_screens_give_the_width_to_the_names(ctx: AppContext, clock: FrozenClock) -> None:
+async def test_wide_screens_give_the_width_to_the_names(
+        ctx: AppContext, clock: FrozenClock) -> None:
     """A long name and outlet: at 80 columns the cut cells end in "…" and the detail line shows
     them whole; at 120 columns they are whole in the table."""
     ctx.prefs.language = "zh"

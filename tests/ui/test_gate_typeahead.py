@@ -94,7 +94,8 @@ async def test_keys_typed_while_the_pin_is_checked_go_to_the_register(ctx: AppCo
         assert fields(form, "name") == {"name": "Li"}
 
 
-async def test_edit_then_typing_and_saving_in_one_burst(ctx: AppContext, clock: FrozenClock) -> None:
+async def test_edit_then_typing_and_saving_in_one_burst(
+        ctx: AppContext, clock: FrozenClock) -> None:
     """↓ Ctrl+E, text, Ctrl+S typed at once: the edit form opens on the chosen entry, takes the
     text and saves it."""
     seed(ctx, clock)

@@ -81,7 +81,7 @@ def test_an_entry_is_found_by_the_start_of_its_id(ctx: AppContext, clock: Frozen
     first = add(ctx, name="甲")
     clock.advance(timedelta(days=400))
     second = add(ctx, name="乙")
-    shared = next(i for i, (a, b) in enumerate(zip(first, second)) if a != b)
+    shared = next(i for i, (a, b) in enumerate(zip(first, second, strict=True)) if a != b)
     assert ctx.register.resolve_id(first[:shared + 1]) == first
     assert ctx.register.resolve_id(second) == second
     with pytest.raises(LookupError):
@@ -90,7 +90,8 @@ def test_an_entry_is_found_by_the_start_of_its_id(ctx: AppContext, clock: Frozen
         ctx.register.resolve_id("zzzz")
 
 
-def test_a_reading_struck_out_stays_in_the_history_marked(ctx: AppContext, clock: FrozenClock) -> None:
+def test_a_reading_struck_out_stays_in_the_history_marked(
+        ctx: AppContext, clock: FrozenClock) -> None:
     """The guard who recorded a reading strikes it out: a new version, the reading still
     listed, marked with who and when; somebody else may not, a supervisor may."""
     visit = add(ctx, name="张三")
@@ -103,7 +104,7 @@ def test_a_reading_struck_out_stays_in_the_history_marked(ctx: AppContext, clock
     assert svc.strike(mine.id, "王保安") is True
     assert svc.strike(mine.id, "王保安") is False  # once is enough
     assert svc.strike(theirs.id, "陈主管", supervisor=True) is True
-    assert [u.id for u in svc.uses_for_visit(visit)] == [mine.id, theirs.id]
+    assert {u.id for u in svc.uses_for_visit(visit)} == {mine.id, theirs.id}
     marks = svc.strikes([mine.id, theirs.id])
     assert (marks[mine.id].by, marks[mine.id].at) == ("王保安", clock.now())
     assert marks[theirs.id].by == "陈主管"
@@ -111,3 +112,15 @@ def test_a_reading_struck_out_stays_in_the_history_marked(ctx: AppContext, clock
 
     versions = list(records.versions_of(ctx.require_db().read(), "script_use", mine.id))
     assert len(versions) == 2 and not any(v.version.deleted for v in versions)
+
+
+def test_a_form_being_typed_round_trips_through_json() -> None:
+    """What a draft store would keep: everything typed comes back exactly (and a damaged
+    draft gives a usable form, never an error)."""
+    import json
+
+    form = VisitForm(kind=VisitKind.JOURNALIST, credential_type=CredentialType.PRESS_CARD,
+                     values={"name": "张三", "notes": "[b]x[/b]\n第二行"}, time_in="09:40",
+                     party_size="2", readings=("use-1",))
+    assert VisitForm.from_json(json.loads(json.dumps(form.to_json()))) == form
+    assert VisitForm.from_json({"kind": "alien", "values": [1], "readings": "x"}) == VisitForm()

@@ -63,8 +63,8 @@ def history_rows(ctx: AppContext, visit: Visit) -> list[Row]:
     for u in uses:
         mark = strikes.get(u.id)
         struck = t("hist.struck", by=mark.by, at=format_full(mark.at, tz)) if mark else ""
-        rows.append(Row(u.at, u.by, t("scripts.hist.read", title=svc.title_of(u.situation_id, lang)),
-                        u.id, struck))
+        title = svc.title_of(u.situation_id, lang)
+        rows.append(Row(u.at, u.by, t("scripts.hist.read", title=title), u.id, struck))
     rows.sort(key=lambda r: r.at)
     return rows
 

@@ -167,8 +167,8 @@ class RegisterScreen(Explained, FrontdeskScreen[None]):
         tz = site.timezone if site else "Asia/Shanghai"
         rows = [self._cells(v, now, tz, site) for v in visits]
         titles = {key: t(f"reg.col.{key}") for key, _c, _w, _f in COLUMNS}
-        widths = allocate(table.size.width or self.app.size.width,
-                          natural_widths(titles, ({k: c.plain for k, c in r.items()} for r in rows)))
+        plain = ({key: text.plain for key, text in row.items()} for row in rows)
+        widths = allocate(table.size.width or self.app.size.width, natural_widths(titles, plain))
         if widths != self._widths:
             table.clear(columns=True)
             for key, _cap, _w, _f in COLUMNS:
@@ -176,7 +176,7 @@ class RegisterScreen(Explained, FrontdeskScreen[None]):
             self._widths = widths
         else:
             table.clear()
-        for v, cells in zip(visits, rows):
+        for v, cells in zip(visits, rows, strict=True):
             table.add_row(*(fit(cells[key], widths[key]) for key, _c, _w, _f in COLUMNS), key=v.id)
         if current is not None:
             for index, v in enumerate(visits):

@@ -25,7 +25,13 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from frontdesk.domain.register.validation import display_phone
-from frontdesk.domain.register.visits import NAME_OPTIONAL, TEXT_FIELDS, CredentialType, Visit, VisitKind
+from frontdesk.domain.register.visits import (
+    NAME_OPTIONAL,
+    TEXT_FIELDS,
+    CredentialType,
+    Visit,
+    VisitKind,
+)
 from frontdesk.domain.timeparse import format_site_time
 from frontdesk.i18n import t
 from frontdesk.screens.help import Explained

@@ -307,7 +307,7 @@ class ScriptViewScreen(Explained, ModalScreen[None]):
         if incident is None:
             return
         kind = svc.kind(incident.kind)
-        name = kind.name.text(self.lang) if kind is not None else incident.kind
+        name = kind.name.in_lang(self.lang) if kind is not None else incident.kind
         facts = card_facts(self._ctx, self.book, self.visit, incident, name)
         self.post_message(self.IncidentFacts(facts))
 
@@ -405,7 +405,8 @@ def show_script_picker(app: FrontdeskApp) -> None:
 
 
 def preload_scripts(app: FrontdeskApp) -> None:
-    """When the store opens: load the book in a worker, then say once what the site file got wrong."""
+    """When the store opens: load the book in a worker, then say once what the site file got
+    wrong."""
     ctx = app.ctx
 
     def load() -> None:

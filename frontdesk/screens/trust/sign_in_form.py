@@ -138,8 +138,9 @@ class SignInScreen(Explained, HoldsKeys, ModalScreen[bool]):
         from frontdesk.domain.register.search import pinyin_keys
         from frontdesk.services.trust.auth import auth_service
 
-        people = [(name, role, pinyin_keys(name))
-                  for name, role in auth_service(self.app.ctx).people()]  # type: ignore[attr-defined]
+        people: list[tuple[str, str, tuple[str, ...]]] = [
+            (name, role, pinyin_keys(name))
+            for name, role in auth_service(self.app.ctx).people()]  # type: ignore[attr-defined]
         self.post_message(self.PeopleLoaded(people))
 
     def on_sign_in_screen_people_loaded(self, message: PeopleLoaded) -> None:
@@ -178,8 +179,9 @@ class SignInScreen(Explained, HoldsKeys, ModalScreen[bool]):
         if self.focused is not name:
             self.set_focus(name)
         current = options.highlighted
-        start = -1 if current is None and step > 0 else len(self.shown) if current is None else current
-        options.highlighted = max(0, min(len(self.shown) - 1, start + step))
+        if current is None:  # nobody picked yet: ↓ takes the first, ↑ the last
+            current = -1 if step > 0 else len(self.shown)
+        options.highlighted = max(0, min(len(self.shown) - 1, current + step))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """A click on a person: take the name, go to the PIN."""
