@@ -298,3 +298,19 @@ async def test_a_card_read_for_an_incident_is_filled_from_it(ctx: AppContext) ->
         await settle(pilot)
         text = card_text(app)
         assert "5栋地下车库" in text and "水管爆裂积水" in text
+
+
+async def test_a_broken_scripts_file_is_said_after_sign_in_not_over_it(ctx: AppContext) -> None:
+    """The site's scripts file has a mistake: nothing covers the sign-in; once signed in, the
+    mistake is named."""
+    write_site(ctx, {"situations": [
+        {"id": "media_at_gate", "lines": [{"zh": "请拨{nowhere}", "en": "Call {nowhere}"}]}]})
+    with_supervisor(ctx)
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        assert [n for n in app._notifications if "site_scripts.json" in n.message] == []
+        await burst(pilot, *"王保安", "enter", *"739184", "enter")
+        await settle(pilot)
+        assert [n for n in app._notifications if "site_scripts.json" in n.message]

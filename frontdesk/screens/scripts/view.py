@@ -418,8 +418,9 @@ def preload_scripts(app: FrontdeskApp) -> None:
 
 
 def announce_errors(app: FrontdeskApp, svc: ScriptService) -> None:
-    """One notification naming the file, line and field of each site-file mistake."""
-    if svc.errors_announced or not svc.errors:
+    """One notification naming the file, line and field of each site-file mistake; while the
+    sign-in is up it waits (the sign-in calls this again), never covering the dialog."""
+    if svc.errors_announced or not svc.errors or app.ctx.session.locked:
         return
     svc.errors_announced = True
     listed = "\n".join(one_line(str(e), 160) for e in svc.errors[:6])

@@ -133,9 +133,13 @@ def require_sign_in(app: FrontdeskApp) -> None:
 
 def announce_start_warnings(app: FrontdeskApp) -> None:
     """Say in words what the start-up checks found (escalation chains nobody can be called
-    for), once, after sign-in: never over a dialog, never as internal ids."""
+    for, mistakes in the site's scripts file), once, after sign-in: never over a dialog,
+    never as internal ids."""
+    from frontdesk.screens.scripts.view import announce_errors
     from frontdesk.services.escalation.contacts import take_start_warnings
+    from frontdesk.services.scripts import scripts
 
     text = take_start_warnings(app.ctx)
     if text:
         app.notify(text, severity="warning", timeout=15, markup=False)
+    announce_errors(app, scripts(app.ctx))
