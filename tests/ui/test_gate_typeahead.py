@@ -165,3 +165,20 @@ async def test_f4_pressed_before_the_people_are_found_fills_when_they_are(
     back = [v for v in ctx.register.today() if v.name == "张三" and v.on_site]
     assert len(back) == 1 and back[0].kind is VisitKind.JOURNALIST
     assert back[0].organisation == "南方日报"
+
+
+async def test_keys_typed_while_an_incident_opens_go_into_it(
+        ctx: AppContext, clock: FrozenClock) -> None:
+    """↓, Ctrl+G (an incident from the chosen entry), Tab to the place, text, Ctrl+S typed at
+    once: the incident is opened with the text in its place."""
+    from frontdesk.services.incidents.service import IncidentService
+
+    seed(ctx, clock)
+    app = FrontdeskApp(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        await burst(pilot, "down", "ctrl+g", "tab", "tab", "tab", "end", *"门口", "ctrl+s")
+        await settle(pilot)
+    svc: IncidentService = ctx.service("incidents", IncidentService)  # type: ignore[assignment]
+    [incident] = svc.list()
+    assert incident.place.endswith("门口")
