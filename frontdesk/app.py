@@ -19,10 +19,9 @@ step-up (``step_up``), and the one handler for every failed worker or action
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.actions import ActionParseResult
@@ -33,7 +32,6 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from frontdesk import i18n
-from frontdesk.bindings import describe
 from frontdesk.context import AppContext
 from frontdesk.i18n import t
 from frontdesk.messages import (
@@ -44,9 +42,14 @@ from frontdesk.messages import (
     WorkFailed,
 )
 from frontdesk.screens.base import FrontdeskScreen
+from frontdesk.screens.scripts.keys import as_alt_digit, script_keys
 from frontdesk.screens.trust.guard import StepUp
 from frontdesk.text import drop_unsafe, one_line, term_safe
+from frontdesk.typeahead import KeyGate
 from frontdesk.workers import db_worker
+
+if TYPE_CHECKING:  # pragma: no cover
+    from textual.command import Provider
 
 log = logging.getLogger("frontdesk")
 # Without a handler configured (``frontdesk`` adds a log file), Python would print warnings on
@@ -57,7 +60,7 @@ log.addHandler(logging.NullHandler())
 EXIT_STORE_FAILED = 3
 
 # App actions that work before anybody is in (and while the lock screen is up).
-ALWAYS_ALLOWED = frozenset({"quit", "switch_language", "focus_next", "focus_previous",
+ALWAYS_ALLOWED = frozenset({"quit", "switch_language", "help", "focus_next", "focus_previous",
                            "help_quit", "bell"})
 
 
@@ -100,10 +103,19 @@ def ask_supervisor_pin(app: FrontdeskApp, action: str, then: Callable[[], object
     step_up(app, action, then)
 
 
+def _actions_provider() -> type[Provider]:
+    """The palette's provider, imported when the palette first opens."""
+    from frontdesk.palette import ActionsProvider
+
+    return ActionsProvider
+
+
 class FrontdeskApp(App[None]):
     """frontdesk: the gate booth and duty room app."""
 
     CSS_PATH = "frontdesk.tcss"
+    # Ctrl+P finds every action by its words in either language (frontdesk.palette).
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {_actions_provider}
     DEFAULT_MODE: ClassVar[str] = "start"
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
         "start": _start_screen,
@@ -120,8 +132,11 @@ class FrontdeskApp(App[None]):
         Binding("f7", "script_manager", "Script manager", id="app.script_manager", show=False),
         Binding("f6", "switch_mode('contacts')", "Contacts", id="app.contacts", show=False),
         Binding("f8", "switch_mode('sync')", "Files", id="app.sync", show=False),
-        *[Binding(str(n), f"read_script('{n}')", f"Script {n}", id=f"app.script{n}", show=False)
-          for n in range(1, 10)],
+        # One chord per script: Alt+digit, never a bare digit (digits are typed into searches
+        # and PINs); ESC digit from the terminal is read as Alt+digit in on_event
+        # (frontdesk.screens.scripts.keys).
+        *[Binding(script_keys(n), f"read_script('{n}')", f"Script {n}", id=f"app.script{n}",
+                  show=False, priority=True, key_display=f"Alt+{n}") for n in range(1, 10)],
         Binding("f9", "switch_language", "中/EN", id="app.language"),
         Binding("f10", "users", "Users & privacy", id="trust.users", show=False),
         Binding("ctrl+l", "lock", "Lock", id="trust.lock", show=False, priority=True),
@@ -149,6 +164,11 @@ class FrontdeskApp(App[None]):
         """True once somebody may use the data (signed in, or no sign-in required)."""
         self.live_screens: list[FrontdeskScreen[Any]] = []
         """Every frontdesk screen mounted now, in any mode (relabelled, reloaded)."""
+        self.keys = KeyGate(self, super().on_event)
+        """Keys typed ahead wait for the screen they were meant for (frontdesk.typeahead); at a
+        real start nothing typed before the sign-in screen is up reaches a data screen."""
+        if ctx.auth_required:
+            self.keys.hold("sign-in")
         i18n.set_language(ctx.prefs.language or "zh")
         self.theme = ctx.prefs.theme if ctx.prefs.theme in self.available_themes else "textual-dark"
 
@@ -187,6 +207,7 @@ class FrontdeskApp(App[None]):
         from frontdesk.services.failures import classify
 
         self.store_failure = message.error
+        self.keys.release("sign-in")  # keys typed meanwhile go to the start screen
         log.warning("database did not open: %s", one_line(str(message.error), 300))
         if isinstance(self.screen, StartScreen):
             self.screen.failed(classify(message.error))
@@ -206,6 +227,9 @@ class FrontdeskApp(App[None]):
             require_sign_in(self)
         else:
             self.enter()
+        # Keys typed before now go to the sign-in screen just pushed (once it is up), or to the
+        # register when nobody needs to sign in.
+        self.keys.release("sign-in")
 
     def _build_board(self) -> None:
         """Make the board's screen without showing it: its clocks ring from now on."""
@@ -225,17 +249,12 @@ class FrontdeskApp(App[None]):
         self.refresh_bindings()
         from frontdesk.screens.scripts.view import preload_scripts
         from frontdesk.screens.site_files import check_site_files
-        from frontdesk.services.escalation.contacts import ContactService, warnings_text
+        from frontdesk.screens.trust.signin import announce_start_warnings
 
         preload_scripts(self)
         check_site_files(self)
-        warnings = self.ctx.service("contacts", ContactService).start_warnings
-        if warnings:  # the escalation check at open found gaps: said once somebody is in
-            self.notify(warnings_text(warnings), severity="warning", timeout=12, markup=False)
-
-    async def action_quit(self) -> None:
-        """Quit; non-zero when the database never opened (a script or service sees it)."""
-        self.exit(return_code=EXIT_STORE_FAILED if self.store_failure is not None else 0)
+        # What the start-up checks found waited until nobody was typing a PIN under them.
+        announce_start_warnings(self)
 
     def _watch_store(self) -> None:
         """Post DataChanged when the database changed through another connection."""
@@ -348,19 +367,22 @@ class FrontdeskApp(App[None]):
         """Switch between Chinese and English and remember the choice."""
         self.set_language("en" if i18n.language() == "zh" else "zh")
 
-    def set_language(self, lang: str) -> None:
-        """Switch language now, relabel every screen, save the choice."""
+    def set_language(self, lang: str, remember: bool = True) -> None:
+        """Switch language now and relabel every screen; ``remember``: save and say so."""
         i18n.set_language(lang)
         self.ctx.prefs.language = lang
-        try:
-            self.ctx.prefs.save(self.ctx.paths.prefs_file)
-        except OSError as exc:
-            self.notify(term_safe(str(exc)), severity="warning", markup=False)
+        if remember:
+            self.ctx.prefs.language_from_system = False
+            try:
+                self.ctx.prefs.save(self.ctx.paths.prefs_file)
+            except OSError as exc:
+                self.notify(term_safe(str(exc)), severity="warning", markup=False)
         for screen in list(self.live_screens):
             screen.relabel()
         self._update_title()
         self.refresh_bindings()
-        self.notify(t("lang.switched"), markup=False)
+        if remember:
+            self.notify(t("lang.switched"), markup=False)
 
     def watch_theme(self, theme: str) -> None:
         """Remember the theme."""
@@ -370,6 +392,15 @@ class FrontdeskApp(App[None]):
             with contextlib.suppress(OSError):
                 self.ctx.prefs.save(self.ctx.paths.prefs_file)
 
+    async def action_quit(self) -> None:
+        """Ctrl+Q: quit, asking first when a form holds typed text (frontdesk.screens.discard);
+        non-zero when the database never opened (a script or service sees it)."""
+        from frontdesk.screens.discard import confirm_quit
+
+        # the dialogs on top and every main screen, in any mode (a form left on another mode)
+        confirm_quit(self, list(dict.fromkeys([*self.screen_stack, *self.live_screens])),
+                     EXIT_STORE_FAILED if self.store_failure is not None else 0)
+
     # -- help and palette ------------------------------------------------------------------
     def action_help(self) -> None:
         """Show every key of the current screen."""
@@ -378,25 +409,30 @@ class FrontdeskApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """Every key's action, in the current language, plus language, theme and quit."""
-        yield SystemCommand(t("cmd.language"), t("cmd.language.help"), self.action_switch_language)
-        yield SystemCommand(t("cmd.theme"), t("cmd.theme.help"), self.action_change_theme)
-        seen: set[str] = {"app.language", "app.quit"}
-        for active in screen.active_bindings.values():
-            b = active.binding
-            if not b.id or b.id in seen or not b.description:
-                continue
-            seen.add(b.id)
-            yield SystemCommand(describe(b), self.get_key_display(b),
-                                functools.partial(self.run_action, b.action, active.node))
-        yield SystemCommand(t("cmd.quit"), t("cmd.quit.help"), self.action_quit)
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Every action of the palette (frontdesk.palette), in the current language."""
+        from frontdesk.palette import system_commands
+
+        for title, help_text, callback in system_commands(self, screen):
+            yield SystemCommand(title, help_text, callback)
+
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the palette, its prompt in the current language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette",
+                                            placeholder=t("palette.placeholder")))
 
     # -- trust: activity stamp for the idle auto-lock; only quit/language while locked ------
     async def on_event(self, event: events.Event) -> None:
         """Note keyboard and mouse activity (frontdesk.screens.trust.signin locks after idle time)."""
         if isinstance(event, (events.Key, events.MouseDown)) and self.ctx.session.user:
             self.ctx.session.last_activity = self.ctx.clock.now()
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            # in order, each where it would have gone; ESC digit is Alt+digit (a script)
+            await self.keys.feed(as_alt_digit(event))
+            return
         await super().on_event(event)
 
     def on_input_changed(self, event: Input.Changed) -> None:

@@ -163,3 +163,33 @@ def _incident_demo(ctx: AppContext, rng: random.Random) -> None:
 
 #: Every feature's samples, in the order they are written after the register's entries.
 DEMO_PARTS: tuple[DemoPart, ...] = (_contacts_demo, _incident_demo)
+
+
+# People who may sign in to a demo database (name, role, PIN), printed by ``frontdesk demo``.
+DEMO_USERS: tuple[tuple[str, str, str], ...] = (
+    ("陈主管", "supervisor", "739184"),
+    ("王保安", "guard", "482915"),
+    ("李队长", "guard", "615273"),
+)
+
+
+def add_demo_users(ctx: AppContext) -> list[tuple[str, str, str]]:
+    """Create :data:`DEMO_USERS` on a database nobody can sign in to yet; return who was made.
+
+    A database that already has users keeps them (and nothing is printed about PINs).
+    """
+    from frontdesk.services.trust.auth import AuthService
+
+    auth = AuthService(ctx)
+    if auth.has_users():
+        return []
+    (first, _role, pin), *others = DEMO_USERS
+    site = ctx.require_site()
+    error = auth.create_first_supervisor(first, pin, site.name or "阳光花园", site.timezone)
+    if error:
+        raise RuntimeError(f"demo supervisor not created: {error}")
+    for name, role, user_pin in others:
+        error = auth.add_user(name, role, user_pin)
+        if error:
+            raise RuntimeError(f"demo user {name} not created: {error}")
+    return list(DEMO_USERS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import locale
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 LANGUAGES = ("zh", "en")
@@ -29,6 +29,9 @@ class Prefs:
 
     language: str = ""
     theme: str = "textual-dark"
+    # True when nobody chose the language on this PC (it came from the system locale): the
+    # first start may then speak the site's language instead. Not saved.
+    language_from_system: bool = field(default=False, compare=False)
 
     @classmethod
     def load(cls, path: Path) -> Prefs:
@@ -47,11 +50,13 @@ class Prefs:
             prefs = cls()  # a missing or broken file: the defaults, never a crash
         if prefs.language not in LANGUAGES:
             prefs.language = system_language()
+            prefs.language_from_system = True
         return prefs
 
     def save(self, path: Path) -> None:
         """Write atomically (temp file, then replace)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=1), encoding="utf-8")
+        data = {"language": self.language, "theme": self.theme}
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         os.replace(tmp, path)

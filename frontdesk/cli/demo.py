@@ -19,14 +19,28 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def run(args: argparse.Namespace) -> int:
     """Fill the database named by ``--db`` (or the default one)."""
     from frontdesk.context import AppContext
-    from frontdesk.demo import fill
+    from frontdesk.demo import add_demo_users, fill
+    from frontdesk.i18n import t
 
     ctx = AppContext.create(args.db)
     ctx.open()
-    n = fill(ctx, args.seed)
+    try:
+        n = fill(ctx, args.seed)
+        users = add_demo_users(ctx)
+    finally:
+        ctx.close()
     if args.json:
-        sys.stdout.write(json.dumps({"database": str(ctx.paths.db_file), "visits": n}) + "\n")
+        sys.stdout.write(json.dumps({
+            "database": str(ctx.paths.db_file), "visits": n,
+            "users": [{"name": name, "role": role, "pin": pin} for name, role, pin in users],
+        }, ensure_ascii=False) + "\n")
+        return 0
+    lines = [t("demo.written", path=str(ctx.paths.db_file), n=n)]
+    if users:
+        lines.append(t("demo.sign_in", db=str(ctx.paths.db_file)))
+        lines += [t("demo.user", name=name, role=t(f"trust.role.{role}"), pin=pin)
+                  for name, role, pin in users]
     else:
-        sys.stdout.write(f"demo data written to {ctx.paths.db_file} ({n} register entries)\n")
-    ctx.close()
+        lines.append(t("demo.existing_users"))
+    sys.stdout.write("\n".join(lines) + "\n")
     return 0

@@ -35,6 +35,7 @@ def build_parser(subcommands: bool = True) -> argparse.ArgumentParser:
     parser.add_argument("--where", action="store_true", help="print where data lives and exit")
     parser.add_argument("--lang", choices=("zh", "en"), help="UI language for this run")
     parser.add_argument("--json", action="store_true", help="print JSON (with subcommands)")
+    parser.add_argument("--version", action="version", version=f"frontdesk {_version()}")
     if not subcommands:
         return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -43,12 +44,26 @@ def build_parser(subcommands: bool = True) -> argparse.ArgumentParser:
     return parser
 
 
+def _version() -> str:
+    """The installed version (the package's own when not installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("frontdesk")
+    except PackageNotFoundError:
+        from frontdesk import __version__
+
+        return __version__
+
+
 def common_db(parser: argparse.ArgumentParser) -> None:
-    """``--db`` and ``--json`` on a subcommand too (so they may follow it)."""
+    """``--db``, ``--json`` and ``--lang`` on a subcommand too (so they may follow it)."""
     parser.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
                         help="database file (default: user data dir)")
     parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                         help="print JSON")
+    parser.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS,
+                        help="language of messages (default: the system locale's)")
 
 
 def where(db: str | None, as_json: bool) -> int:
@@ -76,7 +91,7 @@ def run_app(db: str | None, lang: str | None) -> int:
     ctx = AppContext.create(db)
     ctx.auth_required = True
     if lang:
-        ctx.prefs.language = lang
+        ctx.prefs.language, ctx.prefs.language_from_system = lang, False
     _log_to_file(ctx.paths.log_file)
     app = FrontdeskApp(ctx)
     app.run()
@@ -126,6 +141,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     func = getattr(args, "func", None)
     if func is None:
         return run_app(args.db, args.lang)
+    from frontdesk import i18n
+    from frontdesk.prefs import system_language
+
+    # Messages of every subcommand in the language asked for (else the system locale's).
+    i18n.set_language(args.lang or system_language())
     try:
         return int(func(args) or 0)
     except CliError as exc:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.context import AppContext
-    from frontdesk.domain.register.visits import Visit
+    from frontdesk.domain.register.visits import Visit, VisitKind
 
 # Option name -> form field (text fields of the register form).
 TEXT_OPTIONS = {
@@ -40,7 +40,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     add.set_defaults(func=run_add)
     out = vsub.add_parser("out", help="sign an entry out (now)")
     common_db(out)
-    out.add_argument("id", help="entry id (from visit add / visit list)")
+    out.add_argument("id", help="entry id (from visit add / visit list), or enough of its "
+                     "start to name one entry")
     out.set_defaults(func=run_out)
     lst = vsub.add_parser("list", help="list a day's entries (default today)")
     common_db(lst)
@@ -89,12 +90,14 @@ def _time_in(ctx: AppContext, text: str) -> str:
         return text
 
 
-def _explain(code: str) -> str:
-    """A validation code in English (the command line's language), else the code itself."""
-    from frontdesk.i18n import catalog
+def _explain(code: str, kind: VisitKind) -> str:
+    """A validation code in the command's language (``--lang``), naming the kind given."""
+    from frontdesk.i18n import catalog, t
+    from frontdesk.services.register import kind_in_sentence
 
-    pair = catalog().get(f"err.{code}")
-    return f"{pair[1]} ({code})" if pair else code
+    if f"err.{code}" not in catalog():
+        return code
+    return f"{t(f'err.{code}', kind=kind_in_sentence(kind))} ({code})"
 
 
 def _emit(args: argparse.Namespace, obj: Any, text: str) -> None:
@@ -108,6 +111,7 @@ def run_add(args: argparse.Namespace) -> int:
     """Validate and save one entry; errors name each field and change nothing."""
     from frontdesk.cli.main import CliError
     from frontdesk.domain.register.visits import CredentialType, VisitKind
+    from frontdesk.i18n import t
     from frontdesk.services.register import FormInvalid, VisitForm
 
     try:
@@ -131,27 +135,31 @@ def run_add(args: argparse.Namespace) -> int:
             option = {f: "--" + o.replace("_", "-") for o, f in TEXT_OPTIONS.items()}
             option |= {"time_in": "--time-in", "party_size": "--party-size",
                        "credential_type": "--credential-type"}
-            errs = "; ".join(f"{option.get(k, k)}: {_explain(v)}"
+            errs = "; ".join(f"{option.get(k, k)}: {_explain(v, kind)}"
                              for k, v in exc.check.errors.items())
-            raise CliError(f"entry not saved: {errs}", "invalid") from None
-        _emit(args, visit_json(ctx, visit), f"logged {visit.id}")
+            raise CliError(t("cli.visit.not_saved", errors=errs), "invalid") from None
+        _emit(args, visit_json(ctx, visit), t("cli.visit.logged", id=visit.id))
     finally:
         ctx.close()
     return 0
 
 
 def run_out(args: argparse.Namespace) -> int:
-    """Sign an entry out now (twice keeps the first time)."""
+    """Sign an entry out now (twice keeps the first time); a unique start of its id will do."""
     from frontdesk.cli.main import CliError
+    from frontdesk.i18n import t
 
     ctx = _open(args)
     try:
         try:
-            visit = ctx.register.sign_out(args.id, by="cli")
+            visit = ctx.register.sign_out(ctx.register.resolve_id(args.id), by="cli")
         except KeyError:
-            raise CliError(f"visit out: no entry with id {args.id!r}", "not_found") from None
-        _emit(args, visit_json(ctx, visit), f"signed out {visit.id} at "
-              f"{visit_json(ctx, visit)['time_out']}")
+            raise CliError(t("cli.visit.no_id", id=args.id), "not_found") from None
+        except LookupError as exc:
+            raise CliError(t("cli.visit.ambiguous", id=args.id, some=str(exc)),
+                           "ambiguous") from None
+        _emit(args, visit_json(ctx, visit), t("cli.visit.signed_out", id=visit.id,
+                                               at=visit_json(ctx, visit)["time_out"]))
     finally:
         ctx.close()
     return 0
@@ -179,30 +187,27 @@ def run_list(args: argparse.Namespace) -> int:
         if getattr(args, "json", False):
             _emit(args, rows, "")
         else:
-            from frontdesk.text import one_line
-
             from rich.cells import cell_len
 
             from frontdesk.domain.durations import span
-            from frontdesk.i18n import catalog
+            from frontdesk.i18n import language, t
+            from frontdesk.text import one_line
 
-            now, lang = ctx.clock.now(), getattr(args, "lang", None) or "en"
-            on_site = catalog()["reg.on_site_for"][0 if lang == "zh" else 1]
+            now, lang = ctx.clock.now(), language()
+            mark = t("cli.visit.conflict_mark")
             # One line per entry whatever the data holds: a newline in a name (an import, a
             # bundle) must not forge a line another script would read as an entry.
             for v, r in zip(visits, rows, strict=True):
                 out = (r["time_out"][11:16] if r["time_out"]
-                       else on_site.format(d=span(now - v.time_in, lang)))
+                       else t("reg.on_site_for", d=span(now - v.time_in, lang)))
                 out += " " * max(15 - cell_len(out), 0)  # Chinese takes two cells each
                 sys.stdout.write(f"{one_line(r['id'])}  {r['time_in'][:16]}  {out} "
                                  f"{one_line(r['kind']):18} {one_line(r['name'])}  "
                                  f"{one_line(r['organisation'])}"
-                                 + ("  [CONFLICT: two sites edited it]" if r["conflict"] else "")
-                                 + "\n")
+                                 + (f"  {mark}" if r["conflict"] else "") + "\n")
             conflicts = sum(1 for r in rows if r["conflict"])
-            sys.stdout.write(f"{len(rows)} entries" + (
-                f", {conflicts} in conflict (frontdesk conflicts list)" if conflicts else "")
-                + "\n")
+            sys.stdout.write(t("cli.visit.count", n=len(rows)) + (
+                t("cli.visit.in_conflict", n=conflicts) if conflicts else "") + "\n")
     finally:
         ctx.close()
     return 0

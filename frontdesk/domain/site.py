@@ -9,6 +9,11 @@ from frontdesk.domain import sitetime
 from frontdesk.domain.sitetime import DEFAULT_TZ
 
 __all__ = ["DEFAULT_TZ", "Site"]
+# Time zones of sites whose people read Chinese: such a site's first start speaks Chinese.
+CHINESE_ZONES = frozenset({
+    "Asia/Shanghai", "Asia/Chongqing", "Asia/Chungking", "Asia/Harbin", "Asia/Urumqi",
+    "Asia/Kashgar", "Asia/Hong_Kong", "Asia/Macau", "Asia/Taipei", "PRC", "Hongkong", "ROC",
+})
 
 
 @dataclass(frozen=True)
@@ -20,6 +25,11 @@ class Site:
     timezone: str = DEFAULT_TZ
     overstay_hours: float = 4.0
     retention_days: int = 180
+
+    @property
+    def language(self) -> str:
+        """The language the site's people read ("zh"), or "" when its time zone does not say."""
+        return "zh" if self.timezone in CHINESE_ZONES else ""
 
     @property
     def zone(self) -> ZoneInfo:

@@ -151,16 +151,19 @@ def reportlab_available() -> bool:
 
 
 def open_canvas(path: Path, title: str, preferred: str | os.PathLike[str] | None = None,
-                index: int = 0) -> tuple[Canvas | None, list[str]]:
+                index: int = 0, page: tuple[float, float] = (PAGE_W, PAGE_H),
+                ) -> tuple[Canvas | None, list[str]]:
     """A canvas writing to ``path`` with the best available Chinese font, and warnings.
 
-    Returns ``(None, warnings)`` when there is neither a Chinese font nor ReportLab.
+    ``page`` is the page's (width, height) in mm: A4 landscape unless a caller (the visitor
+    slip for a booth printer) asks for another. Returns ``(None, warnings)`` when there is
+    neither a Chinese font nor ReportLab.
     """
     font, warnings = find_cjk_font(preferred, index)
     if font is not None:
-        return FpdfCanvas(path, font, title), warnings
+        return FpdfCanvas(path, font, title, page), warnings
     if reportlab_available():
-        return ReportLabCanvas(path, title), [*warnings, NO_EMBED_WARNING]
+        return ReportLabCanvas(path, title, page), [*warnings, NO_EMBED_WARNING]
     return None, warnings
 
 
@@ -185,12 +188,14 @@ class FpdfCanvas:
     (see :mod:`frontdesk.export.truetype` for why it is rebuilt rather than passed as it is).
     """
 
-    def __init__(self, path: Path, font: FontChoice, title: str) -> None:
+    def __init__(self, path: Path, font: FontChoice, title: str,
+                 page: tuple[float, float] = (PAGE_W, PAGE_H)) -> None:
         from frontdesk.export.truetype import Metrics
 
         self.path = path
         self.font = font
         self.title = title
+        self.page = page
         self.metrics = Metrics(font.path, font.index)
         self.size = 9.0
         self._pdf: FPDF | None = None
@@ -210,7 +215,9 @@ class FpdfCanvas:
         self._folder = tempfile.TemporaryDirectory(prefix="frontdesk-font-")
         subset = write_truetype_subset(self.font.path, self.font.index, chars,
                                        Path(self._folder.name) / "cjk.ttf")
-        pdf = self._pdf = FPDF(orientation="L", unit="mm", format="A4")
+        width, height = self.page
+        pdf = self._pdf = FPDF(orientation="L" if width > height else "P", unit="mm",
+                               format=(min(width, height), max(width, height)))
         pdf.set_auto_page_break(False)
         pdf.set_creator("frontdesk")
         pdf.set_title(self.title)
@@ -258,14 +265,16 @@ class ReportLabCanvas:
 
     FONT = "STSong-Light"
 
-    def __init__(self, path: Path, title: str) -> None:
+    def __init__(self, path: Path, title: str,
+                 page: tuple[float, float] = (PAGE_W, PAGE_H)) -> None:
         from reportlab.pdfbase import pdfmetrics
         from reportlab.pdfbase.cidfonts import UnicodeCIDFont
         from reportlab.pdfgen.canvas import Canvas
 
         pdfmetrics.registerFont(UnicodeCIDFont(self.FONT))
         self.width = pdfmetrics.stringWidth
-        self.c = Canvas(str(path), pagesize=(PAGE_W / PT, PAGE_H / PT))
+        self.page_h = page[1]
+        self.c = Canvas(str(path), pagesize=(page[0] / PT, page[1] / PT))
         self.c.setTitle(title)
         self.c.setCreator("frontdesk")
         self.started = False
@@ -287,14 +296,14 @@ class ReportLabCanvas:
 
     def text(self, x: float, y: float, s: str, size: float) -> None:
         self.c.setFont(self.FONT, size)
-        self.c.drawString(x / PT, (PAGE_H - y) / PT, s)
+        self.c.drawString(x / PT, (self.page_h - y) / PT, s)
 
     def line(self, x1: float, y1: float, x2: float, y2: float) -> None:
-        self.c.line(x1 / PT, (PAGE_H - y1) / PT, x2 / PT, (PAGE_H - y2) / PT)
+        self.c.line(x1 / PT, (self.page_h - y1) / PT, x2 / PT, (self.page_h - y2) / PT)
 
     def shade(self, x: float, y: float, w: float, h: float) -> None:
         self.c.setFillGray(225 / 255)
-        self.c.rect(x / PT, (PAGE_H - y - h) / PT, w / PT, h / PT, stroke=0, fill=1)
+        self.c.rect(x / PT, (self.page_h - y - h) / PT, w / PT, h / PT, stroke=0, fill=1)
         self.c.setFillGray(0)
 
     def save(self) -> None:

@@ -12,6 +12,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "trust.name": ("姓名", "Name"),
     "trust.pin": ("密码（6位以上数字）", "PIN (6 digits or more)"),
     "trust.pin2": ("再次输入密码", "PIN again"),
+    "trust.pin.signin": ("密码", "PIN"),
+    "trust.pin.rule": ("密码：6位以上数字；不能是 123456 这样的连续数字，不能是 111111、121212 这样的重复。",
+                       "PIN: 6 digits or more; not a sequence like 123456, not a repeat like 111111 or 121212."),
+    "trust.signin.hint": ("↑↓ 选择姓名（或输入姓名/拼音首字母）· 回车 下一项 · F9 English",
+                          "↑/↓ pick your name (or type it, or its pinyin) · Enter next · F9 中文"),
+    "trust.setup.keys": ("Tab/回车 下一项 · 最后一项回车 确定 · F9 English",
+                         "Tab/Enter next · Enter on the last field: OK · F9 中文"),
+    "trust.err.unknown_name": ("没有这个姓名：请从列表中选择（↑↓）", "No such name: pick one from the list (↑/↓)"),
     "trust.site_name": ("小区/项目名称", "Site name"),
     "trust.timezone": ("时区（请确认）", "Time zone (please confirm)"),
     "trust.role": ("角色", "Role"),
@@ -20,8 +28,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "trust.checking": ("正在核对……", "Checking…"),
     "trust.welcome": ("欢迎，{name}", "Welcome, {name}"),
     "trust.setup.title": ("首次使用：创建第一位主管", "First start: create the first supervisor"),
-    "trust.setup.hint": ("主管可以添加保安、重置密码、导出和清除个人信息。",
-                         "A supervisor adds guards, resets PINs, exports and erases personal data."),
+    "trust.setup.hint": ("主管可以添加保安、重置密码、导出和清除个人信息。请确认小区名称和时区。",
+                         "A supervisor adds guards, resets PINs, exports and erases personal data. Check the site name and time zone."),
     "trust.stepup.title": ("请再次输入主管密码：{action}", "Enter your supervisor PIN again: {action}"),
     "trust.err.wrong_pin": ("姓名或密码不正确，还可尝试 {n} 次", "Wrong name or PIN; {n} tries left"),
     "trust.err.locked": ("此姓名尝试次数过多，已锁定至 {until}（{left}）",
@@ -126,3 +134,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "trust.purge.backup_deleted": ("一个备份无法清除个人信息，已删除：{what}",
                                    "A backup could not be purged and was deleted: {what}"),
 }
+STRINGS.update({
+    "trust.setup.what": ("首次设置", "the first-start setup"),
+})
+STRINGS.update({
+    "trust.tz_short": ("时区", "Time zone"),
+})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
+from textual import events
 from textual.binding import ActiveBinding
 from textual.screen import ModalScreen, Screen
 
@@ -61,6 +62,13 @@ class FrontdeskScreen(Screen[R]):
     def _reload(self) -> None:
         """:meth:`reload`; a screen that loads on the UI thread and fails says so, and stays."""
         self.reload()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """A widget took the focus: toasts move to the other half of the screen from it (never
+        over the field typed in). Its keys (Textual's too) reach the footer in our language
+        through :attr:`active_bindings`."""
+        region = event.widget.region
+        self.set_class(region.y + region.height // 2 > self.size.height // 2, "-toasts-top")
 
     def on_deliver(self, message: Deliver) -> None:
         """Run a worker's result on the UI thread (if this screen is still there)."""

@@ -1,4 +1,8 @@
-"""F1: every key of the screen the guard was on, in the current language."""
+"""F1: how the screen the guard was on works, in words, then every key of it and of the app.
+
+A screen says how it works by mixing in :class:`Explained` with the key of its words
+(``help.text.<name>`` in ``frontdesk/locale``).
+"""
 from __future__ import annotations
 
 from typing import ClassVar
@@ -7,7 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
 from frontdesk.bindings import describe
@@ -16,8 +20,14 @@ from frontdesk.screens.base import FrontdeskModal
 from frontdesk.text import ui
 
 
+class Explained:
+    """A screen whose F1 starts with words on how it works (``help.text.<HELP>``)."""
+
+    HELP: ClassVar[str] = ""
+
+
 class HelpScreen(FrontdeskModal[None]):
-    """Lists the keys of ``target`` and of the app."""
+    """How ``target`` works, then the keys of ``target`` and of the app."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f1,q", "dismiss", "Close", id="help.close"),
@@ -28,9 +38,11 @@ class HelpScreen(FrontdeskModal[None]):
         self.target = target
 
     def compose(self) -> ComposeResult:
-        """A title and a two-column table."""
+        """A title, the words, and a two-column table of keys."""
         with Vertical(id="help-box"):
             yield Static(ui(t("help.title")), id="help-title")
+            if isinstance(self.target, Explained) and self.target.HELP:
+                yield Static(ui(t(f"help.text.{self.target.HELP}")), id="help-text")
             yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
             yield Static(ui(t("help.close")), id="help-hint")
 
@@ -42,12 +54,14 @@ class HelpScreen(FrontdeskModal[None]):
         seen: set[str] = set()
         keys: set[str] = set()  # a screen's key hides the app's on the same key: list it once
         found = [active.binding for active in self.target.active_bindings.values()]
-        app_keys = [b for b in self.app.BINDINGS if isinstance(b, Binding)]
+        # A dialog's keys are its own: Textual does not pass the app's keys to a modal screen.
+        app_keys = [] if isinstance(self.target, ModalScreen) else \
+            [b for b in self.app.BINDINGS if isinstance(b, Binding)]
         for b in (*found, *app_keys):
-            if not b.description or (b.id and b.id in seen) or b.key in keys:
+            what = b.id or f"{b.action}/{b.description}"
+            if not b.description or what in seen or b.key in keys:
                 continue
-            if b.id:
-                seen.add(b.id)
+            seen.add(what)
             keys.add(b.key)
             table.add_row(Text(self.app.get_key_display(b)), Text(describe(b)))
         table.focus()

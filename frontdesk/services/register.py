@@ -31,6 +31,38 @@ class VisitForm:
     # it is saved: the journalist script read at the gate, then "start the entry" from its card.
     readings: tuple[str, ...] = ()
 
+    # A form being typed is kept as a draft (to offer it back after a crash): these two are
+    # the whole of what a draft store needs; the form is rebuilt with VisitFormScreen(form=...).
+    def to_json(self) -> dict[str, object]:
+        """Everything typed, as plain JSON values."""
+        return {"kind": self.kind.value, "credential_type": self.credential_type.value,
+                "values": dict(self.values), "time_in": self.time_in, "time_out": self.time_out,
+                "party_size": self.party_size, "readings": list(self.readings)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> VisitForm:
+        """A form from :meth:`to_json`'s output (unknown kinds fall back to the defaults)."""
+        def text(key: str) -> str:
+            value = data.get(key)
+            return value if isinstance(value, str) else ""
+
+        try:
+            kind = VisitKind(text("kind"))
+        except ValueError:
+            kind = VisitKind.VISITOR
+        try:
+            ctype = CredentialType(text("credential_type"))
+        except ValueError:
+            ctype = CredentialType.NONE
+        raw = data.get("values")
+        values = {k: v for k, v in raw.items() if isinstance(k, str) and isinstance(v, str)} \
+            if isinstance(raw, dict) else {}
+        readings = data.get("readings")
+        return cls(kind=kind, credential_type=ctype, values=values, time_in=text("time_in"),
+                   time_out=text("time_out"), party_size=text("party_size") or "1",
+                   readings=tuple(r for r in readings if isinstance(r, str))
+                   if isinstance(readings, list) else ())
+
 
 class FormInvalid(Exception):
     """The form has errors; ``check`` says which fields and why. Nothing was saved."""
@@ -178,8 +210,72 @@ class RegisterService:
         return repo.list_between(self.ctx.require_db().read(), start, end)
 
     def search(self, query: str, on_site_only: bool = False, limit: int = 100) -> list[Visit]:
-        """Entries of any day matching what was typed."""
-        return repo.search(self.ctx.require_db().read(), query, limit, on_site_only)
+        """Entries of any day matching what was typed, newest first.
+
+        Beside the prefix keys (name, pinyin, outlet, a phone's first digits or last four, plate,
+        credential number): digits from the middle of a phone number, an ID's last four, and a
+        kind's word in either language ("记者", "journalist"), among the newest entries.
+        """
+        from frontdesk.domain.register.search import digits_query, id_tail_query, kinds_named
+        from frontdesk.storage import register_scan
+
+        conn = self.ctx.require_db().read()
+        found = repo.search(conn, query, limit, on_site_only)
+        digits, tail = digits_query(query), id_tail_query(query)
+        kinds = kinds_named(query, _kind_words())
+        if len(digits) >= 4 or tail or kinds:
+            more = register_scan.recent_matching(
+                conn, phone_digits=digits if len(digits) >= 4 else "", id_tail=tail,
+                kinds=kinds, on_site_only=on_site_only, limit=limit)
+            seen = {v.id for v in found}
+            found += [v for v in more if v.id not in seen]
+            found.sort(key=lambda v: v.time_in, reverse=True)
+        return found[:limit]
+
+    def resolve_id(self, prefix: str) -> str:
+        """The one entry id that is ``prefix`` or starts with it.
+
+        Raises :class:`KeyError` when none does, :class:`LookupError` (not a KeyError) when
+        several do (the message lists two of them).
+        """
+        from frontdesk.storage import register_scan
+
+        prefix = prefix.strip()
+        conn = self.ctx.require_db().read()
+        if prefix and repo.get(conn, prefix) is not None:
+            return prefix
+        found = register_scan.ids_starting(conn, prefix, limit=2)
+        if not found:
+            raise KeyError(prefix)
+        if len(found) > 1:
+            raise LookupError(", ".join(found))
+        return found[0]
+
+    def people_on_site(self) -> int:
+        """How many people are on site now (every party counted by its size)."""
+        return sum(v.party_size for v in repo.list_on_site(self.ctx.require_db().read()))
+
+    def on_site_matching(self, form: VisitForm) -> Visit | None:
+        """Somebody on site now who looks like the person on ``form``: the same phone, the
+        same credential number, or the same name with the same outlet. None if nobody."""
+        from frontdesk.domain.register.validation import normalize_id, normalize_phone
+
+        values = form.values
+        name = values.get("name", "").strip()
+        org = values.get("organisation", "").strip()
+        phone, err = normalize_phone(values.get("phone", ""))
+        phone = "" if err else phone
+        cred = normalize_id(values.get("credential_number", ""))
+        if not (phone or cred or (name and org)):
+            return None
+        for v in repo.list_on_site(self.ctx.require_db().read()):
+            if phone and v.phone == phone:
+                return v
+            if cred and normalize_id(v.credential_number) == cred:
+                return v
+            if name and org and v.name == name and v.organisation == org:
+                return v
+        return None
 
     def suggestions(self, query: str, limit: int = 5) -> list[Visit]:
         """Earlier visits of people matching ``query``, one per person (latest first)."""
@@ -219,3 +315,21 @@ class RegisterService:
             kind=kind or visit.kind, credential_type=visit.credential_type,
             values={k: str(getattr(visit, k) or "") for k in keep},
         )
+
+
+def _kind_words() -> dict[VisitKind, tuple[str, ...]]:
+    """Every word for each kind, in both languages (full and short), for search."""
+    from frontdesk.i18n import catalog
+
+    strings = catalog()
+    return {k: tuple(w for key in (f"kind.{k.value}", f"kind.short.{k.value}")
+                     for w in strings.get(key, ()))
+            for k in VisitKind}
+
+
+def kind_in_sentence(kind: VisitKind) -> str:
+    """The kind's word as it reads inside a sentence ("a visitor must be named")."""
+    from frontdesk.i18n import t
+
+    word = t(f"kind.{kind.value}")
+    return word if word.isupper() or not word.isascii() else word[:1].lower() + word[1:]

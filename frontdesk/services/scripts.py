@@ -21,6 +21,9 @@ from frontdesk.services.changes import changes_data
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.context import AppContext
+    from frontdesk.domain.incidents.model import Incident
+    from frontdesk.domain.register.visits import Visit
+    from frontdesk.storage.script_corrections import Strike
     from frontdesk.storage.script_uses import ScriptUse
 
 
@@ -38,6 +41,8 @@ class ScriptService:
         self.shipped: ScriptBook = ScriptBook((), {})
         self.errors: tuple[ScriptError, ...] = ()
         self.errors_announced = False
+        # Site values typed on a card for this run (the script manager keeps them for good).
+        self.filled: dict[str, str] = {}
         self.reload()
 
     def reload(self) -> ScriptBook:
@@ -79,6 +84,30 @@ class ScriptService:
             script_uses.add(conn, use, now)
         return use
 
+    def strike(self, use_id: str, by: str, supervisor: bool = False) -> bool:
+        """Strike out a reading recorded by mistake (a correction that stays in the history).
+
+        Only the guard who recorded it, or a supervisor, may. Returns False when it was struck
+        already or is gone; raises :class:`PermissionError` for somebody else's reading.
+        """
+        from frontdesk.storage import script_corrections
+
+        now = self.ctx.clock.now()
+        with self.ctx.require_db().write() as conn:
+            found = script_corrections.get(conn, use_id)
+            if found is None:
+                return False
+            use, _struck = found
+            if use.by != by and not supervisor:
+                raise PermissionError("not_yours")
+            return script_corrections.strike(conn, use_id, by, now)
+
+    def strikes(self, use_ids: list[str]) -> dict[str, Strike]:
+        """Which of these readings were struck out, by whom and when."""
+        from frontdesk.storage import script_corrections
+
+        return script_corrections.strikes(self.ctx.require_db().read(), use_ids)
+
     def uses_for_visit(self, visit_id: str) -> list[ScriptUse]:
         """Readings against one register entry, oldest first."""
         from frontdesk.storage import script_uses
@@ -106,3 +135,34 @@ class ScriptService:
 def scripts(ctx: AppContext) -> ScriptService:
     """The context's script service (built, and the book loaded, on first use)."""
     return ctx.service("scripts", ScriptService)
+
+
+def card_facts(ctx: AppContext, book: ScriptBook, visit: Visit | None = None,
+               incident: Incident | None = None, incident_kind: str = "") -> dict[str, str]:
+    """Values a card can fill in from what is known: the site, the guard on duty, the chosen
+    entry and incident, and what was typed on a card this run. A site value set in the site
+    file wins over the site's name in the database; facts of this call win over nothing else.
+    """
+    from frontdesk.domain.sitetime import full_time
+
+    facts: dict[str, str] = {}
+    site = ctx.site
+    if site is not None and site.name and not book.variables.get("site_name"):
+        facts["site_name"] = site.name
+    if ctx.session.user:
+        facts["reporter"] = ctx.session.user
+    if visit is not None:
+        facts["people_count"] = str(visit.party_size)
+        if visit.location:
+            facts["place"] = visit.location
+    if incident is not None:
+        if incident.place:
+            facts["place"] = incident.place
+        if incident.summary:
+            facts["summary"] = incident.summary
+        if site is not None:
+            facts["occurred_at"] = full_time(incident.occurred_at, site.timezone)
+        if incident_kind:
+            facts["incident_kind"] = incident_kind
+    facts.update({k: v for k, v in scripts(ctx).filled.items() if v})
+    return facts

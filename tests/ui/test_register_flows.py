@@ -37,8 +37,8 @@ async def test_log_a_journalist_by_keyboard(ctx: AppContext) -> None:
         await pilot.press("ctrl+n")
         await settle(pilot)
         assert isinstance(app.screen, VisitFormScreen)
-        # Kind: open the list, journalist is just above visitor.
-        await pilot.press("enter", "up", "enter", "tab")
+        # Kind: ↑ changes it in place (journalist is just above visitor); Enter moves on.
+        await pilot.press("up", "enter")
         await pilot.press(*"Zhang San", "enter")
         await pilot.press(*"Xinhua", "enter")
         await pilot.press(*"13800138000", "enter")
@@ -58,7 +58,7 @@ async def test_validation_error_keeps_what_was_typed(ctx: AppContext) -> None:
         await settle(pilot)
         await pilot.press("ctrl+n")
         await settle(pilot)
-        await pilot.press("enter", "up", "enter", "tab")  # journalist, name left empty
+        await pilot.press("up", "enter")  # journalist, name left empty
         await pilot.press("tab", *"Southern Daily", "tab", *"12345")
         await pilot.press("ctrl+s")
         await settle(pilot)

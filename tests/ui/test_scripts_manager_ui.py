@@ -63,7 +63,8 @@ async def test_a_supervisor_previews_then_saves_to_the_site_file(
         await pilot.pause()
         preview = editor.query_one(ScriptCard)
         shown = "\n".join(str(s.render()) for s in preview.query(Static))
-        assert "记者要求采访(本项目)" in shown and "请到〔meeting_room?〕稍坐" in shown
+        # an unset value shows what belongs there, never the variable's name
+        assert "记者要求采访(本项目)" in shown and "请到［接待媒体的洽谈室名称/位置］稍坐" in shown
         editor.query_one("#se-key", Input).value = "1"  # already media_at_gate's key
         await pilot.press("ctrl+s")
         await settle(pilot)

@@ -1,6 +1,8 @@
 """Pilot tests: scripted replies one key away, in front of any screen, recorded, copied."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Input, OptionList, Static
@@ -13,35 +15,130 @@ from frontdesk.screens.base import FrontdeskScreen
 from frontdesk.screens.register.history import HistoryScreen
 from frontdesk.screens.register.register import RegisterScreen
 from frontdesk.screens.scripts.picker import ScriptPickerScreen
-from frontdesk.screens.scripts.view import ScriptViewScreen, show_situation
+from frontdesk.screens.scripts.view import READ_AFTER, ScriptViewScreen, show_situation
 from frontdesk.screens.register.visit_form import VisitFormScreen
 from frontdesk.services.scripts import scripts
 from frontdesk.widgets.script_card import ScriptCard
 from tests.conftest import T0, TERMINAL
 from tests.ui.helpers import seed, settle
+from tests.ui.burst_helpers import burst
 from tests.ui.scripts_helpers import card_text, make_app, notes, write_site
 
 
-async def test_digit_shows_the_card_within_one_frame(ctx: AppContext) -> None:
-    """Key 1 puts the journalist script up after one pause; the reading is recorded after."""
+def read_aloud(clock: FrozenClock) -> None:
+    """Time passes while the guard reads the card out."""
+    clock.advance(READ_AFTER + timedelta(seconds=1))
+
+
+def today_uses(ctx: AppContext) -> list[tuple[str, str | None, str | None]]:
+    """(situation, entry, incident) of every reading recorded today."""
+    uses = scripts(ctx).uses_between(T0.replace(hour=0), T0.replace(hour=23))
+    return [(u.situation_id, u.visit_id, u.incident_id) for u in uses]
+
+
+async def test_alt_digit_shows_the_card_within_one_frame(ctx: AppContext, clock: FrozenClock) -> None:
+    """Alt+1 puts the journalist script up after one pause; it counts as read once it has been
+    up for READ_AFTER, and only then is it recorded."""
     ctx.session.user = "王保安"
     app = make_app(ctx)
     async with app.run_test(size=TERMINAL) as pilot:
         await settle(pilot)
-        await pilot.press("1")
+        await pilot.press("alt+1")
         await pilot.pause()
         assert isinstance(app.screen, ScriptViewScreen)
         assert app.screen.query_one(ScriptCard).situation.id == "media_at_gate"
         await settle(pilot)
+        assert today_uses(ctx) == []  # not read yet: only just shown
+        read_aloud(clock)
+        await pilot.press("escape")
+        await settle(pilot)
         uses = scripts(ctx).uses_between(T0.replace(hour=0), T0.replace(hour=23))
         assert [(u.situation_id, u.by, u.lines_shown) for u in uses] == [
             ("media_at_gate", "王保安", (1,))]
-        assert "专职人员" in card_text(app)
+
+
+async def test_the_terminal_s_alt_digit_is_read_as_well(ctx: AppContext) -> None:
+    """Most terminals send Alt+1 as ESC 1, which Textual reads as "¡": that opens script 1."""
+    app = make_app(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        await pilot.press("inverted_exclamation_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, ScriptViewScreen)
+        assert app.screen.query_one(ScriptCard).situation.key == "1"
+
+
+async def test_f5_then_a_digit_opens_that_script(ctx: AppContext) -> None:
+    """In any terminal: F5, then 3, is script 3 (two keys, the same card)."""
+    app = make_app(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        await pilot.press("f5", "3")
+        await settle(pilot)
+        assert isinstance(app.screen, ScriptViewScreen)
+        assert app.screen.query_one(ScriptCard).situation.key == "3"
+
+
+async def test_cards_browsed_past_are_not_readings(ctx: AppContext, clock: FrozenClock) -> None:
+    """Alt+1, Alt+2, Alt+3 in quick succession, then Esc: nothing was read, nothing recorded;
+    the card left up long enough is the one recorded."""
+    app = make_app(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        await burst(pilot, "alt+1", "alt+2", "alt+3", "escape")
+        await settle(pilot)
+        assert today_uses(ctx) == []
+        await burst(pilot, "alt+1", "alt+2")
+        await settle(pilot)
+        read_aloud(clock)
+        await pilot.press("alt+3")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert today_uses(ctx) == [("journalist_interview", None, None)]
+
+
+async def test_a_pin_typed_on_the_register_opens_nothing_and_records_nothing(
+        ctx: AppContext, clock: FrozenClock) -> None:
+    """Digits typed on the register (a PIN with no PIN prompt up) search; Enter finds nobody:
+    no card, no reading, no entry started."""
+    seed(ctx, clock)
+    app = make_app(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        await burst(pilot, *"739184", "enter")
+        await settle(pilot)
+        read_aloud(clock)
+        await settle(pilot)
+        assert isinstance(app.screen, RegisterScreen)
+        assert app.screen.query_one("#reg-search", Input).value == "739184"
+        assert today_uses(ctx) == []
+        assert len(ctx.register.today()) == 4
+
+
+async def test_the_row_a_list_starts_on_is_nobody_s_choice(
+        ctx: AppContext, clock: FrozenClock) -> None:
+    """The register opens with its newest row under the cursor: a script read then goes
+    against no entry (the card says so), not against whoever happens to be first."""
+    seed(ctx, clock)
+    app = make_app(ctx)
+    async with app.run_test(size=TERMINAL) as pilot:
+        await settle(pilot)
+        register = app.screen
+        assert isinstance(register, RegisterScreen) and register.selected() is not None
+        await pilot.press("alt+2")
+        await settle(pilot)
+        assert "不记入任何人" in card_text(app)
+        read_aloud(clock)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert today_uses(ctx) == [("journalist_interview", None, None)]
 
 
 async def test_reading_is_recorded_against_the_entry_and_shows_in_its_history(
         ctx: AppContext, clock: FrozenClock) -> None:
-    """With an entry selected, the reading goes into that entry's history."""
+    """Searched until one entry is left (or moved onto it), the reading goes into that
+    entry's history."""
     seed(ctx, clock)
     ctx.session.user = "王保安"
     app = make_app(ctx)
@@ -49,11 +146,14 @@ async def test_reading_is_recorded_against_the_entry_and_shows_in_its_history(
         await settle(pilot)
         register = app.screen
         assert isinstance(register, RegisterScreen)
-        visit = register.selected()
+        await pilot.press(*"张三")
+        await settle(pilot)
+        visit = register.chosen()
         assert visit is not None and visit.kind is VisitKind.JOURNALIST
-        await pilot.press("2")
+        await pilot.press("alt+2")
         await settle(pilot)
         assert "张三" in card_text(app)
+        read_aloud(clock)
         await pilot.press("escape")
         await settle(pilot)
         uses = scripts(ctx).uses_for_visit(visit.id)
@@ -92,16 +192,20 @@ async def test_esc_returns_to_a_half_typed_form_with_every_character(ctx: AppCon
 
 
 async def test_journalist_offer_opens_a_prefilled_entry(ctx: AppContext) -> None:
-    """Key 1 with no entry selected: Enter starts a journalist entry, meeting room filled."""
+    """Alt+1 with no entry chosen: Ctrl+N starts a journalist entry, meeting room filled;
+    Enter on the card starts nothing."""
     write_site(ctx, {"variables": {"meeting_room": "一楼洽谈室"}})
     ctx.session.user = "王保安"
     app = make_app(ctx)
     async with app.run_test(size=TERMINAL) as pilot:
         await settle(pilot)
-        await pilot.press("1")
+        await pilot.press("alt+1")
         await pilot.pause()
-        assert "F2/回车:开始登记记者" in card_text(app)
+        assert "Ctrl+N:开始登记这位记者" in card_text(app)
         await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ScriptViewScreen)
+        await pilot.press("ctrl+n")
         await settle(pilot)
         form = app.screen
         assert isinstance(form, VisitFormScreen)
@@ -113,8 +217,8 @@ async def test_journalist_offer_opens_a_prefilled_entry(ctx: AppContext) -> None
 
 
 async def test_the_reading_before_the_entry_is_attached_to_the_entry_started_from_it(
-        ctx: AppContext) -> None:
-    """Key 1 at the gate with a visitor's row selected, then start the journalist entry from
+        ctx: AppContext, clock: FrozenClock) -> None:
+    """Alt+1 at the gate with a visitor's row selected, then start the journalist entry from
     the card and save it: the reading is in the new entry's history, not the visitor's (the
     card does not claim it for the selected row while it offers the entry)."""
     from frontdesk.services.register import VisitForm
@@ -126,10 +230,11 @@ async def test_the_reading_before_the_entry_is_attached_to_the_entry_started_fro
         await settle(pilot)
         register = app.screen
         assert isinstance(register, RegisterScreen) and register.selected() == visitor
-        await pilot.press("1")
+        await pilot.press("alt+1")
         await settle(pilot)
         assert "王访客" not in card_text(app)
-        await pilot.press("enter")
+        read_aloud(clock)
+        await pilot.press("ctrl+n")
         await settle(pilot)
         form = app.screen
         assert isinstance(form, VisitFormScreen)
@@ -159,7 +264,7 @@ async def test_copy_puts_the_lines_on_the_clipboard(ctx: AppContext) -> None:
     app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
     async with app.run_test(size=TERMINAL) as pilot:
         await settle(pilot)
-        await pilot.press("8", "c")
+        await pilot.press("alt+8", "c")
         await pilot.pause()
         book = scripts(ctx).book
         lines = book.by_key("8").lines
@@ -172,7 +277,7 @@ async def test_both_languages_and_script_language(ctx: AppContext) -> None:
     app = make_app(ctx)
     async with app.run_test(size=TERMINAL) as pilot:
         await settle(pilot)
-        await pilot.press("4")
+        await pilot.press("alt+4")
         await pilot.pause()
         sit = scripts(ctx).book.by_key("4")
         first = sit.lines[0]
@@ -187,7 +292,7 @@ async def test_both_languages_and_script_language(ctx: AppContext) -> None:
         text = card_text(app)
         assert first.zh[:10] not in text and first.en[:20] in text
         assert "何时使用" in text  # the app itself is still in Chinese
-        await pilot.press("5")
+        await pilot.press("alt+5")
         await pilot.pause()
         assert app.screen.query_one(ScriptCard).situation.key == "5"
 
@@ -211,7 +316,7 @@ async def test_a_situation_added_in_the_site_file_needs_no_code(ctx: AppContext)
         assert listed.option_count == 1
         assert "快递柜[b]说明[/b]" in str(listed.get_option_at_index(0).prompt)
         assert "现场" in str(listed.get_option_at_index(0).prompt)
-        await pilot.press("escape", "9")
+        await pilot.press("escape", "alt+9")
         await pilot.pause()
         assert "快递请放[@click=app.quit]x 柜 [/" in card_text(app)
         await pilot.click(".card-text")
@@ -230,7 +335,7 @@ async def test_a_broken_site_file_is_named_and_the_app_goes_on(ctx: AppContext) 
         assert len(shown) == 1
         assert "site_scripts.json:7" in shown[0] and "situations[0].lines[0].zh" in shown[0]
         assert 'unknown variable "nowhere"' in shown[0]
-        await pilot.press("1")
+        await pilot.press("alt+1")
         await pilot.pause()
         assert "专职人员" in card_text(app)
 
@@ -245,17 +350,21 @@ class _IncidentScreen(FrontdeskScreen[None]):
         yield Static("incident")
 
 
-async def test_reading_on_an_incident_screen_is_recorded_against_it(ctx: AppContext) -> None:
+async def test_reading_on_an_incident_screen_is_recorded_against_it(
+        ctx: AppContext, clock: FrozenClock) -> None:
     """A screen with ``current_incident_id``: the reading goes to that incident."""
     app = make_app(ctx)
     async with app.run_test(size=TERMINAL) as pilot:
         await settle(pilot)
         await app.push_screen(_IncidentScreen())
-        await pilot.press("3")
+        await pilot.press("alt+3")
+        await settle(pilot)
+        assert "记入事件" in card_text(app)
+        read_aloud(clock)
+        await pilot.press("escape")
         await settle(pilot)
         uses = scripts(ctx).uses_for_incident("incident-1")
         assert [(u.situation_id, u.visit_id) for u in uses] == [("stranger_no_entry", None)]
-        assert "记入事件" in card_text(app)
 
 
 async def test_four_meeting_room_lines_fit_at_80x24_in_either_language(ctx: AppContext) -> None:
@@ -305,7 +414,7 @@ async def test_clicking_the_offer_starts_the_journalist_entry(ctx: AppContext) -
     app = make_app(ctx)
     async with app.run_test(size=TERMINAL) as pilot:
         await settle(pilot)
-        await pilot.press("1")
+        await pilot.press("alt+1")
         await settle(pilot)
         await pilot.click("#card-offer")
         await settle(pilot)

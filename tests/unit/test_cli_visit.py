@@ -83,3 +83,52 @@ def test_text_list_says_how_long_people_are_on_site(
     assert code == 0 and re.search(r"  on site 2h0[56]m +visitor ", out), out
     code, out, _ = run(capsys, "--lang", "zh", "visit", "list", "--db", db)
     assert code == 0 and re.search(r"  在场 2小时0[56]分 +visitor ", out), out
+
+
+def test_validation_names_the_kind_given_in_the_language_asked(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An unnamed visitor is told a visitor must be named (not a journalist), in English by
+    default and in Chinese with --lang zh, given before or after the subcommand."""
+    db = str(tmp_path / "r.db")
+    code, _out, err = run(capsys, "visit", "add", "--db", db, "--kind", "visitor")
+    assert code == 2 and "a visitor must be named" in err and "journalist" not in err
+    code, _out, err = run(capsys, "visit", "add", "--db", db, "--kind", "journalist",
+                          "--lang", "zh")
+    assert code == 2 and "记者必须登记姓名" in err
+    code, _out, err = run(capsys, "--lang", "zh", "visit", "add", "--db", db, "--kind", "vip")
+    assert code == 2 and "贵宾必须登记姓名" in err
+    code, out, _ = run(capsys, "visit", "list", "--db", db, "--lang", "zh")
+    assert code == 0 and "共 0 条" in out
+
+
+def test_visit_out_takes_a_unique_start_of_the_id(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`visit out` with the first characters of an id signs that entry out; a start shared
+    by two entries is refused, naming both, and nothing changes."""
+    db = str(tmp_path / "r.db")
+    ids = []
+    for name in ("甲", "乙"):
+        code, out, _ = run(capsys, "visit", "add", "--db", db, "--json", "--kind", "visitor",
+                           "--name", name)
+        ids.append(json.loads(out)["id"])
+    shared = 0
+    while ids[0][shared] == ids[1][shared]:
+        shared += 1
+    code, out, err = run(capsys, "visit", "out", ids[0][:shared], "--db", db)
+    assert code == 2 and ids[0] in err and ids[1] in err
+    code, out, _ = run(capsys, "visit", "list", "--db", db, "--on-site", "--json")
+    assert len(json.loads(out)) == 2
+    code, out, _ = run(capsys, "visit", "out", ids[1][:shared + 1], "--db", db, "--json")
+    assert code == 0 and json.loads(out)["id"] == ids[1]
+    code, out, _ = run(capsys, "visit", "list", "--db", db, "--on-site", "--json")
+    assert [e["id"] for e in json.loads(out)] == [ids[0]]
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    """`frontdesk --version` prints the version and exits 0."""
+    from frontdesk import __version__
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out.strip() == f"frontdesk {__version__}"

@@ -24,3 +24,23 @@ def test_demo_has_nothing_in_the_future(ctx: AppContext, clock: FrozenClock,
         assert v.time_in <= now, (v.name, v.time_in)
         assert v.time_out is None or v.time_out <= now, (v.name, v.time_out)
     assert ctx.register.today()
+
+
+def test_the_demo_says_how_to_sign_in(tmp_path: object, capsys: pytest.CaptureFixture[str]) -> None:
+    """`frontdesk demo` makes people who may sign in and prints their names and PINs; run
+    again it makes nobody new and says to use the same ones."""
+    from pathlib import Path
+
+    from frontdesk.cli.main import main
+    from frontdesk.services.trust.auth import AuthService
+
+    db = str(Path(str(tmp_path)) / "demo.db")
+    assert main(["demo", "--db", db, "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "pick a person with ↑/↓" in out and "陈主管 (supervisor) PIN 739184" in out
+    ctx = AppContext.create(db)
+    ctx.open()
+    assert AuthService(ctx).sign_in("王保安", "482915").ok
+    ctx.close()
+    assert main(["demo", "--db", db, "--lang", "zh"]) == 0
+    assert "已有用户" in capsys.readouterr().out

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -87,3 +87,34 @@ def query_key(query: str) -> str:
     if digits.startswith("+86"):
         digits = digits[3:]
     return digits if digits.isdigit() else q
+
+
+def kinds_named(query: str, words: Mapping[Any, Iterable[str]]) -> frozenset[Any]:
+    """The kinds whose word (either language, from ``words``) the query is, or begins.
+
+    ``记者`` or ``journalist`` lists journalists; a Latin query of three letters or more may
+    be the start of the word (``jour``). Words are split on ``/`` (``施工/供应商``).
+    """
+    q = normalize(query)
+    if len(q) < 2:
+        return frozenset()
+    found = set()
+    for kind, names in words.items():
+        for name in names:
+            for word in str(name).split("/"):
+                w = normalize(word)
+                if w and (w == q or (q.isascii() and len(q) >= 3 and w.startswith(q))):
+                    found.add(kind)
+    return frozenset(found)
+
+
+def digits_query(query: str) -> str:
+    """The digits a phone search means (spaces, dashes and a leading +86 dropped), else ""."""
+    key = query_key(query)
+    return key if key.isdigit() else ""
+
+
+def id_tail_query(query: str) -> str:
+    """Four characters that may end an ID number (digits, or three digits and X), else ""."""
+    q = normalize(query).upper()
+    return q if len(q) == 4 and q[:3].isdigit() and (q[3].isdigit() or q[3] == "X") else ""

@@ -33,6 +33,7 @@ class ContactsScreen(FrontdeskScreen[None]):
         Binding("ctrl+n", "new", "New", id="con.new", priority=True),
         Binding("ctrl+e", "edit", "Edit", id="con.edit", priority=True),
         Binding("delete", "delete", "Delete", id="con.delete"),
+        # Ctrl+L locks, here too (a key means one thing everywhere)
         Binding("ctrl+u", "import", "Import", id="con.import", priority=True),
         Binding("ctrl+x", "export", "Export", id="con.export", priority=True),
         Binding("ctrl+t", "template", "Template", id="con.template", priority=True,

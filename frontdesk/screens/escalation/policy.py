@@ -50,7 +50,8 @@ class PolicyScreen(FrontdeskScreen[bool]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,ctrl+e", "edit", "Edit step", id="pol.edit", priority=True),
-        Binding("l", "next_level", "Next level", id="pol.level"),
+        # cycles the level as Ctrl+Y cycles the register's kinds (Ctrl+L locks)
+        Binding("ctrl+y", "next_level", "Next level", id="pol.level", priority=True),
         Binding("escape", "close", "Back", id="esc.close"),
     ]
 

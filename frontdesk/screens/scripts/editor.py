@@ -28,6 +28,7 @@ from frontdesk.messages import DataChanged, Deliver
 from frontdesk.screens.base import FrontdeskModal
 from frontdesk.screens.trust.guard import guard_action
 from frontdesk.services.scripts import scripts
+from frontdesk.screens.discard import GuardsTyping
 from frontdesk.text import clean_input, one_line, ui
 from frontdesk.widgets.script_card import ScriptCard
 from frontdesk.workers import db_worker
@@ -43,11 +44,12 @@ _CSS = """
 """
 
 
-class _EditorBase(FrontdeskModal[None]):
-    """Shared: preview area, error list, save in a worker behind ``guard_action``."""
+class _EditorBase(GuardsTyping, FrontdeskModal[None]):
+    """Shared: preview area, error list, save in a worker behind ``guard_action``; Esc asks
+    before throwing away an edit (frontdesk.screens.discard)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss", "Back", id="scripts.close"),
+        Binding("escape", "cancel", "Back", id="scripts.close"),
         Binding("f7", "preview", "Preview", id="scripts.preview"),
         Binding("ctrl+s", "save", "Save", id="scripts.save", priority=True),
     ]
@@ -60,6 +62,19 @@ class _EditorBase(FrontdeskModal[None]):
         """Keys in the current language; nothing to preview or complain about yet."""
         self.query_one(".edit-errors", Static).display = False
         self.query_one(".edit-preview", Vertical).display = False
+        self._pristine = self._typed()
+
+    def _typed(self) -> tuple[str, ...]:
+        """Everything in the editor's fields now."""
+        return (*(i.value for i in self.query(Input)), *(a.text for a in self.query(TextArea)))
+
+    def unsaved(self) -> str:
+        """Named while an edit is not saved."""
+        return t("scripts.edit.what") if self._typed() != self._pristine else ""
+
+    def action_cancel(self) -> None:
+        """Esc: back, asking first when something was changed."""
+        self.leave(self.dismiss)
 
     # Each editor (situation, variables) defines these two as methods:
     # candidate() -> (situation id, fields, variables) to save, ValueError with a message;

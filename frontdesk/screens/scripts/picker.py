@@ -1,4 +1,5 @@
-"""F5: every situation with its key, title and source; type to filter, Enter opens the card."""
+"""F5: every situation with its key, title and source; a digit opens that key's card at once
+(F5 then 1 is the same as Alt+1, in any terminal); letters filter, Enter opens the card."""
 from __future__ import annotations
 
 from typing import ClassVar
@@ -12,10 +13,13 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from frontdesk import i18n
+from frontdesk.bindings import modal_keys
 from frontdesk.domain.scripts.book import ScriptBook, Situation
 from frontdesk.i18n import t
 from frontdesk.screens.base import FrontdeskModal
+from frontdesk.screens.help import Explained
 from frontdesk.text import one_line, ui
+from frontdesk.widgets.field import Field
 
 
 def matches(situation: Situation, query: str) -> bool:
@@ -33,8 +37,10 @@ def option_label(situation: Situation) -> Content:
     return Content.assemble((f"{key} ", "bold $accent"), ui(title), (f"  · {source}", "dim"))
 
 
-class ScriptPickerScreen(FrontdeskModal[None]):
-    """Choose a script by typing part of its title."""
+class ScriptPickerScreen(Explained, FrontdeskModal[None]):
+    """Choose a script by its key, or by typing part of its title."""
+
+    HELP = "picker"
 
     DEFAULT_CSS = """
     ScriptPickerScreen { align: center middle; }
@@ -45,7 +51,8 @@ class ScriptPickerScreen(FrontdeskModal[None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Back", id="scripts.close"),
-        Binding("f4", "manage", "Manage scripts", id="scripts.manage"),
+        Binding("f7", "manage", "Manage scripts", id="scripts.manage"),
+        *modal_keys(),
         Binding("down", "move(1)", show=False, priority=True),
         Binding("up", "move(-1)", show=False, priority=True),
     ]
@@ -59,14 +66,14 @@ class ScriptPickerScreen(FrontdeskModal[None]):
         """Title, filter, list, hint."""
         with Vertical(id="picker-box"):
             yield Static(ui(t("scripts.picker.title")), id="picker-title")
-            yield Input(placeholder=t("scripts.picker.filter"), id="picker-filter", compact=True)
+            yield Field(placeholder=t("scripts.picker.filter"), id="picker-filter", compact=True)
             yield OptionList(id="picker-list")
             yield Static(ui(t("scripts.picker.hint")), id="picker-hint")
 
     def on_mount(self) -> None:
         """All situations, keyed first; the filter has the focus."""
         self._fill("")
-        self.query_one("#picker-filter", Input).focus()
+        self.set_focus(self.query_one("#picker-filter", Input))
 
     def _fill(self, query: str) -> None:
         self.shown = [s for s in self.book.ordered() if matches(s, query)]
@@ -78,7 +85,13 @@ class ScriptPickerScreen(FrontdeskModal[None]):
 
     @on(Input.Changed, "#picker-filter")
     def _filter(self, event: Input.Changed) -> None:
-        self._fill(event.value)
+        typed = event.value
+        if len(typed) == 1 and typed.isdigit():
+            situation = self.book.by_key(typed)
+            if situation is not None:  # F5 then a digit: that script, as Alt+digit does
+                self._open(situation)
+                return
+        self._fill(typed)
 
     def action_move(self, step: int) -> None:
         """Up/down move in the list while typing in the filter."""

@@ -9,24 +9,15 @@ whatever was half-typed underneath stays as it was.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
-
-from textual.app import ComposeResult
-from textual.binding import BindingType
-from textual.containers import Vertical
-from textual.widgets import Button, Input, Static
+from typing import TYPE_CHECKING
 
 from frontdesk.i18n import t
-from frontdesk.messages import Deliver
-from frontdesk.screens.base import FrontdeskModal
 from frontdesk.screens.trust import guard
-from frontdesk.screens.trust.pin_prompt import error_text
-from frontdesk.text import ui
-from frontdesk.workers import db_worker, run_in_thread
+from frontdesk.screens.trust.sign_in_form import SignInScreen
+from frontdesk.workers import run_in_thread
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.app import FrontdeskApp
-    from frontdesk.services.trust.auth import AuthResult
     from frontdesk.services.trust.backup import BackupOutcome
 
 IDLE_CHECK_SECONDS = 30
@@ -34,81 +25,6 @@ BACKUP_EVERY_SECONDS = 4 * 3600
 PURGE_EVERY_SECONDS = 24 * 3600
 
 
-class SignInScreen(FrontdeskModal[bool]):
-    """Name and PIN; covers the whole app. ``locked`` says it is the idle lock, not the start."""
-
-    DEFAULT_CSS = """
-    SignInScreen { align: center middle; background: $background; }
-    #signin-box { width: 64; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
-    #signin-error { color: $error; height: auto; }
-    #signin-hint { color: $text-muted; height: auto; }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = []
-
-    def __init__(self, locked: bool = False) -> None:
-        super().__init__()
-        self.locked = locked
-
-    def compose(self) -> ComposeResult:
-        """Title, name, PIN, message."""
-        with Vertical(id="signin-box"):
-            yield Static(ui(t("trust.lock.title" if self.locked else "trust.signin.title")),
-                         id="signin-title")
-            if self.locked:
-                yield Static(ui(t("trust.lock.hint")), id="signin-hint")
-            yield Input(placeholder=t("trust.name"), id="signin-name", max_length=40)
-            yield Input(password=True, placeholder=t("trust.pin"), id="signin-pin", max_length=32)
-            yield Button(ui(t("trust.ok")), id="signin-ok", variant="primary")
-            yield Static("", id="signin-error")
-
-    def on_mount(self) -> None:
-        """Prefill the last person's name when locked; focus what is missing."""
-        name = self.query_one("#signin-name", Input)
-        name.border_title = t("trust.name")
-        self.query_one("#signin-pin", Input).border_title = t("trust.pin")
-        user = self.ctx.session.user
-        if self.locked and user:
-            name.value = user
-            self.query_one("#signin-pin", Input).focus()
-        else:
-            name.focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter in the name moves on; Enter in the PIN signs in."""
-        if event.input.id == "signin-name":
-            self.query_one("#signin-pin", Input).focus()
-        else:
-            self._submit()
-
-    def on_button_pressed(self, _event: Button.Pressed) -> None:
-        """The OK button."""
-        self._submit()
-
-    def _submit(self) -> None:
-        name = self.query_one("#signin-name", Input).value
-        pin = self.query_one("#signin-pin", Input).value
-        self.query_one("#signin-error", Static).update(ui(t("trust.checking")))
-        self._check(name, pin)
-
-    @db_worker(group="trust-signin", exclusive=True)
-    def _check(self, name: str, pin: str) -> None:
-        from frontdesk.services.trust.auth import auth_service
-
-        result = auth_service(self.ctx).sign_in(name, pin)
-        self.post_message(Deliver(self._checked, result))
-
-    def on_work_failed(self) -> None:
-        """The check did not run (the app says why): the name and PIN stay as typed."""
-        self.query_one("#signin-error", Static).update("")
-
-    def _checked(self, result: AuthResult) -> None:
-        if result.ok:
-            self.dismiss(True)
-            return
-        self.query_one("#signin-pin", Input).value = ""
-        ctx = self.ctx
-        self.query_one("#signin-error", Static).update(
-            ui(error_text(result, ctx.require_site().timezone, ctx.clock.now())))
 
 
 def show_sign_in(app: FrontdeskApp, locked: bool = False) -> None:
@@ -197,5 +113,24 @@ def require_sign_in(app: FrontdeskApp) -> None:
     else:
         from frontdesk.screens.trust.setup_supervisor import SetupSupervisorScreen
 
+        site_language = app.ctx.require_site().language
+        if app.ctx.prefs.language_from_system and site_language:
+            # Nobody chose a language on this PC yet: the first start speaks the site's
+            # (F9 switches, and that choice is kept).
+            app.set_language(site_language, remember=False)
         app.ctx.session.locked = True
         app.push_screen(SetupSupervisorScreen(), lambda _ok: app.signed_in())
+
+
+def announce_start_warnings(app: FrontdeskApp) -> None:
+    """Say in words what the start-up checks found (escalation chains nobody can be called
+    for, mistakes in the site's scripts file), once, after sign-in: never over a dialog,
+    never as internal ids."""
+    from frontdesk.screens.scripts.view import announce_errors
+    from frontdesk.services.escalation.contacts import take_start_warnings
+    from frontdesk.services.scripts import scripts
+
+    text = take_start_warnings(app.ctx)
+    if text:
+        app.notify(text, severity="warning", timeout=15, markup=False)
+    announce_errors(app, scripts(app.ctx))

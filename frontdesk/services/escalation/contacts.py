@@ -195,19 +195,49 @@ class ContactService:
 
 
 def start_check(ctx: AppContext) -> None:
-    """Run the policy check as the store opens; keep the warnings for the app to show.
+    """Run the policy check as the store opens and keep what it found for the app.
 
-    Nothing is kept while no contact is listed at all (a new install); the contacts screen
-    lists the warnings then. The app shows :attr:`ContactService.start_warnings` once
-    somebody is in (``FrontdeskApp.enter``).
+    Runs on the store-opening worker. The app says it (:func:`take_start_warnings`) once
+    somebody has signed in, so it never covers the sign-in or first-start dialog. Nothing is
+    kept while no contact is listed at all (a new install); the contacts screen lists the
+    warnings then.
     """
     svc = ctx.service("contacts", ContactService)
-    svc.start_warnings = svc.warnings() if svc.all() else []
+    if not svc.all():
+        svc.start_warnings = []
+        return
+    svc.start_warnings = svc.warnings()
 
 
-def warnings_text(warnings: list[PolicyWarning]) -> str:
-    """The notification for a check: the count, then the first three warnings."""
+def take_start_warnings(ctx: AppContext) -> str:
+    """What the start-up check found, in words of the current language ("" if nothing), once."""
+    svc = ctx.service("contacts", ContactService)
+    found, svc.start_warnings = svc.start_warnings, []
+    return warnings_in_words(found)
+
+
+def warnings_in_words(warnings: list[PolicyWarning]) -> str:
+    """A few plain sentences: who cannot be called and why, never kind/level/step ids."""
+    from frontdesk.domain.escalation.contacts import role_names
     from frontdesk.i18n import language, t
 
-    lines = [w.message_zh if language() == "zh" else w.message for w in warnings[:3]]
-    return t("esc.check.count", n=len(warnings)) + "\n" + "\n".join(lines)
+    if not warnings:
+        return ""
+    zh = language() == "zh"
+    sentences: list[str] = []
+    for w in warnings:
+        who = ""
+        if w.role:
+            names = role_names(w.role)
+            who = names[0] if zh else names[1]
+        sentence = t(f"start.warn.{w.code.value}", who=who or t("start.warn.someone"))
+        if sentence not in sentences:
+            sentences.append(sentence)
+    shown = sentences[:3]
+    more = len(sentences) - len(shown)
+    lines = [t("start.warn.title", n=len(sentences)), *(f"· {s}" for s in shown)]
+    if more:
+        lines.append(t("start.warn.more", n=more))
+    lines.append(t("start.warn.where"))
+    return "\n".join(lines)
+

@@ -90,6 +90,13 @@ class AuthService:
 
         return users.all_users(self.ctx.require_db().read())  # type: ignore[return-value]
 
+    def people(self) -> list[tuple[str, str]]:
+        """(name, role) of everyone who may sign in, by name (the sign-in screen's pick list)."""
+        from frontdesk.storage import users
+
+        return [(u.name, u.role) for u in users.all_users(self.ctx.require_db().read())
+                if not u.disabled]
+
     def idle_minutes(self) -> int:
         """The site's auto-lock time (meta ``idle_minutes``, default 10)."""
         row = self.ctx.require_db().read().execute(

@@ -1,0 +1,33 @@
+"""Strings for the command palette: its prompt, the gate's everyday actions, words to find them."""
+from __future__ import annotations
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "palette.placeholder": ("输入要做的事：签离、导出、打印、新登记…（中英文均可）",
+                            "What do you want to do? sign out, export, print, new entry… (中文 too)"),
+    "palette.nothing": ("没有找到这个操作", "No action by that name"),
+    "palette.try": ("试试：签离、导出、打印、新登记、话术、锁屏 / sign out, export, print, new entry, scripts, lock",
+                    "Try: sign out, export, print, new entry, scripts, lock / 签离、导出、打印、新登记、话术、锁屏"),
+    "palette.export": ("导出登记簿（Excel/CSV/PDF）", "Export the register (Excel/CSV/PDF)"),
+    "palette.export.help": ("到文件交换（F8）选择日期和格式", "Opens Files (F8): pick the days and the format"),
+    "palette.print": ("打印访客单", "Print a visitor slip"),
+    "palette.print.help": ("登记簿中选中的人（Ctrl+B）", "For the person chosen on the register (Ctrl+B)"),
+    "palette.sign_out": ("签离", "Sign out"),
+    "palette.sign_out.help": ("登记簿中选中的人（Ctrl+O）", "The person chosen on the register (Ctrl+O)"),
+    "palette.new_entry": ("新登记", "New entry"),
+    "palette.new_entry.help": ("在登记簿新登记一人（Ctrl+N）", "Log a new person on the register (Ctrl+N)"),
+    "palette.note.sign_out": ("这里是仍在场的人：选中要签离的人，按 Ctrl+O", "These are the people on site: choose one, then Ctrl+O"),
+    "palette.note.slip": ("选中一人，按 Ctrl+B 打印访客单", "Choose a person, then Ctrl+B prints the visitor slip"),
+    "palette.words.palette.export": ("导出 下载 报表 表格 保存 excel xlsx csv pdf", "export download save spreadsheet excel xlsx csv pdf"),
+    "palette.words.palette.print": ("打印 访客单 通行证 凭条 出入证", "print slip pass badge ticket"),
+    "palette.words.palette.sign_out": ("签离 离开 出门 走了", "sign out leave left checkout out"),
+    "palette.words.palette.new_entry": ("新登记 登记 来访 进来", "new entry log check in visitor arrive"),
+    "palette.words.bind.register.sign_out": ("签离 离开 出门", "sign out leave checkout"),
+    "palette.words.bind.register.slip": ("打印 访客单 通行证", "print slip pass badge"),
+    "palette.words.bind.register.new": ("新登记 登记 来访", "new entry log check in"),
+    "palette.words.bind.register.kind": ("类别 筛选 只看 记者 访客 施工 可疑", "kind filter journalists visitors contractors suspicious"),
+    "palette.words.bind.register.history": ("历史 修改记录 宣读", "history changes readings"),
+    "palette.words.bind.app.scripts": ("话术 说辞 宣读 记者", "scripts reply say journalist"),
+    "palette.words.bind.app.sync": ("文件 导出 导入 同步 交换", "files export import sync bundle"),
+    "palette.words.bind.trust.lock": ("锁屏 锁定 离开", "lock screen away"),
+    "palette.words.bind.app.help": ("帮助 按键 说明 怎么用", "help keys how"),
+}
