@@ -71,4 +71,4 @@ class SlipService:
 
 def slip_service(ctx: AppContext) -> SlipService:
     """The context's slip service (built once)."""
-    return ctx.service("slip", SlipService)  # type: ignore[return-value]
+    return ctx.service("slip", SlipService)

@@ -11,18 +11,18 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from frontdesk.domain.scripts.book import ScriptBook
 from frontdesk.i18n import t
+from frontdesk.screens.base import FrontdeskModal
 from frontdesk.screens.discard import GuardsTyping
 from frontdesk.text import clean_input, ui
 from frontdesk.widgets.field import Field
 from frontdesk.widgets.script_card import blank_label
 
 
-class FillBlanksScreen(GuardsTyping, ModalScreen[dict[str, str] | None]):
+class FillBlanksScreen(GuardsTyping, FrontdeskModal[dict[str, str] | None]):
     """Ask for ``names`` (variables); dismiss with the values typed (empty ones left out)."""
 
     DEFAULT_CSS = """

@@ -11,22 +11,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from frontdesk.bindings import modal_keys
 from frontdesk.i18n import t
+from frontdesk.screens.base import FrontdeskModal
 from frontdesk.screens.help import Explained
 from frontdesk.screens.trust.pin_prompt import error_text
 from frontdesk.text import one_line, ui
 from frontdesk.typeahead import HoldsKeys
 from frontdesk.widgets.field import Field
+from frontdesk.workers import db_worker
 
 if TYPE_CHECKING:  # pragma: no cover
     from frontdesk.services.trust.auth import AuthResult
@@ -40,7 +40,7 @@ def person_matches(name: str, keys: tuple[str, ...], typed: str) -> bool:
     return not q or q in normalize(name) or any(k.startswith(q) for k in keys if k)
 
 
-class SignInScreen(Explained, HoldsKeys, ModalScreen[bool]):
+class SignInScreen(Explained, HoldsKeys, FrontdeskModal[bool]):
     """Name (picked from a list) and PIN; covers the whole app. ``locked``: the idle lock."""
 
     HELP = "signin"
@@ -79,11 +79,7 @@ class SignInScreen(Explained, HoldsKeys, ModalScreen[bool]):
             self.result, self.name = result, name
 
     class CheckFailed(Message):
-        """The PIN could not be checked (``error`` says why)."""
-
-        def __init__(self, error: str) -> None:
-            super().__init__()
-            self.error = error
+        """The PIN could not be checked (the app's failure handler says why)."""
 
     def __init__(self, locked: bool = False) -> None:
         super().__init__()
@@ -113,7 +109,7 @@ class SignInScreen(Explained, HoldsKeys, ModalScreen[bool]):
         people.can_focus = False  # ↑/↓ in the name field move in it; Tab skips it
         people.display = False
         name = self.query_one("#signin-name", Input)
-        user = self.app.ctx.session.user  # type: ignore[attr-defined]
+        user = self.ctx.session.user
         if self.locked and user:
             name.value = user
             self.set_focus(self.query_one("#signin-pin", Input))
@@ -132,14 +128,14 @@ class SignInScreen(Explained, HoldsKeys, ModalScreen[bool]):
         self.query_one("#signin-ok", Button).label = ui(t("trust.ok"))
 
     # -- the people to pick from ------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="trust-people")
+    @db_worker(group="trust-people", exclusive=True)
     def _load_people(self) -> None:
         from frontdesk.domain.register.search import pinyin_keys
         from frontdesk.services.trust.auth import auth_service
 
         people: list[tuple[str, str, tuple[str, ...]]] = [
             (name, role, pinyin_keys(name))
-            for name, role in auth_service(self.app.ctx).people()]  # type: ignore[attr-defined]
+            for name, role in auth_service(self.ctx).people()]
         self.post_message(self.PeopleLoaded(people))
 
     def on_sign_in_screen_people_loaded(self, message: PeopleLoaded) -> None:
@@ -220,21 +216,22 @@ class SignInScreen(Explained, HoldsKeys, ModalScreen[bool]):
         self.holds_keys = True  # what is typed now goes where the answer sends it
         self._check(name, pin)
 
-    @work(thread=True, exclusive=True, group="trust-signin")
+    @db_worker(group="trust-signin", exclusive=True)
     def _check(self, name: str, pin: str) -> None:
         from frontdesk.services.trust.auth import auth_service
 
         try:
-            result = auth_service(self.app.ctx).sign_in(name, pin)  # type: ignore[attr-defined]
-        except Exception as exc:  # noqa: BLE001 - said on the screen; keys must not stay held
-            self.post_message(self.CheckFailed(one_line(str(exc), 200)))
-        else:
-            self.post_message(self.Checked(result, name))
+            result = auth_service(self.ctx).sign_in(name, pin)
+        except Exception:
+            self.post_message(self.CheckFailed())  # keys must not stay held; the app says why
+            raise
+        self.post_message(self.Checked(result, name))
 
-    def on_sign_in_screen_check_failed(self, message: CheckFailed) -> None:
-        """The check itself failed (the database): say so, keep what was typed."""
+    def on_sign_in_screen_check_failed(self, _message: CheckFailed) -> None:
+        """The check itself failed (the app's failure handler says why): keep what was typed."""
         self.holds_keys = False
-        self._error(message.error, "#signin-pin")
+        self.query_one("#signin-error", Static).update("")
+        self.set_focus(self.query_one("#signin-pin", Input))
 
     def on_sign_in_screen_checked(self, message: Checked) -> None:
         """Signed in, or say why not with the cursor in the field at fault."""
@@ -243,7 +240,7 @@ class SignInScreen(Explained, HoldsKeys, ModalScreen[bool]):
             self.dismiss(True)
             return
         self.query_one("#signin-pin", Input).value = ""
-        ctx = self.app.ctx  # type: ignore[attr-defined]
+        ctx = self.ctx
         known = any(name == message.name.strip() for name, _r, _k in self.people)
         text = error_text(message.result, ctx.require_site().timezone, ctx.clock.now())
         if not known and self.people and message.result.error != "locked":
