@@ -24,7 +24,7 @@ class SlipService:
     def slip(self, visit: Visit) -> Slip:
         """What the slip of ``visit`` says (both languages: the visitor may read either)."""
         from frontdesk.domain.register.validation import display_phone, mask_id
-        from frontdesk.domain.timeparse import format_full
+        from frontdesk.domain.sitetime import full_time
         from frontdesk.export.slip import Slip
         from frontdesk.i18n import both
 
@@ -44,7 +44,7 @@ class SlipService:
             (label("slip.kind"), f"{kind_zh} {kind_en}"),
             (label("slip.org"), visit.organisation),
             (label("slip.id"), cred),
-            (label("slip.time_in"), format_full(visit.time_in, site.timezone)),
+            (label("slip.time_in"), full_time(visit.time_in, site.timezone)),
             (label("slip.to_see"), visit.came_to_see or visit.guided_to),
             (label("slip.party"), str(visit.party_size)),
             (label("slip.plate"), visit.plate),

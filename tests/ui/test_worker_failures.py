@@ -62,7 +62,7 @@ COVERED: dict[str, str] = {
     "frontdesk.screens.escalation.escalation_screen:EscalationScreen._skip": "escalation",
     "frontdesk.screens.escalation.escalation_screen:EscalationScreen._replan": "escalation",
     "frontdesk.screens.escalation.contacts:ContactsScreen._load": "contacts",
-    "frontdesk.screens.scripts.view:ScriptViewScreen._record": "scripts",
+    "frontdesk.screens.scripts.view:ScriptViewScreen._store": "scripts",
     "frontdesk.screens.scripts.view:preload_scripts": "scripts",
     "frontdesk.screens.scripts.editor:_EditorBase._save": "scripts",
     "frontdesk.screens.sync.files:SyncScreen._count_conflicts": "files",
@@ -74,7 +74,14 @@ COVERED: dict[str, str] = {
     "frontdesk.screens.sync.conflicts:ConflictsScreen._load": "files",
     "frontdesk.screens.sync.conflicts:ConflictsScreen._resolve": "files",
     "frontdesk.screens.trust.setup_supervisor:SetupSupervisorScreen._create": "first_start",
-    "frontdesk.screens.trust.signin:SignInScreen._check": "trust",
+    "frontdesk.screens.trust.sign_in_form:SignInScreen._check": "trust",
+    "frontdesk.screens.trust.sign_in_form:SignInScreen._load_people": "trust",
+    "frontdesk.screens.register.history:HistoryScreen._load": "register",
+    "frontdesk.screens.register.history:HistoryScreen._strike": "register",
+    "frontdesk.screens.register.register:RegisterScreen._write_slip": "register",
+    "frontdesk.screens.register.visit_form:VisitFormScreen._check_on_site": "register",
+    "frontdesk.screens.scripts.view:ScriptViewScreen._load_incident": "scripts",
+    "frontdesk.screens.scripts.view:ScriptViewScreen._strike": "scripts",
     "frontdesk.screens.trust.signin:_backup": "trust",
     "frontdesk.screens.trust.signin:_purge": "trust",
     "frontdesk.screens.trust.pin_prompt:PinPromptScreen._check": "trust",
@@ -182,6 +189,32 @@ class Breaker:
         if covers:
             self.done.add(covers)
 
+    async def quiet(self, covers: str, owner: Any, name: str,
+                    trigger: Callable[[], Awaitable[object] | object],
+                    kept: Callable[[], object]) -> None:
+        """A hint looked up per keystroke (suggestions, who is on site) that fails: no message
+        each key, the app goes on, and what was typed stays."""
+        app = self.app
+        for kind, make in KINDS:
+            before = kept()
+            known = {id(n) for n in app._notifications}
+
+            def broken(*_args: Any, _make: Callable[[], Exception] = make,
+                       **_kwargs: Any) -> Any:
+                raise _make()
+
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(owner, name, broken)
+                result = trigger()
+                if isinstance(result, Awaitable):
+                    await result
+                await settle(self.pilot)
+            assert app.is_running, (covers, kind)
+            assert not [n for n in app._notifications
+                        if id(n) not in known and n.severity == "error"], (covers, kind)
+            assert kept() == before, (covers, kind)
+        self.done.add(covers)
+
     def finish(self) -> None:
         """Every worker this session claims was broken."""
         assert self.done >= {k for k, v in COVERED.items() if v == self.session}
@@ -199,9 +232,12 @@ async def started(pilot: Pilot[Any]) -> None:
 
 async def test_register_workers(ctx: AppContext, clock: FrozenClock) -> None:
     """Load and search, sign out, history, the entry form's look-up and save (new and edit)."""
+    from frontdesk.screens.register.history import HistoryScreen
     from frontdesk.screens.register.register import RegisterScreen
     from frontdesk.screens.register.visit_form import VisitFormScreen
     from frontdesk.services.register import RegisterService
+    from frontdesk.services.scripts import ScriptService
+    from frontdesk.services.slip import SlipService
 
     seed(ctx, clock)
     ctx.session.user = "王保安"
@@ -229,7 +265,20 @@ async def test_register_workers(ctx: AppContext, clock: FrozenClock) -> None:
             await settle(pilot)
             await pilot.press("escape")
 
-        await b.check("", RegisterService, "history", history)
+        await b.check("frontdesk.screens.register.history:HistoryScreen._load",
+                      RegisterService, "history", history)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        shown = app.screen
+        assert isinstance(shown, HistoryScreen)
+        await b.check("frontdesk.screens.register.history:HistoryScreen._strike",
+                      ScriptService, "strike", lambda: shown._strike("no-such-reading", "王保安",
+                                                                       False))
+        await pilot.press("escape")
+        await settle(pilot)
+        register.query_one("#reg-table").focus()
+        await b.check("frontdesk.screens.register.register:RegisterScreen._write_slip",
+                      SlipService, "write", lambda: pilot.press("ctrl+b"))
         await pilot.press("ctrl+n")
         await settle(pilot)
         form = app.screen
@@ -240,10 +289,16 @@ async def test_register_workers(ctx: AppContext, clock: FrozenClock) -> None:
         await b.check("frontdesk.screens.register.visit_form:VisitFormScreen._save",
                       RegisterService, "add", lambda: pilot.press("ctrl+s"),
                       kept=lambda: (app.screen is form, values(app)))
-        await b.check("frontdesk.screens.register.visit_form:VisitFormScreen._suggest",
+        await b.quiet("frontdesk.screens.register.visit_form:VisitFormScreen._suggest",
                       RegisterService, "suggestions",
                       lambda: setattr(form.query_one("#f-name", Input), "value",
-                                      f"王{next(typed)}"))
+                                      f"王{next(typed)}"),
+                      kept=lambda: (app.screen is form, form.query_one("#f-phone", Input).value))
+        await b.quiet("frontdesk.screens.register.visit_form:VisitFormScreen._check_on_site",
+                      RegisterService, "on_site_matching",
+                      lambda: setattr(form.query_one("#f-name", Input), "value",
+                                      f"王{next(typed)}"),
+                      kept=lambda: (app.screen is form, form.query_one("#f-phone", Input).value))
         await pilot.press("ctrl+s")  # nothing broken now: it saves
         await settle(pilot)
         assert app.screen is register
@@ -432,6 +487,7 @@ async def test_scripts_workers(ctx: AppContext) -> None:
     """A reading recorded, the book loaded at start, a supervisor's edit saved."""
     from frontdesk.screens.scripts import editor, view
     from frontdesk.screens.scripts.editor import ScriptEditScreen
+    from frontdesk.services.incidents.service import IncidentService
     from frontdesk.services.scripts import ScriptService
 
     ctx.session.user, ctx.session.role = "陈主管", "supervisor"
@@ -441,12 +497,27 @@ async def test_scripts_workers(ctx: AppContext) -> None:
         b = Breaker(pilot, "scripts")
 
         async def read_one() -> None:
-            await pilot.press("1")
+            await pilot.press("alt+1")
+            await settle(pilot)
+            card = app.screen
+            assert isinstance(card, view.ScriptViewScreen)
+            card._record()  # as when the card has been up long enough to count as read
             await settle(pilot)
             await pilot.press("escape")
 
-        await b.check("frontdesk.screens.scripts.view:ScriptViewScreen._record",
+        await b.check("frontdesk.screens.scripts.view:ScriptViewScreen._store",
                       ScriptService, "record_use", read_one)
+        await pilot.press("alt+1")
+        await settle(pilot)
+        card = app.screen
+        assert isinstance(card, view.ScriptViewScreen)
+        await b.check("frontdesk.screens.scripts.view:ScriptViewScreen._strike",
+                      ScriptService, "strike", lambda: card._strike("no-such-reading",
+                                                                    "陈主管", True))
+        await b.check("frontdesk.screens.scripts.view:ScriptViewScreen._load_incident",
+                      IncidentService, "get", lambda: card._load_incident("no-such-incident"))
+        await pilot.press("escape")
+        await settle(pilot)
         await b.check("frontdesk.screens.scripts.view:preload_scripts",
                       view, "scripts", lambda: view.preload_scripts(app))
         await pilot.press("f7")
@@ -542,7 +613,7 @@ async def test_trust_workers(ctx: AppContext, clock: FrozenClock) -> None:
     from frontdesk.screens.trust.erase_person import ErasePersonScreen
     from frontdesk.services import site_files
     from frontdesk.screens.trust.pin_prompt import PinPromptScreen
-    from frontdesk.screens.trust.signin import SignInScreen
+    from frontdesk.screens.trust.sign_in_form import SignInScreen
     from frontdesk.screens.trust.users import UsersScreen
     from frontdesk.services.trust import backup
     from frontdesk.services.trust.auth import AuthService, auth_service
@@ -560,7 +631,10 @@ async def test_trust_workers(ctx: AppContext, clock: FrozenClock) -> None:
         assert isinstance(sign_in, SignInScreen)
         sign_in.query_one("#signin-name", Input).value = "陈主管"
         sign_in.query_one("#signin-pin", Input).value = "582913"
-        await b.check("frontdesk.screens.trust.signin:SignInScreen._check", AuthService,
+        await b.check("frontdesk.screens.trust.sign_in_form:SignInScreen._load_people",
+                      AuthService, "people", sign_in._load_people,
+                      kept=lambda: (app.screen is sign_in, values(app)))
+        await b.check("frontdesk.screens.trust.sign_in_form:SignInScreen._check", AuthService,
                       "sign_in", lambda: sign_in.query_one("#signin-pin", Input).action_submit(),
                       kept=lambda: (app.screen is sign_in, values(app)))
         await sign_in.query_one("#signin-pin", Input).action_submit()

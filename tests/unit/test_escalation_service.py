@@ -185,9 +185,10 @@ def test_check_warns_of_unfilled_roles(ctx: AppContext) -> None:
 
 
 def test_start_check_keeps_the_count_and_first_warnings(ctx: AppContext) -> None:
-    """At start, with contacts listed, the warnings are kept; their text has the count."""
+    """At start, with contacts listed, the warnings are kept and said in words (never step
+    ids), once: taking them empties the list."""
     from frontdesk.i18n import language, set_language
-    from frontdesk.services.escalation.contacts import start_check, warnings_text
+    from frontdesk.services.escalation.contacts import start_check, take_start_warnings
 
     svc = ctx.service("contacts", ContactService)
     start_check(ctx)
@@ -198,11 +199,12 @@ def test_start_check_keeps_the_count_and_first_warnings(ctx: AppContext) -> None
     before = language()
     set_language("en")
     try:
-        text = warnings_text(svc.start_warnings)
+        text = take_start_warnings(ctx)
+        again = take_start_warnings(ctx)
     finally:
         set_language(before)
-    assert text.startswith(f"Escalation check: {len(svc.start_warnings)} warning")
-    assert len(text.splitlines()) == 4
+    assert text and again == "" and svc.start_warnings == []
+    assert "/" not in text and "step" not in text, text  # no "default/serious/responder step 3"
 
 
 def test_cli_import_refuses_a_bad_file_and_exports(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]

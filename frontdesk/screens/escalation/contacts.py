@@ -15,7 +15,7 @@ from frontdesk.i18n import t
 from frontdesk.messages import DataChanged, Deliver
 from frontdesk.screens.base import FrontdeskScreen
 from frontdesk.screens.trust.guard import guard_action
-from frontdesk.services.escalation.contacts import ContactService, warnings_text
+from frontdesk.services.escalation.contacts import ContactService, warnings_in_words
 from frontdesk.text import one_line, ui
 from frontdesk.widgets.contact_tree import ContactTree
 from frontdesk.workers import db_worker, fails_soft
@@ -91,7 +91,7 @@ class ContactsScreen(FrontdeskScreen[None]):
         self.contacts, self.warnings = contacts, warnings
         self.query_one(ContactTree).show(contacts, warnings, self._now_local())
         if self._notify_next and warnings:
-            self.notify(warnings_text(warnings), severity="warning", timeout=12, markup=False)
+            self.notify(warnings_in_words(warnings), severity="warning", timeout=12, markup=False)
         self._notify_next = False
         self._show_detail()
 

@@ -449,7 +449,7 @@ class RegisterScreen(Explained, FrontdeskScreen[None]):
 
         try:
             path = slip_service(self.ctx).write(v)
-        except (ExportError, OSError) as exc:
+        except ExportError as exc:  # no font, an unwritable folder: said here; the rest by the app
             self.post_message(self.SlipWritten("", one_line(str(exc), 300)))
         else:
             self.post_message(self.SlipWritten(str(path)))

@@ -32,7 +32,7 @@ from frontdesk.domain.register.visits import (
     Visit,
     VisitKind,
 )
-from frontdesk.domain.timeparse import format_site_time
+from frontdesk.domain.sitetime import clock_time
 from frontdesk.i18n import t
 from frontdesk.screens.help import Explained
 from frontdesk.screens.base import FrontdeskScreen
@@ -311,7 +311,7 @@ class VisitFormScreen(Explained, GuardsTyping, HoldsKeys, FrontdeskScreen[Visit 
         if v is not None:
             tz = self.ctx.site.timezone if self.ctx.site else "Asia/Shanghai"
             line.update(ui(t("form.on_site", name=one_line(v.name or t("reg.no_name"), 40),
-                             t=format_site_time(v.time_in, tz, self.ctx.clock.now()))))
+                             t=clock_time(v.time_in, tz, self.ctx.clock.now()))))
 
     def action_open_existing(self) -> None:
         """Ctrl+E: open the entry of the person already on site instead of this new one."""
