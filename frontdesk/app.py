@@ -41,7 +41,7 @@ from frontdesk.messages import (
     StoreOpenFailed,
     WorkFailed,
 )
-from frontdesk.screens.base import FrontdeskScreen
+from frontdesk.screens.base import FrontdeskModal, FrontdeskScreen
 from frontdesk.screens.scripts.keys import as_alt_digit, script_keys
 from frontdesk.screens.trust.guard import StepUp
 from frontdesk.text import drop_unsafe, one_line, term_safe
@@ -359,7 +359,10 @@ class FrontdeskApp(App[None]):
     def action_script_manager(self) -> None:
         """List, preview and (supervisor) edit the scripts."""
         from frontdesk.screens.scripts.manager import ScriptManagerScreen
+        from frontdesk.screens.scripts.picker import ScriptPickerScreen
 
+        if isinstance(self.screen, ScriptPickerScreen):
+            self.screen.dismiss()  # F7 from the picker: the manager instead of it
         self.push_screen(ScriptManagerScreen())
 
     # -- language -------------------------------------------------------------------------
@@ -377,8 +380,9 @@ class FrontdeskApp(App[None]):
                 self.ctx.prefs.save(self.ctx.paths.prefs_file)
             except OSError as exc:
                 self.notify(term_safe(str(exc)), severity="warning", markup=False)
-        for screen in list(self.live_screens):
-            screen.relabel()
+        for screen in dict.fromkeys([*self.live_screens, *self.screen_stack]):
+            if isinstance(screen, (FrontdeskScreen, FrontdeskModal)):
+                screen.relabel()  # the main screens in every mode, and the dialogs shown now
         self._update_title()
         self.refresh_bindings()
         if remember:

@@ -41,7 +41,10 @@ def write_slip(slip: Slip, path: str | os.PathLike[str]) -> list[str]:
                                     "pylopdf-fonts-zh-cn package or set a font file")
         lay = _Layout(canvas)
         width = SLIP_W - 2 * MARGIN
-        canvas.new_page()
+        # Laid out first, drawn after: the embedded font is cut to the characters drawn
+        # (Canvas.prepare), so every text must be known before the first is drawn.
+        texts: list[tuple[float, float, str, float]] = []
+        rules: list[float] = []
         y = MARGIN
 
         def block(text: str, size: float, max_lines: int, x: float = MARGIN,
@@ -49,12 +52,12 @@ def write_slip(slip: Slip, path: str | os.PathLike[str]) -> list[str]:
             nonlocal y
             for line in lay.wrap(text, room, size, max_lines):
                 y += size * PT * LEADING
-                canvas.text(x, y, line, size)
+                texts.append((x, y, line, size))
 
         block(slip.title, 12.0, 2)
         block(slip.site, 9.0, 2)
         y += 1.5
-        canvas.line(MARGIN, y, SLIP_W - MARGIN, y)
+        rules.append(y)
         y += 1.0
         label_w = 18.0
         for label, value in slip.lines:
@@ -64,9 +67,15 @@ def write_slip(slip: Slip, path: str | os.PathLike[str]) -> list[str]:
             block(value or "-", 10.0, 3, x=MARGIN + label_w, room=width - label_w)
             y += 1.0
         y += 2.0
-        canvas.line(MARGIN, y, SLIP_W - MARGIN, y)
+        rules.append(y)
         if slip.foot:
             block(slip.foot, 8.0, 3)
+        canvas.prepare(text for _x, _y, text, _size in texts)
+        canvas.new_page()
+        for x, ty, text, size in texts:
+            canvas.text(x, ty, text, size)
+        for ry in rules:
+            canvas.line(MARGIN, ry, SLIP_W - MARGIN, ry)
         canvas.save()
     if lay.missing:
         warnings.append(f"Characters missing from the PDF font are shown as {lay.box}")

@@ -59,6 +59,7 @@ STRINGS.update({
     "textual.app.focus_next": ("下一项", "Next field"),
     "textual.app.focus_previous": ("上一项", "Previous field"),
     "textual.screen.copy_text": ("复制选中的文字", "Copy selected text"),
+    "textual.copy": ("复制选中的文字", "Copy selected text"),
     "textual.dismiss": ("收起列表", "Close the list"),
     "textual.escape": ("关闭命令面板", "Close the command palette"),
     "textual.show_overlay": ("展开列表", "Open the list"),

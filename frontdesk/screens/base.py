@@ -105,6 +105,10 @@ class FrontdeskModal(ModalScreen[R]):
         """The keys a footer shows, in the current language."""
         return translated(super().active_bindings)
 
+    def relabel(self) -> None:
+        """Set every label from the current language (a dialog that has words overrides it;
+        the app calls it on every dialog shown when the language switches)."""
+
     def on_deliver(self, message: Deliver) -> None:
         """Run a worker's result on the UI thread (if this dialog is still there)."""
         if self.is_attached:

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
 from frontdesk.bindings import describe
-from frontdesk.i18n import t
+from frontdesk.i18n import catalog, t
 from frontdesk.screens.base import FrontdeskModal
 from frontdesk.text import ui
 
@@ -53,7 +53,13 @@ class HelpScreen(FrontdeskModal[None]):
         table.add_columns(t("help.key"), t("help.action"))
         seen: set[str] = set()
         keys: set[str] = set()  # a screen's key hides the app's on the same key: list it once
-        found = [active.binding for active in self.target.active_bindings.values()]
+        # The screen's keys and the app's; a focused field's own keys only when the footer
+        # shows them or they are worth knowing (copy: ``textual.<action>`` in the locale), not
+        # every cursor move.
+        strings = catalog()
+        found = [active.binding for active in self.target.active_bindings.values()
+                 if active.binding.show or active.node is self.target
+                 or active.node is self.app or f"textual.{active.binding.action}" in strings]
         # A dialog's keys are its own: Textual does not pass the app's keys to a modal screen.
         app_keys = [] if isinstance(self.target, ModalScreen) else \
             [b for b in self.app.BINDINGS if isinstance(b, Binding)]

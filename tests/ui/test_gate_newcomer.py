@@ -114,8 +114,8 @@ async def test_start_up_warnings_come_in_words_after_sign_in(
     from frontdesk.services.escalation.contacts_demo import add_demo_contacts
 
     clock.set(datetime(2026, 11, 22, 19, 0, tzinfo=UTC))  # 03:00 at the site
+    add_demo_contacts(ctx, random.Random(7))  # as `frontdesk demo` does, before anyone signs in
     with_supervisor(ctx)
-    add_demo_contacts(ctx, random.Random(7))
     ctx.close()
     ctx.open()  # the start-up check runs as the store opens
     ctx.prefs.language = "zh"
@@ -281,7 +281,7 @@ async def test_a_card_read_for_an_incident_is_filled_from_it(ctx: AppContext) ->
     from frontdesk.services.incidents.service import IncidentService
     from tests.ui.test_scripts_ui import _IncidentScreen
 
-    svc: IncidentService = ctx.service("incidents", IncidentService)  # type: ignore[assignment]
+    svc: IncidentService = ctx.service("incidents", IncidentService)
     incident = svc.open("flooding", "general", place="5栋地下车库", summary="水管爆裂积水",
                         by="王保安")
     ctx.prefs.language = "zh"

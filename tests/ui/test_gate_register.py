@@ -312,11 +312,10 @@ async def test_the_script_editor_asks_before_throwing_an_edit_away(
         ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
     """Esc in the script editor after a change asks; No keeps the edit."""
     from frontdesk.screens.scripts.editor import ScriptEditScreen
-    from frontdesk.screens.trust import guard
 
-    monkeypatch.setattr(guard, "STEP_UP", [])
     ctx.session.role = "supervisor"
-    app = FrontdeskApp(ctx)
+    # the PIN asked again is granted at once here (its own tests are in test_app_wiring)
+    app = FrontdeskApp(ctx, step_up=lambda _app, _action, then: then())
     async with app.run_test(size=TERMINAL) as pilot:
         await settle(pilot)
         await pilot.press("f7")
@@ -349,7 +348,6 @@ def test_a_key_means_one_thing_everywhere() -> None:
 
     app_keys = {key: [b.action for b in bs]
                 for key, bs in FrontdeskApp._merge_bindings().key_to_bindings.items()}
-    app_keys["ctrl+l"] = ["trust_lock"]  # installed with the sign-in (frontdesk.screens.trust)
     for screen in (RegisterScreen, VisitFormScreen, HistoryScreen, ScriptViewScreen,
                    ScriptPickerScreen, SignInScreen, SetupSupervisorScreen, ContactsScreen,
                    PolicyScreen):

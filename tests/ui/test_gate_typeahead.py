@@ -179,6 +179,6 @@ async def test_keys_typed_while_an_incident_opens_go_into_it(
         await settle(pilot)
         await burst(pilot, "down", "ctrl+g", "tab", "tab", "tab", "end", *"门口", "ctrl+s")
         await settle(pilot)
-    svc: IncidentService = ctx.service("incidents", IncidentService)  # type: ignore[assignment]
+    svc: IncidentService = ctx.service("incidents", IncidentService)
     [incident] = svc.list()
     assert incident.place.endswith("门口")

@@ -64,7 +64,7 @@ async def test_a_locked_database_is_retried_until_it_opens_then_sign_in(
             assert t("start.retry_in", n=RETRY_SECONDS, tries=2) in text
             assert str(ctx.paths.backups_dir) in text and "frontdesk doctor" in text
             assert "张三" not in text
-            await pilot.press("f2", "f3", "ctrl+n", "1", "f1")
+            await pilot.press("f2", "f3", "ctrl+n", "1", "alt+1")  # (F1, help, may open)
             await settle(pilot)
             assert app.screen is start and not app.entered
             holder.execute("ROLLBACK")

@@ -51,7 +51,7 @@ class ScriptPickerScreen(Explained, FrontdeskModal[None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Back", id="scripts.close"),
-        Binding("f7", "manage", "Manage scripts", id="scripts.manage"),
+        Binding("f7", "app.script_manager", "Manage scripts", id="scripts.manage"),
         *modal_keys(),
         Binding("down", "move(1)", show=False, priority=True),
         Binding("up", "move(-1)", show=False, priority=True),
@@ -119,10 +119,3 @@ class ScriptPickerScreen(Explained, FrontdeskModal[None]):
         self.dismiss()
         show_situation(app, situation)
 
-    def action_manage(self) -> None:
-        """The script manager (reading for everyone, editing for a supervisor)."""
-        from frontdesk.screens.scripts.manager import ScriptManagerScreen
-
-        app = self.app
-        self.dismiss()
-        app.push_screen(ScriptManagerScreen())
